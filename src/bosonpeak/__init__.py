@@ -1,0 +1,44 @@
+"""bosonpeak: vibrational spectra of disordered spring networks and the Boson peak.
+
+The pipeline a reader follows: ``network`` (perturbed square lattice) ->
+``dynamical_matrix`` (weighted graph Laplacian) -> ``dos`` (exact or approximate spectral
+engines) -> analysis -> figures.
+
+Examples
+--------
+>>> import numpy as np, bosonpeak
+>>> net = bosonpeak.network(20, 0.2, rule="cutoff", rng=0)
+>>> g = bosonpeak.dos(net, np.linspace(0, 4, 81))
+>>> round(g.integral(), 12)
+1.0
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .dynamical import dynamical_matrix
+from .ensemble import coordination_distribution, ensemble_dos, seed_sequences
+from .greens import local_dos, new_poles, toy_model
+from .network import SpringNetwork, network
+from .spectrum import DOS, default_edges, dos, eigenfrequencies, methods
+
+try:
+    __version__ = version("bosonpeak")
+except PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DOS",
+    "SpringNetwork",
+    "coordination_distribution",
+    "default_edges",
+    "dos",
+    "dynamical_matrix",
+    "eigenfrequencies",
+    "ensemble_dos",
+    "local_dos",
+    "methods",
+    "network",
+    "new_poles",
+    "seed_sequences",
+    "toy_model",
+]

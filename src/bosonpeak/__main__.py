@@ -1,0 +1,5 @@
+"""``python -m bosonpeak``: the command-line program."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""The scalar dynamical matrix of a spring network: a weighted graph Laplacian.
+
+``H_ij = -t_ij`` for every spring ``(i, j)``, ``H_ii = sum_j t_ij``; unit masses, so the
+eigenvalues are ``omega**2``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from . import _checks
+from .network import SpringNetwork
+
+
+def dynamical_matrix(net: SpringNetwork) -> sp.csr_matrix:
+    """Return the N x N sparse dynamical matrix of ``net``.
+
+    Parameters
+    ----------
+    net : SpringNetwork
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix, shape (N, N)
+        Symmetric, rows summing to zero, positive semi-definite.
+
+    Examples
+    --------
+    >>> import numpy as np, bosonpeak
+    >>> H = bosonpeak.dynamical_matrix(bosonpeak.network(4, 0.0))
+    >>> H.shape, float(H[0, 0]), bool(np.allclose(H.sum(axis=1), 0))
+    ((16, 16), 4.0, True)
+    """
+    if not isinstance(net, SpringNetwork):
+        raise _checks.ParameterTypeError(f"'net' must be a SpringNetwork; got {type(net).__name__}")
+    return laplacian(net.n_nodes, net.bonds, net.stiffness)
+
+
+def laplacian(n: int, bonds: np.ndarray, weights: np.ndarray) -> sp.csr_matrix:
+    """Weighted graph Laplacian of ``n`` nodes with edges ``bonds`` (E, 2) and ``weights`` (E,)."""
+    i, j = bonds[:, 0], bonds[:, 1]
+    diag = np.bincount(i, weights, minlength=n) + np.bincount(j, weights, minlength=n)
+    rows = np.concatenate([i, j, np.arange(n)])
+    cols = np.concatenate([j, i, np.arange(n)])
+    vals = np.concatenate([-weights, -weights, diag])
+    H = sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
+    H.sort_indices()
+    return H
+
+
+def as_matrix(net_or_H, name: str = "net_or_H") -> sp.csr_matrix:
+    """Accept a SpringNetwork or a square symmetric matrix; return CSR float64."""
+    if isinstance(net_or_H, SpringNetwork):
+        return dynamical_matrix(net_or_H)
+    if sp.issparse(net_or_H):
+        H = sp.csr_matrix(net_or_H, dtype=float)
+    elif isinstance(net_or_H, np.ndarray):
+        H = sp.csr_matrix(np.asarray(net_or_H, dtype=float))
+    else:
+        raise _checks.ParameterTypeError(
+            f"'{name}' must be a SpringNetwork, a scipy sparse matrix or a numpy array; got {type(net_or_H).__name__}"
+        )
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.shape[0] < 1:
+        raise _checks.ParameterError(f"'{name}' must be a non-empty square matrix; got shape {H.shape}")
+    if not np.all(np.isfinite(H.data)):
+        raise _checks.ParameterError(f"'{name}' must have finite entries")
+    asym = abs(H - H.T)
+    scale = abs(H).max() if H.nnz else 1.0
+    if asym.nnz and asym.max() > 1e-12 * max(scale, 1.0):
+        raise _checks.ParameterError(f"'{name}' must be symmetric; max |H - H^T| = {asym.max():.3g}")
+    return H
+
+
+def n_components(H: sp.spmatrix) -> int:
+    """Number of connected components of the graph of ``H``: the number of zero modes
+    of a Laplacian with positive spring constants."""
+    return int(connected_components(H, directed=False, return_labels=False))
