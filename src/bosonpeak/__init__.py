@@ -18,7 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .dynamical import dynamical_matrix
 from .ensemble import coordination_distribution, ensemble_dos, seed_sequences
 from .greens import local_dos, new_poles, toy_model
-from .network import SpringNetwork, network
+from .lattice import SpringNetwork, network
 from .spectrum import DOS, default_edges, dos, eigenfrequencies, methods
 
 try:

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from . import _checks
-from .network import SpringNetwork
+from .lattice import SpringNetwork
 
 
 def dynamical_matrix(net: SpringNetwork) -> sp.csr_matrix:

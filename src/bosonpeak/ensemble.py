@@ -12,7 +12,7 @@ from tqdm.auto import tqdm
 
 from . import _checks
 from .dynamical import dynamical_matrix
-from .network import network
+from .lattice import network
 from .spectrum import DOS, default_edges, dos
 
 

@@ -20,7 +20,7 @@ from .dynamical import dynamical_matrix
 from .ensemble import sample_streams, seed_sequences
 from .figures import plot_coordination, plot_network, plot_reduced_dos, plot_toy_local_dos
 from .greens import TOY_CENTRE, TOY_KINDS, TOY_LEFT, TOY_TOP_LEFT, local_dos, new_poles, toy_model
-from .network import network
+from .lattice import network
 from .spectrum import dos, gershgorin_bound, methods
 
 #: The three network families of the paper: (rule, spring law, figure panel).

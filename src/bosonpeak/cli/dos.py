@@ -60,7 +60,7 @@ def run(args) -> int:
     from ..dynamical import dynamical_matrix
     from ..ensemble import ensemble_dos, sample_streams, seed_sequences
     from ..files import save_dataset
-    from ..network import network
+    from ..lattice import network
     from ..spectrum import default_edges
 
     options = parse_options(args.option)
