@@ -16,10 +16,14 @@ Examples
 from importlib.metadata import PackageNotFoundError, version
 
 from .dynamical import dynamical_matrix
+from .elasticity import conductivity_tensor, debye_level, sound_speed
 from .ensemble import coordination_distribution, ensemble_dos, seed_sequences
 from .greens import local_dos, new_poles, toy_model
 from .lattice import SpringNetwork, network
+from .modes import Modes, lowest_modes, participation_ratio
+from .peak import BosonPeak, boson_peak, excess_dos
 from .spectrum import DOS, default_edges, dos, eigenfrequencies, methods
+from .thermal import heat_capacity
 
 try:
     __version__ = version("bosonpeak")
@@ -27,7 +31,17 @@ except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0+unknown"
 
 __all__ = [
+    "BosonPeak",
     "DOS",
+    "Modes",
+    "boson_peak",
+    "conductivity_tensor",
+    "debye_level",
+    "excess_dos",
+    "heat_capacity",
+    "lowest_modes",
+    "participation_ratio",
+    "sound_speed",
     "SpringNetwork",
     "coordination_distribution",
     "default_edges",
