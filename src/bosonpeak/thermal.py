@@ -37,7 +37,7 @@ def debye_limit(c: float = 1.0, n: float = 1.0) -> float:
     --------
     >>> from bosonpeak.thermal import debye_limit
     >>> round(debye_limit(), 6)
-    1.147876
+    1.14788
     """
     c = _checks.real("c", c, minimum=0.0, min_inclusive=False)
     n = _checks.real("n", n, minimum=0.0, min_inclusive=False)
