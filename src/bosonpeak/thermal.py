@@ -28,6 +28,8 @@ QUADRATURE_NODES = 12
 #: Default hand-over to Debye's law: this many times the finite-size cut-off 2 pi c / L, where
 #: the DOS of one size is still a few degenerate shells.
 SHELLS = 2.0
+#: Gauss-Legendre nodes of the Debye segment, in x = omega / T on [0, min(omega_low / T, 60)].
+DEBYE_NODES = 96
 
 
 def debye_limit(c: float = 1.0, n: float = 1.0) -> float:
@@ -119,10 +121,13 @@ def heat_capacity(dos: DOS, T, *, c: float | None = None, omega_low: float | Non
     omega = (0.5 * (a + b))[:, None] + half[:, None] * x[None, :]  # (B, q)
     weight = (density * half)[:, None] * w[None, :]
     nodes, weights = omega.ravel(), weight.ravel()
-    if low > 0:
-        om = 0.5 * low * (x + 1.0)
-        nodes = np.concatenate([nodes, om])
-        weights = np.concatenate([weights, 0.5 * low * w * om * debye_level(c, n)])
     flat = T.reshape(-1)
     C = np.array([np.dot(weights, einstein(nodes / t)) for t in flat])
+    if low > 0:
+        # Debye segment in x = omega / T: T^2 / (2 pi n c^2) * integral_0^X x E(x) dx, X = omega_low / T
+        # (E(x) < 1e-24 beyond x = 60).
+        xg, wg = np.polynomial.legendre.leggauss(DEBYE_NODES)
+        X = np.minimum(low / flat, 60.0)
+        xs = 0.5 * X[:, None] * (xg[None, :] + 1.0)
+        C = C + flat**2 * debye_level(c, n) * np.sum(0.5 * X[:, None] * wg[None, :] * xs * einstein(xs), axis=1)
     return C.reshape(T.shape)
