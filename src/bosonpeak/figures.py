@@ -70,8 +70,7 @@ def plot_network(positions, bonds, box, ax=None, *, zoom=None, node_size=4.0, ti
         inset.set_yticks([])
         for spine in inset.spines.values():
             spine.set_linestyle("--")
-        rect, connectors = ax.indicate_inset_zoom(inset, edgecolor="k", linestyle="--")
-        rect.set_linestyle("--")
+        ax.indicate_inset_zoom(inset, edgecolor="k", linestyle="--")
     return ax
 
 
