@@ -25,6 +25,8 @@ def register(sub) -> None:
     p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
     p.add_argument("--method", default=None, help="DOS engine (default: the fastest exact one available)")
     p.add_argument("--seed", type=int, default=2026, help="root seed; sample k uses its k-th spawned child")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="compute the spectra on the Dask cluster of this scheduler")
+    p.add_argument("--workers", type=int, default=None, help="compute the spectra on a local Dask cluster of this many processes")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(run=run)
 
@@ -37,7 +39,14 @@ def run(args) -> int:
     method = args.method or ("slicing" if "slicing" in methods() else "dense")
     settings = PaperSettings(L=args.size, seeds=args.seeds, deltas=tuple(args.deltas), bin_width=args.bin_width, method=method, seed=args.seed)
     t0 = time.perf_counter()
-    ds = compute(settings, progress=not args.no_progress)
+    if args.scheduler is None and args.workers is None:
+        ds = compute(settings, progress=not args.no_progress)
+    else:
+        from ..sweep import connect, dashboard
+
+        with connect(args.scheduler, args.workers) as client:
+            print(f"dask dashboard: {dashboard(client)}", flush=True)
+            ds = compute(settings, progress=not args.no_progress, client=client)
     written = [save_dataset(ds, args.out / "paper_data.nc")]
     import matplotlib.pyplot as plt
 
