@@ -19,6 +19,7 @@ import contextlib
 import json
 import logging
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,8 @@ __all__ = ["SweepSpec", "Task", "combine", "compute_task", "connect", "dashboard
 Z_MAX = 16
 #: Upper end of the window in which ``omega_BP`` is sought (as ``reproduce.peak_table``).
 BOSON_PEAK_OMEGA_MAX = 1.5
+#: Seconds to wait for an existing scheduler to answer.
+SCHEDULER_TIMEOUT_S = 30
 #: How often a task whose worker died (``KilledWorker``) is submitted again.
 RESUBMITS = 2
 
@@ -147,12 +150,19 @@ def connect(scheduler: str | None = None, workers: int | None = None):
     if scheduler is not None:
         if workers is not None:
             raise _checks.ParameterError(f"'workers' applies only to the local cluster; got workers={workers} with scheduler={scheduler!r}")
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
+        except (OSError, ValueError, TypeError) as exc:
+            raise _checks.ParameterError(f"'scheduler' could not be reached at {scheduler!r}: {exc}") from None
+        with client:
             yield client
         return
     n = (os.cpu_count() or 1) if workers is None else _checks.integer("workers", workers, minimum=1)
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address="127.0.0.1:8787", silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    with warnings.catch_warnings():  # "port 8787 in use": another port is taken, and printed by ``dashboard``
+        warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address="127.0.0.1:8787", silence_logs=logging.CRITICAL)
+    with cluster, Client(cluster) as client:
         yield client
 
 

@@ -45,7 +45,7 @@ def run(args) -> int:
         else:
             with connect(args.scheduler, args.workers) as client:
                 versions = worker_versions(client)
-                print(f"dask dashboard: {dashboard(client)}  ({len(versions)} workers)", flush=True)
+                print(f"dask dashboard: {dashboard(client)}  ({len(versions)} worker{'s' * (len(versions) != 1)})", flush=True)
                 ds, path = run_sweep(spec, client, store=store, progress=not args.no_progress)
     except KeyboardInterrupt:
         left = len(pending(tasks, store))
