@@ -98,6 +98,17 @@ def test_tasks_are_the_networks_and_spectra_of_the_public_api(small):
     assert ds.attrs["spec"] == SMALL and ds.attrs["spawn_keys"] == "[[0], [1], [2]]"
 
 
+def test_bins_split_over_tasks_give_the_same_numbers(small):
+    spec, tasks, reference = small
+    split = parse_spec(SMALL.replace("[dos]", "[dos]\nsplit = 3"), name="small")
+    parts = plan(split)
+    assert len(parts) == 3 * len(tasks) and len({t.key for t in parts}) == len(parts)
+    assert [len(t.edges) for t in parts[:3]] == [15, 14, 14]  # 40 bins: 14 + 13 + 13
+    ds = combine(split, parts, run_tasks(parts))
+    for name in ("density", "zero_modes", "coordination_fraction", "omega_bp"):
+        assert ds[name].values.tobytes() == reference[name].values.tobytes(), name
+
+
 def test_local_cluster_one_and_two_workers_bit_identical(small, client, tmp_path):
     spec, tasks, reference = small
     paths = []
@@ -223,6 +234,7 @@ def test_reproduce_through_the_engine_gives_the_same_numbers(client):
         (("[dos]", "[dos.options]\nmoments = 10\n[dos]"), "'dos.options' rejected by method 'dense'"),
         (("[sweep]", "[sweep\n"), "'spec' is not valid TOML"),
         (("[sweep]", "[analysis]\n[sweep]"), "unknown key 'analysis'"),
+        (("bin_width = 0.1", "bin_width = 0.1\nsplit = 41"), "'dos.split' must be an integer in [1, 40]"),
     ],
 )
 def test_bad_spec_one_line_exit_2_before_any_work(edit, words, tmp_path, capsys):

@@ -83,7 +83,8 @@ class Task:
 
 
 def plan(spec: SweepSpec) -> list[Task]:
-    """The tasks of a sweep, point-major: task ``p * seeds + k`` is point ``p``, sample ``k``.
+    """The tasks of a sweep, point-major: task ``(p * seeds + k) * split + j`` is point ``p``,
+    sample ``k``, part ``j`` of the bins (``dos.split`` contiguous parts; 1 by default).
 
     Examples
     --------
@@ -102,11 +103,12 @@ def plan(spec: SweepSpec) -> list[Task]:
     (4, 0.1, (1,))
     """
     options = json.dumps(spec.options, sort_keys=True)
-    edges = tuple(float(e) for e in spec.edges)
+    parts = [tuple(spec.edges[b[0] : b[-1] + 2]) for b in np.array_split(np.arange(len(spec.edges) - 1), spec.split)]
     return [
         Task(p["L"], p["delta"], p["rule"], p["spring"], p["cutoff"], spec.method, options, spec.zero_modes, edges, spec.seed, (k,))
         for p in spec.points
         for k in range(spec.seeds)
+        for edges in parts
     ]
 
 
@@ -280,12 +282,16 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
     """
     from . import __version__
 
-    P, K = len(spec.points), spec.seeds
+    P, K, S = len(spec.points), spec.seeds, spec.split
     edges = np.asarray(spec.edges, dtype=float)
     omega = 0.5 * (edges[1:] + edges[:-1])
 
-    def stack(name):
-        return np.stack([r[name] for r in results]).reshape((P, K) + np.shape(results[0][name]))
+    def stack(name):  # parts of the bins side by side; per-network values from part 0
+        if name in ("density", "error"):
+            rows = [np.concatenate([r[name] for r in results[i : i + S]]) for i in range(0, len(results), S)]
+        else:
+            rows = [np.asarray(results[i][name]) for i in range(0, len(results), S)]
+        return np.stack(rows).reshape((P, K) + rows[0].shape)
 
     pts = spec.points
     r_c = [np.nan if p["rule"] == "nearest" else (1.0 + p["delta"] if p["cutoff"] is None else p["cutoff"]) for p in pts]
@@ -295,7 +301,7 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
         "zero_modes": (("point", "seed"), stack("zero_modes"), {"long_name": "exact zero modes (connected components)"}),
         "n_modes": (("point",), stack("n_modes")[:, 0], {"long_name": "modes per network N = L^2"}),
         "omega_edges": (("omega_edge",), edges, {"long_name": "bin edges in omega"}),
-        "task_key": (("point", "seed"), np.array([t.key for t in tasks], dtype=object).reshape(P, K), {"long_name": "file tasks/<key>.nc of the store"}),
+        "task_key": (("point", "seed", "part"), np.array([t.key for t in tasks], dtype=object).reshape(P, K, S), {"long_name": "file tasks/<key>.nc of the store"}),
     }
     error = stack("error")
     if np.isfinite(error).any():
@@ -335,7 +341,7 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
         "bosonpeak_version": __version__,
         "spec": spec.text,
         "root_seed": spec.seed,
-        "spawn_keys": json.dumps([list(t.spawn_key) for t in tasks[:K]]),
+        "spawn_keys": json.dumps([list(t.spawn_key) for t in tasks[: K * S : S]]),
         "method": spec.method,
         "options": json.dumps(spec.options, sort_keys=True),
         "zero_modes_removed": int(not spec.zero_modes),

@@ -21,6 +21,7 @@ has a default)::
     omega_max = 3.5              # bins [0, bin_width, ..., >= omega_max], common to all points
     bin_width = 0.05             # (or edges = [...] explicitly)
     keep_zero_modes = false
+    split = 1                    # tasks per network, each on a part of the bins (dense, slicing)
     [dos.options]                # passed unchanged to the method
 
 Errors name the key (``'grid.delta' must lie in [0, 1); got 1.5``) and are
@@ -47,8 +48,12 @@ ANALYSES = ("mean", "boson_peak", "coordination")
 _KEYS = {
     "sweep": ("name", "seed", "seeds", "analyses"),
     "grid": ("L", "delta", "rule", "spring", "cutoff"),
-    "dos": ("method", "omega_max", "bin_width", "edges", "keep_zero_modes", "options"),
+    "dos": ("method", "omega_max", "bin_width", "edges", "keep_zero_modes", "split", "options"),
 }
+#: Methods whose counts in a bin do not depend on the other bins, so that one network's bins
+#: can be split over tasks with bit-identical results (a split pays off for "slicing": one
+#: factorisation per edge; "dense" recomputes every eigenvalue in every part).
+SPLIT_METHODS = ("dense", "slicing")
 #: Network size of the check that the method accepts its options (cheap, before any work).
 PROBE_L = 6
 
@@ -74,6 +79,8 @@ class SweepSpec:
     edges : tuple of float
         Bin edges in omega, common to every point.
     analyses : tuple of str
+    split : int
+        Tasks per network, each computing a contiguous part of the bins.
     """
 
     name: str
@@ -86,6 +93,7 @@ class SweepSpec:
     zero_modes: bool
     edges: tuple
     analyses: tuple
+    split: int = 1
 
 
 def load_spec(path) -> SweepSpec:
@@ -152,8 +160,11 @@ def parse_spec(text: str, *, name: str = "sweep") -> SweepSpec:
     if not isinstance(options, dict):
         raise _checks.ParameterTypeError(f"'dos.options' must be a table; got {options!r}")
     _plain("dos.options", options)
+    split = _checks.integer("dos.split", dos_.get("split", 1), minimum=1, maximum=len(edges) - 1)
+    if split > 1 and method not in SPLIT_METHODS:
+        raise _checks.ParameterError(f"'dos.split' > 1 needs a method that counts bin by bin ({', '.join(SPLIT_METHODS)}); got method {method!r}")
     _probe(method, options, keep, edges, min(Ls))
-    return SweepSpec(name, text, seed, seeds, tuple(points), method, options, keep, tuple(float(e) for e in edges), analyses)
+    return SweepSpec(name, text, seed, seeds, tuple(points), method, options, keep, tuple(float(e) for e in edges), analyses, split)
 
 
 def _table(doc: dict, section: str) -> dict:

@@ -37,7 +37,8 @@ def run(args) -> int:
     store = args.out if args.out is not None else Path(f"{spec.name}-sweep")
     tasks = plan(spec)
     todo = pending(tasks, store)
-    print(f"sweep {spec.name}: {len(spec.points)} points x {spec.seeds} seeds = {len(tasks)} tasks, "
+    parts = f" x {spec.split} parts of the bins" if spec.split > 1 else ""
+    print(f"sweep {spec.name}: {len(spec.points)} points x {spec.seeds} seeds{parts} = {len(tasks)} tasks, "
           f"{len(tasks) - len(todo)} already in {store}/", flush=True)
     try:
         if not todo:
