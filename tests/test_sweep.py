@@ -136,11 +136,14 @@ def test_resume_skips_done_and_recomputes_corrupt_files(small, client, tmp_path)
     task_path(tmp_path, keys[0]).write_bytes(raw[: len(raw) // 2])
     task_path(tmp_path, keys[1]).write_bytes(b"CDF\x01 not a file")
     task_path(tmp_path, keys[2]).write_bytes(task_path(tmp_path, keys[5]).read_bytes())
-    (tmp_path / "tasks" / f".{keys[3]}.nc.x.part").write_bytes(b"left by a kill")
+    old, new = (tmp_path / "tasks" / f".{keys[n]}.nc.x.part" for n in (3, 4))
+    old.write_bytes(b"left by a kill an hour ago")
+    new.write_bytes(b"being written by another sweep")
+    os.utime(old, (time.time() - 3600,) * 2)
     assert pending(tasks, tmp_path) == [0, 1, 2]
     again = run_sweep(spec, client, store=tmp_path)[1]
     assert sha256(again) == digest
-    assert pending(tasks, tmp_path) == [] and not list((tmp_path / "tasks").glob(".*.part"))
+    assert pending(tasks, tmp_path) == [] and list((tmp_path / "tasks").glob(".*.part")) == [new]
     assert load_result(tmp_path, keys[2])["density"].tobytes() == compute_task(tasks[2])["density"].tobytes()
 
 

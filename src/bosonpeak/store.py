@@ -19,8 +19,10 @@ Layout of a store directory ``root``::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import netCDF4
@@ -28,6 +30,8 @@ import numpy as np
 
 from .files import atomic_path
 
+#: Age in seconds after which a temporary file counts as left by a killed run.
+PARTIAL_AGE_S = 600.0
 #: Version of the task-file layout; part of every key, so a new layout never reads old files.
 STORE_FORMAT = 1
 
@@ -110,13 +114,15 @@ def load_result(root, key: str) -> dict[str, np.ndarray] | None:
     return arrays
 
 
-def remove_partials(root) -> int:
-    """Delete temporary ``*.part`` files that a killed run left in ``root/tasks``; return how many.
-
-    Call only while no other sweep writes to the same store.
-    """
+def remove_partials(root, older_than_s: float = PARTIAL_AGE_S) -> int:
+    """Delete the temporary ``.*.part`` files that a killed run left in ``root/tasks``; return
+    how many. Only files older than ``older_than_s`` go, so a sweep writing to the same
+    store at the same time keeps its own. They are never read in any case."""
     n = 0
+    now = time.time()
     for part in (Path(root) / "tasks").glob(".*.part"):
-        part.unlink(missing_ok=True)
-        n += 1
+        with contextlib.suppress(FileNotFoundError):
+            if now - part.stat().st_mtime > older_than_s:
+                part.unlink()
+                n += 1
     return n

@@ -19,12 +19,15 @@ import contextlib
 import json
 import logging
 import os
+import signal
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
+from distributed.diagnostics.plugin import WorkerPlugin
 from tqdm.auto import tqdm
 
 from . import _checks
@@ -33,9 +36,9 @@ from .ensemble import sample_streams
 from .lattice import network
 from .spectrum import dos
 from .store import load_result, remove_partials, save_result, task_key
-from .sweep_spec import SweepSpec, parse_spec
+from .sweep_spec import SweepSpec, load_spec, parse_spec
 
-__all__ = ["SweepSpec", "Task", "combine", "compute_task", "connect", "dashboard", "parse_spec", "pending", "plan", "run_sweep", "run_tasks", "worker_versions"]
+__all__ = ["SweepSpec", "Task", "combine", "compute_task", "connect", "dashboard", "load_spec", "parse_spec", "pending", "plan", "run_sweep", "run_tasks", "worker_versions"]
 
 #: Coordination histogram per task counts z = 0 .. Z_MAX (the last bin holds z >= Z_MAX).
 Z_MAX = 16
@@ -165,7 +168,19 @@ def connect(scheduler: str | None = None, workers: int | None = None):
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address="127.0.0.1:8787", silence_logs=logging.CRITICAL)
     with cluster, Client(cluster) as client:
+        client.register_plugin(_IgnoreInterrupt())
         yield client
+
+
+class _IgnoreInterrupt(WorkerPlugin):
+    """Ctrl-C in a terminal reaches the local workers too: they ignore it, and the client
+    closes them in order (no tracebacks from every worker)."""
+
+    name = "bosonpeak-ignore-sigint"
+
+    def setup(self, worker):
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def dashboard(client) -> str:
