@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 from distributed.diagnostics.plugin import WorkerPlugin
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from . import _checks
@@ -127,6 +128,14 @@ def compute_task(task: Task) -> dict[str, np.ndarray]:
     dict
         ``density`` (B,), ``error`` (B,; NaN for exact methods), ``zero_modes``, ``n_modes``,
         ``resolution`` (NaN for histograms), ``coordination`` (Z_MAX + 1,) fractions of nodes.
+
+    Examples
+    --------
+    >>> from bosonpeak.sweep import Task, compute_task
+    >>> task = Task(6, 0.0, "nearest", "inverse", None, "dense", "{}", True, (0.0, 0.5, 1.5, 2.5, 3.0), 1, (0,))
+    >>> r = compute_task(task)  # the 6 x 6 crystal: omega = 0, 1 (4x), sqrt 2 (4x), ..., 2 sqrt 2
+    >>> r["density"] * 36 * [0.5, 1.0, 1.0, 0.5]  # modes per bin
+    array([ 1.,  8., 22.,  5.])
     """
     child = np.random.SeedSequence(task.entropy, spawn_key=task.spawn_key)
     net_rng, dos_rng = sample_streams(child)
@@ -225,9 +234,20 @@ def run_tasks(tasks: list[Task], client=None, *, store=None, progress: bool = Fa
 
     Tasks with a valid result in ``store`` are read, not computed; every task computed is
     written to ``store`` as soon as it finishes. With ``client`` None the tasks run one
-    after another in this process. A task whose worker dies is recomputed by Dask
+    after another in this process, with BLAS on one thread as on Dask's workers (thread
+    counts change the round-off of eigenvalues: a degenerate crystal eigenvalue lying on
+    a bin edge can change bins). A task whose worker dies is recomputed by Dask
     (``distributed.scheduler.allowed-failures`` times), then resubmitted here up to
     ``RESUBMITS`` times; any other error stops the sweep and is raised.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from bosonpeak.sweep import parse_spec, pending, plan, run_tasks
+    >>> tasks = plan(parse_spec("[sweep]\\nseeds = 2\\n[grid]\\nL = 6\\ndelta = 0.2\\n[dos]\\nomega_max = 4.0"))
+    >>> store = tempfile.mkdtemp()
+    >>> len(run_tasks(tasks, store=store)), pending(tasks, store)
+    (2, [])
     """
     results: list[dict | None] = [None] * len(tasks)
     if store is not None:
@@ -249,8 +269,9 @@ def run_tasks(tasks: list[Task], client=None, *, store=None, progress: bool = Fa
     done = len(tasks) - sum(map(len, todo.values()))
     with tqdm(total=len(tasks), initial=done, desc="sweep", unit="task", disable=not progress, smoothing=0.1) as bar:
         if client is None:
-            for key, idx in todo.items():
-                finish(key, compute_task(tasks[idx[0]]), bar)
+            with threadpool_limits(1):  # BLAS on one thread, as on Dask's workers: the same round-off
+                for key, idx in todo.items():
+                    finish(key, compute_task(tasks[idx[0]]), bar)
         else:
             _run_on_client(client, tasks, todo, finish, bar)
     return results
@@ -294,6 +315,14 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
     Coordinates of ``point``: ``L``, ``delta``, ``rule``, ``spring``, ``cutoff`` (the r_c
     used; NaN for the nearest rule). Attributes: the package version, the spec text, the
     root seed and the spawn keys of the samples, the method and its options.
+
+    Examples
+    --------
+    >>> from bosonpeak.sweep import combine, parse_spec, plan, run_tasks
+    >>> spec = parse_spec("[sweep]\\nseeds = 2\\n[grid]\\nL = 6\\ndelta = [0.0, 0.2]\\n[dos]\\nomega_max = 4.0")
+    >>> tasks = plan(spec)
+    >>> combine(spec, tasks, run_tasks(tasks))["density"].dims
+    ('point', 'seed', 'omega')
     """
     from . import __version__
 
