@@ -33,7 +33,7 @@ from tqdm.auto import tqdm
 
 from . import _checks
 from .dynamical import dynamical_matrix
-from .ensemble import sample_streams
+from .ensemble import sample_streams, seed_sequences
 from .lattice import network
 from .spectrum import dos
 from .store import load_result, remove_partials, save_result, task_key
@@ -108,10 +108,11 @@ def plan(spec: SweepSpec) -> list[Task]:
     """
     options = json.dumps(spec.options, sort_keys=True)
     parts = [tuple(spec.edges[b[0] : b[-1] + 2]) for b in np.array_split(np.arange(len(spec.edges) - 1), spec.split)]
+    children = seed_sequences(spec.seed, spec.seeds)
     return [
-        Task(p["L"], p["delta"], p["rule"], p["spring"], p["cutoff"], spec.method, options, spec.zero_modes, edges, spec.seed, (k,))
+        Task(p["L"], p["delta"], p["rule"], p["spring"], p["cutoff"], spec.method, options, spec.zero_modes, edges, int(child.entropy), tuple(child.spawn_key))
         for p in spec.points
-        for k in range(spec.seeds)
+        for child in children
         for edges in parts
     ]
 
@@ -137,7 +138,7 @@ def compute_task(task: Task) -> dict[str, np.ndarray]:
     >>> r["density"] * 36 * [0.5, 1.0, 1.0, 0.5]  # modes per bin
     array([ 1.,  8., 22.,  5.])
     """
-    child = np.random.SeedSequence(task.entropy, spawn_key=task.spawn_key)
+    child = np.random.SeedSequence(task.entropy, spawn_key=task.spawn_key)  # == seed_sequences(entropy, n)[k]
     net_rng, dos_rng = sample_streams(child)
     net = network(task.L, task.delta, rule=task.rule, spring=task.spring, cutoff=task.cutoff, rng=net_rng)
     edges = np.asarray(task.edges, dtype=float)
