@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -14,12 +13,11 @@ def register(sub) -> None:
         description="Run every (point, seed) of the sweep in SPEC.toml as a Dask task, write each finished task to the "
         "results store --out, and combine them into --out/<name>.nc (point x seed x omega, with provenance). "
         "Running the same command again skips the finished tasks.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("spec", type=Path, help="sweep spec (TOML)")
+    p.add_argument("spec", type=Path, metavar="SPEC.toml", help="sweep spec (TOML; see examples/sweep.toml)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="address of a running Dask scheduler (default: a local cluster on 127.0.0.1)")
-    p.add_argument("--workers", type=int, default=None, help="worker processes of the local cluster (default: one per core)")
-    p.add_argument("--out", type=Path, default=None, help="results store directory (default: ./<name>-sweep)")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes of the local cluster (default: one per core)")
+    p.add_argument("--out", type=Path, default=None, metavar="STORE", help="results store directory (default: ./<name>-sweep)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(run=run)
 
