@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
-from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from . import _checks
@@ -110,9 +109,7 @@ def compute(settings: PaperSettings = PaperSettings(), *, progress: bool = False
     done: dict[bytes, tuple] = {}  # identical matrices (every seed at delta = 0) are computed once
     if client is not None:
         done = _dos_on_cluster(client, s, nets, edges, progress)
-    # BLAS on one thread, as on Dask's workers: the same round-off, so the same bins for the
-    # crystal's degenerate eigenvalues that lie exactly on a bin edge (omega = 2 at delta = 0).
-    with threadpool_limits(1), tqdm(total=len(nets), desc="reproduce: DOS", disable=not progress, unit="net") as bar:
+    with tqdm(total=len(nets), desc="reproduce: DOS", disable=not progress, unit="net") as bar:
         for (c, d, k), H in nets.items():
             key = _matrix_key(H)
             if key not in done:

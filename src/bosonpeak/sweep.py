@@ -28,7 +28,6 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 from distributed.diagnostics.plugin import WorkerPlugin
-from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from . import _checks
@@ -235,9 +234,7 @@ def run_tasks(tasks: list[Task], client=None, *, store=None, progress: bool = Fa
 
     Tasks with a valid result in ``store`` are read, not computed; every task computed is
     written to ``store`` as soon as it finishes. With ``client`` None the tasks run one
-    after another in this process, with BLAS on one thread as on Dask's workers (thread
-    counts change the round-off of eigenvalues: a degenerate crystal eigenvalue lying on
-    a bin edge can change bins). A task whose worker dies is recomputed by Dask
+    after another in this process. A task whose worker dies is recomputed by Dask
     (``distributed.scheduler.allowed-failures`` times), then resubmitted here up to
     ``RESUBMITS`` times; any other error stops the sweep and is raised.
 
@@ -270,9 +267,8 @@ def run_tasks(tasks: list[Task], client=None, *, store=None, progress: bool = Fa
     done = len(tasks) - sum(map(len, todo.values()))
     with tqdm(total=len(tasks), initial=done, desc="sweep", unit="task", disable=not progress, smoothing=0.1) as bar:
         if client is None:
-            with threadpool_limits(1):  # BLAS on one thread, as on Dask's workers: the same round-off
-                for key, idx in todo.items():
-                    finish(key, compute_task(tasks[idx[0]]), bar)
+            for key, idx in todo.items():
+                finish(key, compute_task(tasks[idx[0]]), bar)
         else:
             _run_on_client(client, tasks, todo, finish, bar)
     return results
