@@ -223,6 +223,16 @@ def test_reproduce_through_the_engine_gives_the_same_numbers(client):
         assert here[name].values.tobytes() == there[name].values.tobytes(), name
 
 
+def test_cli_reproduce_on_a_scheduler(client, tmp_path):
+    from bosonpeak.reproduce import PaperSettings, compute
+
+    argv = ["reproduce", "--size", "8", "--seeds", "2", "--deltas", "0,0.2", "--method", "dense", "--no-progress"]
+    assert main([*argv, "--scheduler", client.scheduler.address, "--out", str(tmp_path)]) == 0
+    with xr.open_dataset(tmp_path / "paper_data.nc") as ds:
+        here = compute(PaperSettings(L=8, seeds=2, deltas=(0.0, 0.2)))
+        assert ds["density"].values.tobytes() == here["density"].values.tobytes()
+
+
 @pytest.mark.parametrize(
     "edit, words",
     [
