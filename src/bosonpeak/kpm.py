@@ -23,6 +23,8 @@ Weisse, Wellein, Alvermann and Fehske, Rev. Mod. Phys. 78, 275 (2006); conventio
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
@@ -82,7 +84,8 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
     DOS
         ``density`` is the mean over the vectors, ``error`` its standard error per bin,
         ``resolution`` the resolution reached; ``info`` holds ``moments``, ``vectors``,
-        ``omega_max``, ``omega_limit`` (below it the kernel, not the network, shapes the curve)
+        ``omega_max``, ``omega_limit`` (below it the kernel, not the network, shapes the curve),
+        ``recursion_seconds``
         and ``finite_size_omega``.
 
     Examples
@@ -123,6 +126,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
     block = len(columns) if block is None else _checks.integer("block", block, minimum=1)
     H2 = _shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
     raw = np.empty((len(columns), n_mom))
+    seconds = 0.0
     steps = tqdm(total=n_mom // 2 * -(-len(columns) // block), desc="KPM", disable=not progress, leave=False)
     for start in range(0, len(columns), block):
         cols = columns[start:start + block]
@@ -131,7 +135,9 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
             V[nodes, c] = 1.0 if exact else 2.0 * children[start + c].integers(0, 2, size=len(nodes), dtype=np.int8) - 1.0
         if laplacian:
             V = _project_out_zero_modes(V, labels, sizes)
+        t0 = time.perf_counter()
         raw[start:start + len(cols)] = _chebyshev(H2, V, n_mom, device, steps)
+        seconds += time.perf_counter() - t0
     steps.close()
     A = _bin_matrix(edges, omega_max, n_mom)  # (M, B): density of the bins from the moments
     delta0 = (-1.0) ** np.arange(n_mom) @ A  # bins of a kernel-broadened delta at omega = 0
@@ -153,6 +159,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         shift = (w0 if zero_modes else 0.0) if laplacian else (0.0 if zero_modes else -w0)
         density = density + shift * delta0
         out.append(_record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, len(rows), dtype, device, nodes))
+        out[-1].info.update(block=block, recursion_seconds=seconds)
     return out
 
 
@@ -191,24 +198,33 @@ def _n_moments(resolution, moments, omega_max, edges) -> int:
 
 def _is_laplacian(H) -> bool:
     """Rows sum to zero: then each component's constant vector is an exact zero mode."""
-    scale = abs(H).max() if H.nnz else 1.0
+    scale = float(np.abs(H.data).max()) if H.nnz else 1.0
     return bool(np.all(np.abs(np.asarray(H.sum(axis=1)).ravel()) <= 1e-10 * max(scale, 1.0)))
 
 
 def _project_out_zero_modes(V, labels, sizes):
-    """Subtract from every column its mean over each connected component."""
+    """Subtract from every column its mean over each connected component, in place."""
     if len(sizes) == 1:
-        return V - V.mean(axis=0, dtype=np.float64).astype(V.dtype)
-    P = sp.csr_matrix((np.ones(len(labels)), (np.arange(len(labels)), labels)), shape=(len(labels), len(sizes)))
-    means = (P.T @ V.astype(np.float64)) / sizes[:, None]
-    return (V - P @ means).astype(V.dtype)
+        V -= V.mean(axis=0, dtype=np.float64).astype(V.dtype)
+        return V
+    for c in range(V.shape[1]):  # one column at a time: no (N, R) float64 temporary
+        means = np.bincount(labels, V[:, c].astype(np.float64), minlength=len(sizes)) / sizes
+        V[:, c] -= means[labels].astype(V.dtype)
+    return V
 
 
 def _shifted(H, lam_max, dtype):
-    """``2 H~ = 4 H / lambda_max - 2 I`` as CSR with sorted indices, in ``dtype``."""
-    H2 = sp.csr_matrix((4.0 / lam_max) * H - 2.0 * sp.identity(H.shape[0], format="csr"), dtype=dtype)
-    H2.sort_indices()
-    return H2
+    """``2 H~ = 4 H / lambda_max - 2 I`` as CSR in ``dtype``. When every diagonal entry is
+    stored (as in ``dynamical_matrix``), only the values are copied: the index arrays are
+    shared with ``H`` (read-only here), which keeps the memory to one value array."""
+    data = H.data.astype(dtype) * dtype.type(4.0 / lam_max)
+    rows = np.repeat(np.arange(H.shape[0], dtype=H.indices.dtype), np.diff(H.indptr))
+    diag = H.indices == rows
+    del rows
+    if np.count_nonzero(diag) == H.shape[0]:
+        data[diag] -= dtype.type(2.0)
+        return sp.csr_matrix((data, H.indices, H.indptr), shape=H.shape, copy=False)
+    return sp.csr_matrix((4.0 / lam_max) * H - 2.0 * sp.identity(H.shape[0], format="csr"), dtype=dtype)
 
 
 def _jackson(m: int) -> np.ndarray:
