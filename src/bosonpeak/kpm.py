@@ -132,7 +132,11 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         cols = columns[start:start + block]
         V = np.zeros((n, len(cols)), dtype=dtype)
         for c, (_, nodes, exact) in enumerate(cols):
-            V[nodes, c] = 1.0 if exact else 2.0 * children[start + c].integers(0, 2, size=len(nodes), dtype=np.int8) - 1.0
+            if exact:
+                V[nodes, c] = 1.0
+            else:  # Rademacher signs, drawn as int8 to keep the temporaries small
+                signs = children[start + c].integers(0, 2, size=len(nodes), dtype=np.int8)
+                V[nodes, c] = 2 * signs - 1
         if laplacian:
             V = _project_out_zero_modes(V, labels, sizes)
         t0 = time.perf_counter()
