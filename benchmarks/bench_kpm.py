@@ -64,7 +64,9 @@ def main(argv=None):
     p.add_argument("--vectors", type=int, default=32)
     p.add_argument("--block", type=int, default=None, help="vectors per block (default: all)")
     p.add_argument("--dtype", default="float32")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (default: all usable)")
     p.add_argument("--peer-vectors", type=int, default=1)
+    p.add_argument("--no-peer", action="store_true", help="skip the peer")
     p.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     args = p.parse_args(argv)
 
@@ -81,13 +83,13 @@ def main(argv=None):
     print(f"scipy CSR mat-vec H @ x (float64): {1e3 * t_mv:.2f} ms")
 
     edges = np.arange(0.0, np.sqrt(1.02 * gershgorin_bound(H)) + 0.01, 0.01)
-    opts = dict(method="kpm", resolution=args.resolution, vectors=args.vectors, dtype=args.dtype, block=args.block, rng=1)
+    opts = dict(method="kpm", resolution=args.resolution, vectors=args.vectors, dtype=args.dtype, block=args.block, threads=args.threads, rng=1)
     t = time.perf_counter()
     g = bosonpeak.dos(H, edges, **opts)
     t_kpm = time.perf_counter() - t
     info = g.info
     n_mom, n_vec = info["moments"], info["vectors"]
-    print(f"KPM: {n_mom} moments, {n_vec} vectors, block {info['block']}, {args.dtype}: resolution {g.resolution:.4f}, "
+    print(f"KPM: {n_mom} moments, {n_vec} vectors, block {info['block']}, {args.dtype}, {info['threads']} thread(s): resolution {g.resolution:.4f}, "
           f"omega_max {info['omega_max']:.3f}, omega_limit {info['omega_limit']:.4f}")
     print(f"KPM time {t_kpm:.1f} s (recursion {info['recursion_seconds']:.1f} s); target 60 s: ratio {t_kpm / 60:.2f}")
 
@@ -108,6 +110,8 @@ def main(argv=None):
         tracemalloc.stop()
         print(f"KPM peak extra memory {peak / 2**20:.1f} MiB = {peak / matrix_bytes:.2f} x the CSR matrix (target <= 3)")
 
+    if args.no_peer:
+        return
     # Peer: moments in lambda needed for sigma_omega = resolution at omega = 0.5: sigma_lambda = 2 omega sigma_omega,
     # sigma_lambda ~ pi lambda_max / (2 M)  =>  M = pi lambda_max / (4 omega sigma_omega)
     lam_max = info["lambda_max"]

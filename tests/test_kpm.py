@@ -123,6 +123,18 @@ def test_same_rng_is_bit_identical_and_other_rng_differs(disordered):
     np.testing.assert_allclose(d.density, a.density, rtol=1e-10, atol=1e-12)
 
 
+def test_threads_give_bit_identical_results(disordered, monkeypatch):
+    H = disordered[1]
+    edges = np.linspace(0, 4, 41)
+    whole = bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=3, rng=9, threads=1)
+    monkeypatch.setattr(kpm, "_DOT_CHUNK", 64)  # 15 row chunks for N = 900
+    runs = [bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=3, rng=9, threads=t) for t in (1, 2, 5)]
+    assert runs[2].info["threads"] == 5
+    for g in runs[1:]:
+        assert np.array_equal(g.density, runs[0].density) and np.array_equal(g.error, runs[0].error)
+    np.testing.assert_allclose(runs[0].density, whole.density, rtol=1e-10, atol=1e-12)
+
+
 def test_crystal_low_frequency_level_is_debye():
     # crystal L = 300: shells 2 pi / L = 0.021 apart are smoothed by a resolution of 0.03
     H = bosonpeak.dynamical_matrix(bosonpeak.network(300, 0.0, rule="nearest", spring="constant"))

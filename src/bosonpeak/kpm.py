@@ -23,7 +23,9 @@ Weisse, Wellein, Alvermann and Fehske, Rev. Mod. Phys. 78, 275 (2006); conventio
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,7 +51,7 @@ _DOT_CHUNK = 16_384
 
 
 def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=None, moments=None,
-            vectors=DEFAULT_VECTORS, dtype="float64", device="cpu", block=None) -> DOS:
+            vectors=DEFAULT_VECTORS, dtype="float64", device="cpu", block=None, threads=None) -> DOS:
     """The ``"kpm"`` engine of ``bosonpeak.dos``: DOS in omega with stochastic error bars.
 
     Parameters
@@ -78,6 +80,9 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
     block : int, optional
         Vectors carried together through the recursion (memory ~ ``2 N block`` numbers).
         Default: all ``R`` in one block.
+    threads : int, optional
+        CPU threads sharing the rows of each step (default: the CPUs this process may use).
+        The result does not depend on it, bit for bit.
 
     Returns
     -------
@@ -98,15 +103,16 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
     """
     groups = [np.arange(H.shape[0])]
     return _kpm(H, edges, groups, zero_modes=zero_modes, rng=rng, progress=progress, resolution=resolution,
-                moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, method="kpm")[0]
+                moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, threads=threads, method="kpm")[0]
 
 
-def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, vectors, dtype, device, block, method):
+def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, vectors, dtype, device, block, threads, method):
     """Shared by the DOS and the local DOS: one recursion for every group's vectors."""
     n = H.shape[0]
     vectors = _checks.integer("vectors", vectors, minimum=1)
     dtype = _dtype(dtype)
     device = _checks.choice("device", device, DEVICES)
+    threads = _usable_cpus() if threads is None else _checks.integer("threads", threads, minimum=1)
     lam_max = (1.0 + SAFETY) * max(gershgorin_bound(H), np.finfo(float).tiny)
     omega_max = float(np.sqrt(lam_max))
     n_mom = _n_moments(resolution, moments, omega_max, edges)
@@ -140,7 +146,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         if laplacian:
             V = _project_out_zero_modes(V, labels, sizes)
         t0 = time.perf_counter()
-        raw[start:start + len(cols)] = _chebyshev(H2, V, n_mom, device, steps)
+        raw[start:start + len(cols)] = _chebyshev(H2, V, n_mom, device, steps, threads)
         seconds += time.perf_counter() - t0
     steps.close()
     A = _bin_matrix(edges, omega_max, n_mom)  # (M, B): density of the bins from the moments
@@ -163,7 +169,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         shift = (w0 if zero_modes else 0.0) if laplacian else (0.0 if zero_modes else -w0)
         density = density + shift * delta0
         out.append(_record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, len(rows), dtype, device, nodes))
-        out[-1].info.update(block=block, recursion_seconds=seconds)
+        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds)
     return out
 
 
@@ -176,6 +182,10 @@ def _record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_m
     }
     return DOS(np.asarray(edges, float), density, n, method, error=error, zero_modes=float(n_comp),
                zero_modes_removed=not zero_modes, resolution=sigma, info=info)
+
+
+def _usable_cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _dtype(dtype) -> np.dtype:
@@ -252,41 +262,70 @@ def _bin_matrix(edges, omega_max, n_mom) -> np.ndarray:
     return 2.0 / np.pi * (F[:, :-1] - F[:, 1:]) / np.diff(edges)[None, :]
 
 
-def _dots(A, B) -> np.ndarray:
-    """Column-wise ``<a_r | b_r>`` in float64 (float32 partial sums over row chunks)."""
-    out = np.zeros(A.shape[1])
-    for s in range(0, A.shape[0], _DOT_CHUNK):
-        out += np.einsum("ij,ij->j", A[s:s + _DOT_CHUNK], B[s:s + _DOT_CHUNK])
-    return out
+def _partial_dots(A, B, lo, hi) -> list:
+    """Column-wise ``<a_r | b_r>`` over rows ``lo:hi``, one float64 partial sum per row chunk."""
+    return [np.einsum("ij,ij->j", A[s:min(s + _DOT_CHUNK, hi)], B[s:min(s + _DOT_CHUNK, hi)]).astype(np.float64)
+            for s in range(lo, hi, _DOT_CHUNK)]
 
 
-def _accumulate(H2, X, Y):
-    """``Y += H2 @ X`` in place (X, Y: C-contiguous (N, R) blocks of H2's dtype)."""
-    if _csr_matvecs is not None:
-        n, r = X.shape
-        _csr_matvecs(n, n, r, H2.indptr, H2.indices, H2.data, X.ravel(), Y.ravel())
-    else:  # pragma: no cover
-        Y += H2 @ X
+def _row_step(H2, prev, cur, lo, hi, first):
+    """Rows ``lo:hi`` of one Chebyshev step, in place: ``v_1 = H~ v_0`` (first) or
+    ``prev <- 2 H~ cur - prev``; returns the partial dot products of those rows."""
+    r = cur.shape[1]
+    if _csr_matvecs is None:  # pragma: no cover - private scipy API gone: public product, one thread
+        if first:
+            cur[...] = 0.5 * (H2 @ prev)
+            return _partial_dots(prev, prev, lo, hi), _partial_dots(cur, prev, lo, hi)
+        prev[...] = H2 @ cur - prev
+        return _partial_dots(cur, cur, lo, hi), _partial_dots(prev, cur, lo, hi)
+    if first:
+        _csr_matvecs(hi - lo, H2.shape[1], r, H2.indptr[lo:hi + 1], H2.indices, H2.data, prev.ravel(), cur[lo:hi].ravel())
+        cur[lo:hi] *= 0.5
+        return _partial_dots(prev, prev, lo, hi), _partial_dots(cur, prev, lo, hi)
+    np.negative(prev[lo:hi], out=prev[lo:hi])
+    _csr_matvecs(hi - lo, H2.shape[1], r, H2.indptr[lo:hi + 1], H2.indices, H2.data, cur.ravel(), prev[lo:hi].ravel())
+    return _partial_dots(cur, cur, lo, hi), _partial_dots(prev, cur, lo, hi)
 
 
-def _chebyshev(H2, V, n_mom, device, bar) -> np.ndarray:
-    """Raw moments ``<v_0| T_n(H~) |v_0>``, shape (R, n_mom), of the columns of ``V``."""
+def _chebyshev(H2, V, n_mom, device, bar, threads=1) -> np.ndarray:
+    """Raw moments ``<v_0| T_n(H~) |v_0>``, shape (R, n_mom), of the columns of ``V``.
+
+    Each step splits the rows into ``threads`` ranges (whole dot-product chunks, so the
+    float64 sums are added in the same order whatever the number of threads: results are
+    bit-identical); scipy's sparse kernel and numpy release the GIL.
+    """
     if device == "cuda":
         return _chebyshev_cuda(H2, V, n_mom, bar)
+    n = V.shape[0]
+    chunks = -(-n // _DOT_CHUNK)
+    threads = 1 if _csr_matvecs is None else max(1, min(threads, chunks))
+    cuts = [min(n, _DOT_CHUNK * (chunks * t // threads)) for t in range(threads + 1)]
+    ranges = list(zip(cuts[:-1], cuts[1:]))
     prev = np.ascontiguousarray(V)
     cur = np.zeros_like(prev)
-    _accumulate(H2, prev, cur)
-    cur *= 0.5  # v_1 = H~ v_0
     mu = np.empty((V.shape[1], n_mom))
-    mu[:, 0], mu[:, 1] = _dots(prev, prev), _dots(cur, prev)
-    bar.update(1)
-    for k in range(1, n_mom // 2):
-        np.negative(prev, out=prev)
-        _accumulate(H2, cur, prev)  # prev <- 2 H~ v_k - v_k-1 = v_k+1
-        mu[:, 2 * k] = 2.0 * _dots(cur, cur) - mu[:, 0]
-        mu[:, 2 * k + 1] = 2.0 * _dots(prev, cur) - mu[:, 1]
-        prev, cur = cur, prev
+    pool = ThreadPoolExecutor(threads) if threads > 1 else None
+
+    def step(first):
+        parts = pool.map(lambda b: _row_step(H2, prev, cur, *b, first), ranges) if pool else [_row_step(H2, prev, cur, *ranges[0], first)]
+        parts = list(parts)
+        sums = [np.zeros(V.shape[1]), np.zeros(V.shape[1])]
+        for part in parts:  # chunk order: the same float64 additions for any number of threads
+            for i in (0, 1):
+                for p in part[i]:
+                    sums[i] += p
         bar.update(1)
+        return sums
+
+    try:
+        mu[:, 0], mu[:, 1] = step(True)  # <v0|v0>, <v1|v0>
+        for k in range(1, n_mom // 2):
+            a, b = step(False)  # prev <- v_k+1; <v_k|v_k>, <v_k+1|v_k>
+            mu[:, 2 * k], mu[:, 2 * k + 1] = 2.0 * a - mu[:, 0], 2.0 * b - mu[:, 1]
+            prev, cur = cur, prev
+    finally:
+        if pool:
+            pool.shutdown()
     return mu
 
 
@@ -314,7 +353,7 @@ def _chebyshev_cuda(H2, V, n_mom, bar) -> np.ndarray:  # pragma: no cover - need
 
 def kpm_local_dos(net_or_H, groups, edges=None, *, zero_modes: bool = True, rng=None, progress: bool = False,
                   resolution: float | None = None, moments: int | None = None, vectors: int = DEFAULT_VECTORS,
-                  dtype="float64", device: str = "cpu", block: int | None = None):
+                  dtype="float64", device: str = "cpu", block: int | None = None, threads: int | None = None):
     """KPM local DOS per unit omega of one node, or averaged over a class of nodes.
 
     For a group ``S`` the result is ``(1 / |S|) sum_{i in S} g_i(omega)`` with
@@ -331,7 +370,7 @@ def kpm_local_dos(net_or_H, groups, edges=None, *, zero_modes: bool = True, rng=
         result has the same shape (one DOS, a list, or a dict with the same keys).
     edges : array_like, optional
         Bin edges in omega (default: as ``bosonpeak.default_edges``).
-    zero_modes, rng, progress, resolution, moments, vectors, dtype, device, block
+    zero_modes, rng, progress, resolution, moments, vectors, dtype, device, block, threads
         As for ``bosonpeak.dos(..., method="kpm")``.
 
     Returns
@@ -367,7 +406,7 @@ def kpm_local_dos(net_or_H, groups, edges=None, *, zero_modes: bool = True, rng=
         keys, items = "one", [groups]
     nodes = [_group("groups", g, n) for g in items]
     out = _kpm(H, edges, nodes, zero_modes=zero_modes, rng=rng, progress=progress, resolution=resolution,
-               moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, method="kpm-local")
+               moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, threads=threads, method="kpm-local")
     if keys == "one":
         return out[0]
     return out if keys is None else dict(zip(keys, out))
