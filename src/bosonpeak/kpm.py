@@ -19,6 +19,10 @@ Weisse, Wellein, Alvermann and Fehske, Rev. Mod. Phys. 78, 275 (2006); conventio
   of every random vector and, when kept, added back as an exact kernel-broadened delta at
   ``omega = 0``: they carry no stochastic error.
 * ``error`` is the standard error of the mean over the random vectors, bin by bin.
+* ``kpm_local_dos``: the same recursion with unit vectors (one node, exact) or random signs
+  restricted to a group of nodes (the group's average local DOS, with its error).
+* Each step shares the matrix rows among ``threads`` CPU threads (scipy's sparse kernel and
+  numpy release the GIL); ``device="cuda"`` runs the recursion with CuPy instead.
 """
 
 from __future__ import annotations
@@ -161,10 +165,12 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         if not exact:  # the zeroth moment is known exactly: Tr P_S (1 - P_0) / |S|
             mu[:, 0] = 1.0 - w0 if laplacian else 1.0
         per = mu @ A
-        if exact:
+        if exact:  # one unit vector per node: the sum is the exact group average
             density, error = per.sum(axis=0), np.zeros(A.shape[1])
+        elif len(rows) > 1:
+            density, error = per.mean(axis=0), per.std(axis=0, ddof=1) / np.sqrt(len(rows))
         else:
-            density, error = per.mean(axis=0), per.std(axis=0, ddof=1) / np.sqrt(len(rows)) if len(rows) > 1 else np.full(A.shape[1], np.nan)
+            density, error = per[0], np.full(A.shape[1], np.nan)  # one vector: no spread to measure
         # Projected vectors carry no zero modes: add them back exactly, or remove the counted ones.
         shift = (w0 if zero_modes else 0.0) if laplacian else (0.0 if zero_modes else -w0)
         density = density + shift * delta0
