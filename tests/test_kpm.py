@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import bosonpeak
-from bosonpeak import kpm
+from bosonpeak import _kpm_recursion, kpm
 from bosonpeak._checks import ParameterError
 
 #: Runs pooled before judging the error bars: neighbouring bins are correlated, so one run's
@@ -127,7 +127,7 @@ def test_threads_give_bit_identical_results(disordered, monkeypatch):
     H = disordered[1]
     edges = np.linspace(0, 4, 41)
     whole = bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=3, rng=9, threads=1)
-    monkeypatch.setattr(kpm, "_DOT_CHUNK", 64)  # 15 row chunks for N = 900
+    monkeypatch.setattr(_kpm_recursion, "_DOT_CHUNK", 64)  # 15 row chunks for N = 900
     runs = [bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=3, rng=9, threads=t) for t in (1, 2, 5)]
     assert runs[2].info["threads"] == 5
     for g in runs[1:]:
@@ -192,3 +192,24 @@ def test_cuda_without_cupy_says_so(disordered, monkeypatch):
     monkeypatch.setitem(sys.modules, "cupy", None)
     with pytest.raises(ImportError, match="CuPy"):
         bosonpeak.dos(disordered[1], method="kpm", moments=8, device="cuda")
+
+
+def test_cuda_path_logic_with_numpy_standing_in_for_cupy(disordered, monkeypatch):
+    """The CuPy recursion, run on numpy and scipy through stand-in modules, matches the CPU one."""
+    import sys
+    import types
+
+    import scipy.sparse
+
+    cupy = types.SimpleNamespace(asarray=np.asarray, asnumpy=np.asarray, sum=np.sum, float64=np.float64)
+    sparse = types.SimpleNamespace(csr_matrix=scipy.sparse.csr_matrix)
+    cupyx = types.ModuleType("cupyx")
+    cupyx.scipy = types.SimpleNamespace(sparse=sparse)
+    monkeypatch.setitem(sys.modules, "cupy", cupy)
+    monkeypatch.setitem(sys.modules, "cupyx", cupyx)
+    monkeypatch.setitem(sys.modules, "cupyx.scipy", cupyx.scipy)
+    H, edges = disordered[1], np.linspace(0, 4, 41)
+    gpu = bosonpeak.dos(H, edges, method="kpm", moments=60, vectors=3, rng=4, device="cuda")
+    cpu = bosonpeak.dos(H, edges, method="kpm", moments=60, vectors=3, rng=4)
+    np.testing.assert_allclose(gpu.density, cpu.density, rtol=1e-9, atol=1e-12)
+    assert gpu.info["device"] == "cuda"

@@ -29,20 +29,14 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from tqdm.auto import tqdm
 
 from . import _checks
+from ._kpm_recursion import chebyshev_moments, shifted
 from .spectrum import DOS, gershgorin_bound, register_engine
-
-try:  # y += A @ x for a CSR matrix and a dense (N, R) block, in place, without a temporary
-    from scipy.sparse._sparsetools import csr_matvecs as _csr_matvecs
-except ImportError:  # pragma: no cover - private scipy API; the public product is the fallback
-    _csr_matvecs = None
 
 #: Relative margin added to the Gershgorin bound so that ``H~`` stays inside ``[-1, 1]``.
 SAFETY = 0.01
@@ -50,8 +44,6 @@ DTYPES = ("float64", "float32")
 DEVICES = ("cpu", "cuda")
 #: Random vectors per DOS when ``vectors`` is not given.
 DEFAULT_VECTORS = 16
-#: Rows per partial sum of the dot products (partial sums in the working dtype, total in float64).
-_DOT_CHUNK = 16_384
 
 
 def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=None, moments=None,
@@ -134,7 +126,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
             columns += [(k, nodes, False)] * vectors
     children = np.random.default_rng(rng).spawn(len(columns))
     block = len(columns) if block is None else _checks.integer("block", block, minimum=1)
-    H2 = _shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
+    H2 = shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
     raw = np.empty((len(columns), n_mom))
     seconds = 0.0
     steps = tqdm(total=n_mom // 2 * -(-len(columns) // block), desc="KPM", disable=not progress, leave=False)
@@ -150,7 +142,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         if laplacian:
             V = _project_out_zero_modes(V, labels, sizes)
         t0 = time.perf_counter()
-        raw[start:start + len(cols)] = _chebyshev(H2, V, n_mom, device, steps, threads)
+        raw[start:start + len(cols)] = chebyshev_moments(H2, V, n_mom, device, steps, threads)
         seconds += time.perf_counter() - t0
     steps.close()
     A = _bin_matrix(edges, omega_max, n_mom)  # (M, B): density of the bins from the moments
@@ -233,20 +225,6 @@ def _project_out_zero_modes(V, labels, sizes):
     return V
 
 
-def _shifted(H, lam_max, dtype):
-    """``2 H~ = 4 H / lambda_max - 2 I`` as CSR in ``dtype``. When every diagonal entry is
-    stored (as in ``dynamical_matrix``), only the values are copied: the index arrays are
-    shared with ``H`` (read-only here), which keeps the memory to one value array."""
-    data = H.data.astype(dtype) * dtype.type(4.0 / lam_max)
-    rows = np.repeat(np.arange(H.shape[0], dtype=H.indices.dtype), np.diff(H.indptr))
-    diag = H.indices == rows
-    del rows
-    if np.count_nonzero(diag) == H.shape[0]:
-        data[diag] -= dtype.type(2.0)
-        return sp.csr_matrix((data, H.indices, H.indptr), shape=H.shape, copy=False)
-    return sp.csr_matrix((4.0 / lam_max) * H - 2.0 * sp.identity(H.shape[0], format="csr"), dtype=dtype)
-
-
 def _jackson(m: int) -> np.ndarray:
     """Jackson kernel ``g_j``, ``j = 0 .. m - 1``, for an expansion of ``m`` moments."""
     j = np.arange(m)
@@ -266,95 +244,6 @@ def _bin_matrix(edges, omega_max, n_mom) -> np.ndarray:
     F = F * g * np.where(n == 0, 1.0, 2.0)  # c_n = g_2n (2 - delta_n0)
     # counts in [w_a, w_b) = 2 * (1 / pi) * [F(theta_a) - F(theta_b)]
     return 2.0 / np.pi * (F[:, :-1] - F[:, 1:]) / np.diff(edges)[None, :]
-
-
-def _partial_dots(A, B, lo, hi) -> list:
-    """Column-wise ``<a_r | b_r>`` over rows ``lo:hi``, one float64 partial sum per row chunk."""
-    return [np.einsum("ij,ij->j", A[s:min(s + _DOT_CHUNK, hi)], B[s:min(s + _DOT_CHUNK, hi)]).astype(np.float64)
-            for s in range(lo, hi, _DOT_CHUNK)]
-
-
-def _row_step(H2, prev, cur, lo, hi, first):
-    """Rows ``lo:hi`` of one Chebyshev step, in place: ``v_1 = H~ v_0`` (first) or
-    ``prev <- 2 H~ cur - prev``; returns the partial dot products of those rows."""
-    r = cur.shape[1]
-    if _csr_matvecs is None:  # pragma: no cover - private scipy API gone: public product, one thread
-        if first:
-            cur[...] = 0.5 * (H2 @ prev)
-            return _partial_dots(prev, prev, lo, hi), _partial_dots(cur, prev, lo, hi)
-        prev[...] = H2 @ cur - prev
-        return _partial_dots(cur, cur, lo, hi), _partial_dots(prev, cur, lo, hi)
-    if first:
-        _csr_matvecs(hi - lo, H2.shape[1], r, H2.indptr[lo:hi + 1], H2.indices, H2.data, prev.ravel(), cur[lo:hi].ravel())
-        cur[lo:hi] *= 0.5
-        return _partial_dots(prev, prev, lo, hi), _partial_dots(cur, prev, lo, hi)
-    np.negative(prev[lo:hi], out=prev[lo:hi])
-    _csr_matvecs(hi - lo, H2.shape[1], r, H2.indptr[lo:hi + 1], H2.indices, H2.data, cur.ravel(), prev[lo:hi].ravel())
-    return _partial_dots(cur, cur, lo, hi), _partial_dots(prev, cur, lo, hi)
-
-
-def _chebyshev(H2, V, n_mom, device, bar, threads=1) -> np.ndarray:
-    """Raw moments ``<v_0| T_n(H~) |v_0>``, shape (R, n_mom), of the columns of ``V``.
-
-    Each step splits the rows into ``threads`` ranges (whole dot-product chunks, so the
-    float64 sums are added in the same order whatever the number of threads: results are
-    bit-identical); scipy's sparse kernel and numpy release the GIL.
-    """
-    if device == "cuda":
-        return _chebyshev_cuda(H2, V, n_mom, bar)
-    n = V.shape[0]
-    chunks = -(-n // _DOT_CHUNK)
-    threads = 1 if _csr_matvecs is None else max(1, min(threads, chunks))
-    cuts = [min(n, _DOT_CHUNK * (chunks * t // threads)) for t in range(threads + 1)]
-    ranges = list(zip(cuts[:-1], cuts[1:]))
-    prev = np.ascontiguousarray(V)
-    cur = np.zeros_like(prev)
-    mu = np.empty((V.shape[1], n_mom))
-    pool = ThreadPoolExecutor(threads) if threads > 1 else None
-
-    def step(first):
-        parts = pool.map(lambda b: _row_step(H2, prev, cur, *b, first), ranges) if pool else [_row_step(H2, prev, cur, *ranges[0], first)]
-        parts = list(parts)
-        sums = [np.zeros(V.shape[1]), np.zeros(V.shape[1])]
-        for part in parts:  # chunk order: the same float64 additions for any number of threads
-            for i in (0, 1):
-                for p in part[i]:
-                    sums[i] += p
-        bar.update(1)
-        return sums
-
-    try:
-        mu[:, 0], mu[:, 1] = step(True)  # <v0|v0>, <v1|v0>
-        for k in range(1, n_mom // 2):
-            a, b = step(False)  # prev <- v_k+1; <v_k|v_k>, <v_k+1|v_k>
-            mu[:, 2 * k], mu[:, 2 * k + 1] = 2.0 * a - mu[:, 0], 2.0 * b - mu[:, 1]
-            prev, cur = cur, prev
-    finally:
-        if pool:
-            pool.shutdown()
-    return mu
-
-
-def _chebyshev_cuda(H2, V, n_mom, bar) -> np.ndarray:  # pragma: no cover - needs a GPU
-    try:
-        import cupy as cp
-        from cupyx.scipy import sparse as csp
-    except ImportError as exc:
-        raise ImportError("device='cuda' needs CuPy (pip install cupy-cuda12x) and an NVIDIA GPU; use device='cpu'") from exc
-    A = csp.csr_matrix(H2)
-    prev = cp.asarray(V)
-    cur = 0.5 * (A @ prev)
-    dots = lambda a, b: cp.asnumpy(cp.sum(a * b, axis=0, dtype=cp.float64))  # noqa: E731
-    mu = np.empty((V.shape[1], n_mom))
-    mu[:, 0], mu[:, 1] = dots(prev, prev), dots(cur, prev)
-    bar.update(1)
-    for k in range(1, n_mom // 2):
-        prev = A @ cur - prev
-        mu[:, 2 * k] = 2.0 * dots(cur, cur) - mu[:, 0]
-        mu[:, 2 * k + 1] = 2.0 * dots(prev, cur) - mu[:, 1]
-        prev, cur = cur, prev
-        bar.update(1)
-    return mu
 
 
 def kpm_local_dos(net_or_H, groups, edges=None, *, zero_modes: bool = True, rng=None, progress: bool = False,
