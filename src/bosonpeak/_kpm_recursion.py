@@ -32,7 +32,7 @@ def shifted(H, lam_max, dtype):
     rows = np.repeat(np.arange(H.shape[0], dtype=H.indices.dtype), np.diff(H.indptr))
     diag = H.indices == rows
     del rows
-    if np.count_nonzero(diag) == H.shape[0]:
+    if H.has_canonical_format and np.count_nonzero(diag) == H.shape[0]:
         data[diag] -= dtype.type(2.0)
         return sp.csr_matrix((data, H.indices, H.indptr), shape=H.shape, copy=False)
     return sp.csr_matrix((4.0 / lam_max) * H - 2.0 * sp.identity(H.shape[0], format="csr"), dtype=dtype)
