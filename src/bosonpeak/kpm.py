@@ -53,7 +53,10 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
     Parameters
     ----------
     H : scipy CSR matrix, shape (N, N)
-        Dynamical matrix (``bosonpeak.dos`` has already checked it).
+        Dynamical matrix, symmetric (checked by ``bosonpeak.dos``) and positive semi-definite
+        (every dynamical matrix is; not checked). If its rows do not sum to 0 (not a graph
+        Laplacian) the zero modes stay in the random vectors, and ``zero_modes=False``
+        subtracts one broadened delta per connected component, as the dense engine does.
     edges : ndarray, shape (B + 1,)
         Bin edges in omega.
     zero_modes : bool
