@@ -18,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .dynamical import dynamical_matrix
 from .ensemble import coordination_distribution, ensemble_dos, seed_sequences
 from .greens import local_dos, new_poles, toy_model
+from .kpm import kpm_local_dos
 from .lattice import SpringNetwork, network
 from .spectrum import DOS, default_edges, dos, eigenfrequencies, methods
 
@@ -35,6 +36,7 @@ __all__ = [
     "dynamical_matrix",
     "eigenfrequencies",
     "ensemble_dos",
+    "kpm_local_dos",
     "local_dos",
     "methods",
     "network",
