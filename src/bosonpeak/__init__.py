@@ -22,6 +22,7 @@ from .greens import local_dos, new_poles, toy_model
 from .hessian import contact_network, glass_dos, glass_hessian
 from .lattice import SpringNetwork, network
 from .spectrum import DOS, default_edges, dos, eigenfrequencies, methods
+from . import banded as _banded  # noqa: E402,F401  registers the exact DOS engine "banded"
 
 try:
     __version__ = version("bosonpeak")

@@ -26,14 +26,17 @@ import dataclasses
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.linalg import splu
 
 from . import _checks
-from .dynamical import as_matrix
+from .dynamical import as_matrix, dynamical_matrix
 from .glass import DIM, Packing, pair_geometry
 from .lattice import SpringNetwork
 from .spectrum import DOS, dos
 
 SPRINGS = ("curvature", "constant")
+#: Directions of k over which ``debye_levels`` averages 1 / c**2.
+DIRECTIONS = 8
 
 
 def _check_packing(packing):
@@ -177,3 +180,63 @@ def glass_dos(H, edges, *, method: str = "dense", rng=None, progress: bool = Fal
         density[k] -= DIM / (g.n_modes * g.widths[k])
     samples = None if g.samples is None else g.samples - (np.arange(len(density)) == k) * DIM / (g.n_modes * g.widths[k])
     return dataclasses.replace(g, density=density, samples=samples, zero_modes=float(DIM), zero_modes_removed=True)
+
+
+def debye_levels(packing: Packing) -> dict:
+    """Sound speeds from the long-wavelength limit of both Hessians, and their Debye levels.
+
+    A displacement field ``u(x) = e (k . x)`` (a uniform gradient along the unit vector
+    ``k``, polarisation ``e``) is imposed on the backbone and the particles relax
+    (``H u' = f``, one particle pinned). The relaxed energy per area is
+    ``(1/2) e^T Lambda(k) e`` with ``Lambda = (1 / A) [sum_c K_c (k . r_c)**2 - F^T H^+ F]``,
+    the acoustic tensor, prestress included. Its eigenvalues are ``rho c_L**2`` and
+    ``rho c_T**2`` (``rho = M / A``, unit masses); the scalar network's ``Lambda`` is
+    ``rho c**2``. Speeds are averaged (as ``1 / c**2``, the Debye law's weight) over
+``DIRECTIONS`` directions ``k`` evenly spaced in ``[0, pi)``.
+
+    Returns
+    -------
+    dict
+        ``c_L``, ``c_T`` (vector Hessian), ``c`` (scalar network, ``k = 1 / sigma**2``),
+        ``density`` (``rho = M / A``), and the per-mode Debye levels of ``g / omega``:
+        ``vector = (1 / c_L**2 + 1 / c_T**2) / (4 pi rho)``, ``scalar = 1 / (2 pi rho c**2)``.
+
+    Examples
+    --------
+    >>> import bosonpeak
+    >>> from bosonpeak.hessian import debye_levels
+    >>> d = debye_levels(bosonpeak.jammed_packing(64, 0.9, rng=1))
+    >>> bool(0 < d["c_T"] < d["c_L"])
+    True
+    """
+    _check_packing(packing)
+    bonds, r_c, r, sigma = _backbone_bonds(packing)
+    m = len(packing.backbone)
+    area = packing.box**2
+    k_long = 1.0 / sigma**2
+    t = -(1.0 - r / sigma) / (sigma * r)
+    n = r_c / r[:, None]
+    K = (k_long - t)[:, None, None] * (n[:, :, None] * n[:, None, :]) + t[:, None, None] * np.eye(DIM)[None]
+    H = glass_hessian(packing).tocsc()[DIM:, DIM:]
+    Hs = dynamical_matrix(contact_network(packing)).tocsc()[1:, 1:]
+    lu, lu_s = splu(H), splu(Hs)
+    inv_c2_vec, inv_c2_sca = [], []
+    i, j = bonds[:, 0], bonds[:, 1]
+    for theta in np.arange(DIRECTIONS) * np.pi / DIRECTIONS:
+        s = r_c @ np.array([np.cos(theta), np.sin(theta)])  # k . r_c
+        F = np.zeros((m, DIM, DIM))  # particle, component, polarisation e
+        Ke = K * s[:, None, None]  # K e s for e = unit vectors (columns)
+        np.add.at(F, i, Ke)
+        np.add.at(F, j, -Ke)
+        F = F.reshape(DIM * m, DIM)[DIM:]
+        lam = (np.einsum("e,eab->ab", s**2, K) - F.T @ lu.solve(F)) / area
+        inv_c2_vec.append(1.0 / np.linalg.eigvalsh(0.5 * (lam + lam.T)) * (m / area))
+        f = np.bincount(i, k_long * s, minlength=m) - np.bincount(j, k_long * s, minlength=m)
+        f = f[1:]
+        inv_c2_sca.append((m / area) / ((np.sum(k_long * s**2) - f @ lu_s.solve(f)) / area))
+    inv_c2_vec = np.mean(inv_c2_vec, axis=0)  # (1 / c_T**2, 1 / c_L**2): eigvalsh sorts ascending
+    rho = m / area
+    c_T, c_L = 1.0 / np.sqrt(inv_c2_vec)
+    c = 1.0 / np.sqrt(np.mean(inv_c2_sca))
+    return dict(c_L=float(c_L), c_T=float(c_T), c=float(c), density=float(rho),
+                vector=float((1 / c_L**2 + 1 / c_T**2) / (4 * np.pi * rho)), scalar=float(1 / (2 * np.pi * rho * c**2)))
