@@ -29,12 +29,15 @@ def register(sub) -> None:
 def run(args) -> int:
     import matplotlib.pyplot as plt
 
-    from .._checks import integer
+    from .._checks import choice, integer, real
+    from ..spectrum import methods
     from ..amorphous import glass_dataset, glass_figures, glass_summary
     from ..files import atomic_path, save_dataset, save_figure
     from ..glass import jammed_packing
 
     seed = integer("seed", args.seed, minimum=0)
+    choice("method", args.method, methods())  # before the minimisation, so a typo fails at once
+    real("bin-width", args.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
     t0 = time.perf_counter()
     packing = jammed_packing(args.particles, args.phi, rng=seed)
     ds = glass_dataset(packing, bin_width=args.bin_width, method=args.method, rng=seed)
