@@ -223,6 +223,7 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     inset = ax.inset_axes([0.56, 0.38, 0.44, 0.6])
     plot_coordination_map(ds["positions"].values, ds["radii"].values, ds["z_contact"].values, a["box"], inset, rattler=rattler, colorbar=False)
+    inset.set_title("contacts z: 3 white to 7 black; dashed red: rattlers", fontsize=7)
     out["fig3_right_glass_coordination"] = fig
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
