@@ -167,6 +167,14 @@ def test_dataset_figures_and_summary(packing):
     assert "Voronoi <z> = 6.0000" in glass_summary(ds)
 
 
+def test_shear_unstable_small_packing_still_gives_figures():
+    # This 64-disk packing is stable in its box but unstable to a shear along some direction.
+    ds = glass_dataset(bosonpeak.jammed_packing(64, 0.9, rng=1))
+    assert np.isnan(ds.attrs["c_T"]) and np.isnan(ds.attrs["debye_level_vector"]) and np.isfinite(ds.attrs["c_scalar"])
+    assert set(glass_figures(ds)) == {"fig3_right_glass_coordination", "glass_reduced_dos"}
+    assert "vector n/a" in glass_summary(ds)
+
+
 def test_cache_is_reused_and_keyed_by_parameters(tmp_path):
     a = glass_figure_data(100, 0.9, 3, cache_dir=tmp_path)
     b = glass_figure_data(100, 0.9, 3, cache_dir=tmp_path)

@@ -232,15 +232,18 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     for ax, kind, label, level in ((axes[0], "scalar", "scalar network of the contacts, k = 1/sigma^2", a["debye_level_scalar"]),
                                    (axes[1], "vector", "vector Hessian (with prestress)", a["debye_level_vector"])):
         ax.plot(omega, ds[f"reduced_{kind}"], color="k", lw=1.4)
-        ax.axhline(level, color="0.4", ls="--", lw=1, label=f"Debye {level:.3g}")
-        ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=f"max g/omega at {a[f'omega_bp_{kind}']:.3f}")
-        ax.axvspan(0, a[f"omega_min_{kind}"], color="0.85", lw=0, label=r"$\omega < 2 c\,2\pi/L$: plane-wave shells")
+        lo = a[f"omega_min_{kind}"] if np.isfinite(a[f"omega_min_{kind}"]) else 0.0  # NaN: unstable to a shear
+        if np.isfinite(level):
+            ax.axhline(level, color="0.4", ls="--", lw=1, label=f"Debye {level:.3g}")
+            ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=f"max g/omega at {a[f'omega_bp_{kind}']:.3f}")
+            ax.axvspan(0, lo, color="0.85", lw=0, label=r"$\omega < 2 c\,2\pi/L$: plane-wave shells")
         ax.set_xlim(0, top)
-        ax.set_ylim(0, 1.15 * float(ds[f"reduced_{kind}"].sel(omega=slice(a[f"omega_min_{kind}"], top)).max()))
+        ax.set_ylim(0, 1.15 * float(ds[f"reduced_{kind}"].sel(omega=slice(lo + 1e-12, top)).max()))
         ax.set_xlabel(r"$\omega$")
         ax.set_ylabel(r"$g(\omega)/\omega$")
         ax.set_title(label, fontsize=10)
-        ax.legend(frameon=False, fontsize=8)
+        if np.isfinite(level):
+            ax.legend(frameon=False, fontsize=8)
     for kind, colour in (("scalar", "tab:blue"), ("vector", "tab:red")):
         sel = omega > a[f"omega_min_{kind}"]
         axes[2].plot(omega[sel], ds[f"excess_{kind}"].values[sel], color=colour, lw=1.4, label=kind)
