@@ -59,7 +59,8 @@ def test_summary_and_figures(small_dataset):
 
 def test_cli_reproduce_writes_files(tmp_path, capsys):
     out = tmp_path / "figs"
-    assert main(["reproduce", "--size", "8", "--seeds", "2", "--deltas", "0,0.2", "--out", str(out), "--no-progress"]) == 0
+    argv = ["reproduce", "--size", "8", "--seeds", "2", "--deltas", "0,0.2", "--out", str(out), "--no-progress"]
+    assert main(argv + ["--cache", str(tmp_path / "cache")]) == 0
     names = sorted(p.name for p in out.iterdir())
     assert "paper_data.nc" in names and "fig2_reduced_dos.png" in names and "fig4_constant_springs_and_toy.pdf" in names
     assert not [n for n in names if n.endswith(".part")]
