@@ -36,7 +36,7 @@ def run(args) -> int:
     tasks = plan(spec)
     todo = pending(tasks, store)
     parts = f" x {spec.split} parts of the bins" if spec.split > 1 else ""
-    print(f"sweep {spec.name}: {len(spec.points)} points x {spec.seeds} seeds{parts} = {len(tasks)} tasks, "
+    print(f"sweep {spec.name}: {len(spec.points)} point(s) x {spec.seeds} seed(s){parts} = {len(tasks)} tasks, "
           f"{len(tasks) - len(todo)} already in {store}/", flush=True)
     try:
         if not todo:
