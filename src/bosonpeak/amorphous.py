@@ -215,15 +215,15 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     z = ds["z"].values
     rattler = ds["rattler"].values.astype(bool)
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    fig, (ax, inset) = plt.subplots(1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [1.25, 1]})
     plot_coordination(z, np.stack([ds["contact_fraction"].values, ds["voronoi_fraction"].values]),
                       [f"contacts (backbone, <z> = {a['mean_contact_number']:.2f})", f"Voronoi neighbours (<z> = {a['mean_voronoi_number']:.2f})"], ax,
-                      title=f"Fig. 3 right: simulated 2D glass, N = {a['N']}, phi = {a['phi']:.3f}")
+                      title="coordination distribution")
     ax.set_xlim(-0.5, 10.5)
     ax.legend(frameon=False, fontsize=8, loc="upper left")
-    inset = ax.inset_axes([0.56, 0.38, 0.44, 0.6])
-    plot_coordination_map(ds["positions"].values, ds["radii"].values, ds["z_contact"].values, a["box"], inset, rattler=rattler, colorbar=False)
-    inset.set_title("contacts z: 3 white to 7 black; dashed red: rattlers", fontsize=7)
+    plot_coordination_map(ds["positions"].values, ds["radii"].values, ds["z_contact"].values, a["box"], inset, rattler=rattler, colorbar=True)
+    inset.set_title("structure: contact z from 3 (white) to 7 (black); dashed red: rattlers", fontsize=9)
+    fig.suptitle(f"Fig. 3 right: simulated 2D glass (bidisperse harmonic disks), N = {a['N']}, phi = {a['phi']:.3f}")
     out["fig3_right_glass_coordination"] = fig
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
