@@ -18,11 +18,15 @@ from importlib.metadata import PackageNotFoundError, version
 from .dynamical import dynamical_matrix
 from .elasticity import conductivity_tensor, debye_level, sound_speed
 from .ensemble import coordination_distribution, ensemble_dos, seed_sequences
+from .glass import Packing, jammed_packing
 from .greens import local_dos, new_poles, toy_model
+from .kpm import kpm_local_dos
+from .hessian import contact_network, glass_dos, glass_hessian
 from .lattice import SpringNetwork, network
 from .modes import Modes, lowest_modes, participation_ratio
 from .peak import BosonPeak, boson_peak, excess_dos
 from .spectrum import DOS, default_edges, dos, eigenfrequencies, methods
+from . import banded as _banded  # noqa: E402,F401  registers the exact DOS engine "banded"
 from .thermal import heat_capacity
 
 try:
@@ -33,6 +37,7 @@ except PackageNotFoundError:  # running from a source tree without installation
 __all__ = [
     "BosonPeak",
     "DOS",
+    "Packing",
     "Modes",
     "boson_peak",
     "conductivity_tensor",
@@ -43,12 +48,17 @@ __all__ = [
     "participation_ratio",
     "sound_speed",
     "SpringNetwork",
+    "contact_network",
     "coordination_distribution",
     "default_edges",
     "dos",
     "dynamical_matrix",
     "eigenfrequencies",
     "ensemble_dos",
+    "kpm_local_dos",
+    "glass_dos",
+    "glass_hessian",
+    "jammed_packing",
     "local_dos",
     "methods",
     "network",

@@ -7,7 +7,8 @@ The average over all nodes is the DOS itself, so each class's ``g_z / omega`` co
 directly with the Debye level.
 
 Engines are registered by name, like the DOS engines: ``"dense"`` (exact diagonalisation,
-small networks) is built in; a large-network engine (KPM local DOS) plugs in with
+small networks) and ``"kpm"`` (``kpm.kpm_local_dos``, any size; options ``resolution``
+in omega, ``vectors``, ...) are built in; another engine plugs in with
 ``register_engine(name, engine)``, ``engine(H, omega, groups, *, rng, **options) -> (G, W)``
 array, the mean local DOS per unit omega over the node indices of each group.
 """
@@ -44,7 +45,8 @@ def local_dos_by_coordination(net: SpringNetwork, omega, *, z=None, method: str 
         Coordination numbers to report; default every ``z`` present.
     method : str
         Local-DOS engine: ``"dense"`` (``greens.local_dos``, N <= 8000; option ``eps``, the
-        broadening in ``omega**2``, default 0.01) or a registered one.
+        broadening in ``omega**2``, default 0.01), ``"kpm"`` (option ``resolution`` in omega,
+        default 0.05) or a registered one.
     rng : int, SeedSequence or Generator, optional
         For stochastic engines.
 
@@ -84,4 +86,16 @@ def _dense_engine(H, omega, groups, *, rng=None, eps: float = 0.01):
     return np.stack([g[:, idx].mean(axis=1) for idx in groups])
 
 
+def _kpm_engine(H, omega, groups, *, rng=None, resolution: float = 0.05, **options):
+    """KPM local DOS (``kpm.kpm_local_dos``) on bins centred on ``omega``, read at ``omega``."""
+    from .kpm import kpm_local_dos
+
+    step = float(np.min(np.diff(omega))) if omega.size > 1 else resolution
+    lo = max(float(omega[0]) - step / 2, 0.0)
+    edges = np.arange(lo, float(omega[-1]) + step, step)
+    parts = kpm_local_dos(H, list(groups), edges, rng=rng, resolution=resolution, **options)
+    return np.stack([np.interp(omega, p.centres, p.density) for p in parts])
+
+
 register_engine("dense", _dense_engine)
+register_engine("kpm", _kpm_engine)
