@@ -130,8 +130,10 @@ def plot_local_dos_by_z(omega, ratios, z, fraction, ax=None, *, total=None, omeg
     ax.axhline(1.0, color="0.3", ls="--", lw=1)
     ax.set_xlabel(r"$\omega$")
     ax.set_ylabel(r"$(g_z/\omega)\,/\,(1/2\pi c^2)$")
-    ax.set_xlim(0, omega_max if omega_max is not None else omega[-1])
-    ax.set_ylim(bottom=0)
+    top = omega_max if omega_max is not None else omega[-1]
+    ax.set_xlim(0, top)
+    seen = np.asarray(ratios)[:, np.asarray(omega) <= top]
+    ax.set_ylim(0, 1.1 * np.nanmax(seen) if np.isfinite(seen).any() else None)
     ax.legend(frameon=False, fontsize=8)
     if title:
         ax.set_title(title, fontsize=10)
