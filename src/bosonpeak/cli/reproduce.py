@@ -82,7 +82,8 @@ def run(args) -> int:
         from ..analyze import summary as analysis_summary
 
         beyond = AnalysisSettings(L=settings.L, deltas=tuple(d for d in settings.deltas if d > 0), seeds=settings.seeds,
-                                  method=settings.method, bin_width=settings.bin_width, seed=settings.seed)
+                                  method=settings.method, bin_width=settings.bin_width, seed=settings.seed,
+                                  modes=min(100, settings.L**2 // 2))
         ads = analyze(beyond, progress=not args.no_progress)
         ads.attrs["note"] = "beyond the paper: analysis of the cut-off networks of Fig. 2 right (same seeds)"
         written.append(save_dataset(ads, args.out / "beyond_paper_analysis.nc"))
