@@ -20,6 +20,7 @@ from .ensemble import coordination_distribution, ensemble_dos, seed_sequences
 from .greens import local_dos, new_poles, toy_model
 from .lattice import SpringNetwork, network
 from .spectrum import DOS, default_edges, dos, eigenfrequencies, methods
+from . import slicing  # noqa: E402,F401  (registers method='slicing')
 
 try:
     __version__ = version("bosonpeak")
