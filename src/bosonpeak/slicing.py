@@ -34,11 +34,12 @@ from tqdm.auto import tqdm
 
 from . import _checks
 from .dynamical import as_matrix, n_components
-from .spectrum import DOS, edge_shifts, gershgorin_bound, histogram_dos, register_engine
+from .spectrum import DOS, EDGE_TOLERANCE, edge_shifts, gershgorin_bound, histogram_dos, register_engine
 
 #: Largest ``max_i (|L||D||L^T|)_ii / gershgorin_bound(H)`` accepted: round-off then moves
-#: eigenvalues by about ``eps * GROWTH_LIMIT * bound``, 1/64 of the edge band.
-GROWTH_LIMIT = 7e5
+#: eigenvalues by about ``eps * GROWTH_LIMIT * bound``, 1/64 of the edge band. (A shell at the
+#: band's distance from sigma alone gives a growth of about 1 / EDGE_TOLERANCE = 1e7 / 8.)
+GROWTH_LIMIT = EDGE_TOLERANCE / (64 * np.finfo(float).eps)
 #: Elimination orders tried per shift before ``SlicingError`` (the first is the solver's own).
 MAX_ORDERINGS = 4
 #: Below this N one process is faster than a pool (start-up and pickling dominate).
@@ -149,7 +150,7 @@ class _Slicer:
             if n_neg is not None:
                 return n_neg, {"ordering": k, "growth": growth, "tries": len(growths)}
         raise SlicingError(
-            f"no certified factorisation of H - sigma I at sigma = {sigma!r} in {MAX_ORDERINGS} elimination orders "
+            f"no certified factorisation of H - sigma I at sigma = {float(sigma)!r} in {MAX_ORDERINGS} elimination orders "
             f"(pivot growth {', '.join(f'{g:.3g}' for g in growths)}; limit {GROWTH_LIMIT:g})"
         )
 

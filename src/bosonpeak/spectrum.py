@@ -27,7 +27,7 @@ DENSE_MAX_NODES = 30_000
 #: Default bin width in omega.
 DEFAULT_BIN_WIDTH = 0.05
 #: Eigenvalues within this fraction of the Gershgorin bound of an edge's ``omega**2`` count as on it.
-EDGE_TOLERANCE = 1e-8
+EDGE_TOLERANCE = 1e-7
 
 
 @dataclass(frozen=True, eq=False)
