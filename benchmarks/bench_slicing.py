@@ -76,10 +76,11 @@ def one(method: str, L: int) -> dict:
         counts, info = eigenvalue_counts(H, edge_shifts(H, TARGET_EDGES), solver=method)
         workers = info["workers"]
     seconds = time.perf_counter() - t0
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB -> GiB
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    own, child = me.ru_maxrss / 2**20, kids.ru_maxrss / 2**20  # KiB -> GiB
+    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime  # includes building the network
     peak = own + (workers * child if workers > 1 else 0.0)
-    return {"method": method, "L": L, "N": L * L, "seconds": seconds, "build_seconds": t_build, "workers": workers,
+    return {"method": method, "L": L, "N": L * L, "seconds": seconds, "build_seconds": t_build, "cpu_seconds": cpu, "workers": workers,
             "peak_GiB": peak, "self_GiB": own, "child_GiB": child, "counts": np.asarray(counts).tolist()}
 
 
@@ -96,7 +97,8 @@ def scan(sizes) -> None:
                 continue
             rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
             r = rows[-1]
-            print(f"L = {L:5d} N = {r['N']:8d} {method:6s} {r['seconds']:9.2f} s  peak {r['peak_GiB']:6.2f} GiB", flush=True)
+            print(f"L = {L:5d} N = {r['N']:8d} {method:6s} {r['seconds']:9.2f} s (cpu {r.get('cpu_seconds', float('nan')):.1f} s, "
+                  f"network {r['build_seconds']:.1f} s)  peak {r['peak_GiB']:6.2f} GiB", flush=True)
     rows.sort(key=lambda r: (r["N"], r["method"]))
     for L in sizes:
         both = [r for r in rows if r["L"] == L]
@@ -104,10 +106,10 @@ def scan(sizes) -> None:
             assert both[0]["counts"] == both[1]["counts"], f"counts differ at L = {L}"
     DOCS.mkdir(exist_ok=True)
     path.write_text(json.dumps(rows, indent=1))
-    print("\n| L | N | method | workers | time (s) | peak memory (GiB) |\n|---|---|---|---|---|---|")
+    print("\n| L | N | method | workers | time (s) | CPU time, all processes (s) | peak memory (GiB) |\n|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['L']} | {r['N']:,} | {'numpy eigvalsh' if r['method'] == 'dense' else 'slicing (' + r['method'] + ')'} "
-              f"| {r['workers']} | {r['seconds']:.2f} | {r['peak_GiB']:.2f} |")
+              f"| {r['workers']} | {r['seconds']:.2f} | {r.get('cpu_seconds', float('nan')):.1f} | {r['peak_GiB']:.2f} |")
     plot(rows)
 
 
