@@ -117,7 +117,8 @@ class _Slicer:
         if L is None or not np.all(np.isfinite(D)) or np.any(D == 0):
             return None, np.inf
         absD = np.abs(D)
-        growth = float(np.max(absD + L.power(2) @ absD)) / self.scale
+        L.data **= 2  # L is a fresh copy: square in place
+        growth = float(np.max(absD + L @ absD)) / self.scale
         if not growth <= GROWTH_LIMIT:
             return None, growth
         return int(np.count_nonzero(D < 0)), growth
