@@ -17,10 +17,14 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .dynamical import dynamical_matrix
 from .ensemble import coordination_distribution, ensemble_dos, seed_sequences
+from .glass import Packing, jammed_packing
 from .greens import local_dos, new_poles, toy_model
+from .kpm import kpm_local_dos
+from .hessian import contact_network, glass_dos, glass_hessian
 from .lattice import SpringNetwork, network
 from .spectrum import DOS, default_edges, dos, eigenfrequencies, methods
 from . import slicing  # noqa: E402,F401  (registers method='slicing')
+from . import banded as _banded  # noqa: E402,F401  registers the exact DOS engine "banded"
 
 try:
     __version__ = version("bosonpeak")
@@ -29,13 +33,19 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 __all__ = [
     "DOS",
+    "Packing",
     "SpringNetwork",
+    "contact_network",
     "coordination_distribution",
     "default_edges",
     "dos",
     "dynamical_matrix",
     "eigenfrequencies",
     "ensemble_dos",
+    "kpm_local_dos",
+    "glass_dos",
+    "glass_hessian",
+    "jammed_packing",
     "local_dos",
     "methods",
     "network",

@@ -83,7 +83,8 @@ def ensemble_dos(
     -------
     DOS
         ``density`` is the sample mean, ``samples`` has shape (seeds, B), ``error`` is the
-        standard error of the mean (zero for a single sample).
+        standard error of the mean over samples (for a single sample: the method's own
+        error, zero for exact methods).
 
     Examples
     --------
@@ -101,7 +102,10 @@ def ensemble_dos(
             edges = default_edges(H)
         parts.append(dos(H, edges, method=method, zero_modes=zero_modes, rng=dos_rng, **options))
     samples = np.stack([p.density for p in parts])
-    error = samples.std(axis=0, ddof=1) / np.sqrt(seeds) if seeds > 1 else np.zeros(samples.shape[1])
+    if seeds > 1:
+        error = samples.std(axis=0, ddof=1) / np.sqrt(seeds)
+    else:  # one sample: keep the method's own error (KPM), zero for exact histograms
+        error = parts[0].error if parts[0].error is not None else np.zeros(samples.shape[1])
     first = parts[0]
     return DOS(
         first.edges,

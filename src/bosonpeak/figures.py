@@ -70,8 +70,7 @@ def plot_network(positions, bonds, box, ax=None, *, zoom=None, node_size=4.0, ti
         inset.set_yticks([])
         for spine in inset.spines.values():
             spine.set_linestyle("--")
-        rect, connectors = ax.indicate_inset_zoom(inset, edgecolor="k", linestyle="--")
-        rect.set_linestyle("--")
+        ax.indicate_inset_zoom(inset, edgecolor="k", linestyle="--")
     return ax
 
 
@@ -135,6 +134,53 @@ def plot_coordination(z, fractions, labels, ax=None, *, errors=None, title=None)
     ax.set_ylabel("fraction of nodes")
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False, fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def plot_coordination_map(positions, radii, z, box, ax=None, *, rattler=None, z_range=(3, 7), colorbar=True, title=None):
+    """Disks coloured by coordination number, white (``z_range[0]``) to black (``z_range[1]``),
+    as the paper's Fig. 3 right inset; rattlers drawn as empty dashed circles.
+
+    Parameters
+    ----------
+    positions : (N, 2) array
+    radii : (N,) array
+    z : (N,) int array
+    box : float
+        Side of the periodic box; disks crossing its edge are drawn with their images.
+    rattler : (N,) bool array, optional
+    """
+    from matplotlib.collections import EllipseCollection
+    from matplotlib.colors import Normalize
+
+    ax = _axes(ax)
+    positions, radii, z = np.asarray(positions), np.asarray(radii), np.asarray(z)
+    rattler = np.zeros(len(z), dtype=bool) if rattler is None else np.asarray(rattler)
+    shifts = [(sx, sy) for sx in (-1, 0, 1) for sy in (-1, 0, 1)]
+    xy, r, zz, rat = [], [], [], []
+    for sx, sy in shifts:
+        p = positions + box * np.array([sx, sy])
+        near = np.all((p > -radii[:, None]) & (p < box + radii[:, None]), axis=1)
+        xy.append(p[near]), r.append(radii[near]), zz.append(z[near]), rat.append(rattler[near])
+    xy, r, zz, rat = map(np.concatenate, (xy, r, zz, rat))
+    norm = Normalize(*z_range)
+    solid = EllipseCollection(2 * r[~rat], 2 * r[~rat], 0, units="xy", offsets=xy[~rat], offset_transform=ax.transData,
+                              cmap="Greys", norm=norm, edgecolors="0.4", linewidths=0.3)
+    solid.set_array(zz[~rat].astype(float))
+    ax.add_collection(solid)
+    if rat.any():
+        ax.add_collection(EllipseCollection(2 * r[rat], 2 * r[rat], 0, units="xy", offsets=xy[rat], offset_transform=ax.transData,
+                                            facecolors="none", edgecolors="tab:red", linewidths=0.6, linestyles="--"))
+    ax.set_xlim(0, box)
+    ax.set_ylim(0, box)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if colorbar:
+        bar = ax.figure.colorbar(solid, ax=ax, fraction=0.046, pad=0.02, ticks=np.arange(z_range[0], z_range[1] + 1))
+        bar.set_label("z")
     if title:
         ax.set_title(title, fontsize=10)
     return ax

@@ -56,13 +56,15 @@ def run(args) -> int:
     import xarray as xr
 
     from .. import __version__
-    from .._checks import ParameterError, real
+    from .._checks import ParameterError, integer, real
     from ..dynamical import dynamical_matrix
     from ..ensemble import ensemble_dos, sample_streams, seed_sequences
     from ..files import save_dataset
     from ..lattice import network
     from ..spectrum import default_edges
 
+    integer("size", args.size, minimum=3)
+    integer("seeds", args.seeds, minimum=1)
     options = parse_options(args.option)
     if args.edges is not None:
         edges = np.asarray(args.edges)

@@ -25,6 +25,12 @@ def register(sub) -> None:
     p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
     p.add_argument("--method", default=None, help="DOS engine (default: the fastest exact one available)")
     p.add_argument("--seed", type=int, default=2026, help="root seed; sample k uses its k-th spawned child")
+    p.add_argument("--glass-particles", type=int, default=None,
+                   help="disks in the simulated glass of Fig. 3 right (default min(1500, max(64, size^2)); 0 skips it)")
+    p.add_argument("--cache", type=Path, default=None,
+                   help="cache directory of the glass data (default $BOSONPEAK_CACHE, else ~/.cache/bosonpeak)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="compute the spectra on the Dask cluster of this scheduler")
+    p.add_argument("--workers", type=int, default=None, help="compute the spectra on a local Dask cluster of this many processes")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(run=run)
 
@@ -34,10 +40,22 @@ def run(args) -> int:
     from ..reproduce import PaperSettings, compute, figures, summary
     from ..spectrum import methods
 
+    from .._checks import ParameterError, integer
+
+    n_glass = min(1500, max(64, args.size**2)) if args.glass_particles is None else integer("glass-particles", args.glass_particles, minimum=0)
+    if 0 < n_glass < 16:
+        raise ParameterError(f"'glass-particles' must be 0 (skip) or at least 16; got {n_glass}")
     method = args.method or ("slicing" if "slicing" in methods() else "dense")
     settings = PaperSettings(L=args.size, seeds=args.seeds, deltas=tuple(args.deltas), bin_width=args.bin_width, method=method, seed=args.seed)
     t0 = time.perf_counter()
-    ds = compute(settings, progress=not args.no_progress)
+    if args.scheduler is None and args.workers is None:
+        ds = compute(settings, progress=not args.no_progress)
+    else:
+        from ..sweep import connect, dashboard
+
+        with connect(args.scheduler, args.workers) as client:
+            print(f"dask dashboard: {dashboard(client)}", flush=True)
+            ds = compute(settings, progress=not args.no_progress, client=client)
     written = [save_dataset(ds, args.out / "paper_data.nc")]
     import matplotlib.pyplot as plt
 
@@ -45,5 +63,15 @@ def run(args) -> int:
         written += save_figure(fig, args.out / stem)
         plt.close(fig)
     print(summary(ds))
+    if n_glass:
+        from ..amorphous import glass_figure_data, glass_figures, glass_summary
+
+        glass_method = args.method or ("slicing" if "slicing" in methods() else "banded")
+        glass = glass_figure_data(n_glass, seed=args.seed, method=glass_method, cache_dir=args.cache)
+        written.append(save_dataset(glass, args.out / "glass_data.nc"))
+        for stem, fig in glass_figures(glass).items():
+            written += save_figure(fig, args.out / stem)
+            plt.close(fig)
+        print(glass_summary(glass) + (" [from cache]" if glass.attrs["cached"] else ""))
     print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
     return 0
