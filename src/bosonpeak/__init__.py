@@ -26,6 +26,7 @@ from .lattice import SpringNetwork, network
 from .modes import Modes, lowest_modes, participation_ratio
 from .peak import BosonPeak, boson_peak, excess_dos
 from .spectrum import DOS, default_edges, dos, eigenfrequencies, methods
+from . import slicing  # noqa: E402,F401  (registers method='slicing')
 from . import banded as _banded  # noqa: E402,F401  registers the exact DOS engine "banded"
 from .thermal import heat_capacity
 

@@ -16,7 +16,7 @@ from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from . import _checks
 from .dynamical import n_components
-from .spectrum import DOS, histogram_dos, register_engine
+from .spectrum import DOS, edge_shifts, histogram_dos, register_engine
 
 #: Largest band memory, (b + 1) N doubles, that the engine accepts (2 GB).
 BANDED_MAX_ENTRIES = 250_000_000
@@ -50,8 +50,7 @@ def banded_eigenvalues(H: sp.spmatrix) -> np.ndarray:
 def _banded_engine(H, edges, *, zero_modes, rng=None, progress=False, **options) -> DOS:
     if options:
         raise _checks.ParameterError(f"method 'banded' takes no options; got {sorted(options)}")
-    omega = np.sqrt(np.clip(banded_eigenvalues(H), 0.0, None))
-    below = np.searchsorted(omega, edges, side="left")
+    below = np.searchsorted(banded_eigenvalues(H), edge_shifts(H, edges), side="left")  # same edge convention as dense
     return histogram_dos(below, edges, H.shape[0], n_zero=n_components(H), zero_modes=zero_modes, method="banded")
 
 

@@ -5,7 +5,9 @@ so the analysis and figures work on any of them. Conventions (``PHYSICS.md``):
 
 * ``density`` is per mode: ``counts / (N * bin width)``; it integrates to 1 over all modes.
 * A bin ``[e_k, e_k+1)`` counts the frequencies with ``e_k <= omega < e_k+1``, the same
-  convention that Sylvester-inertia counting (``lambda < sigma``) gives.
+  convention that Sylvester-inertia counting (``lambda < sigma``) gives. An eigenvalue within
+  round-off (``EDGE_TOLERANCE`` times the Gershgorin bound) of ``e_k**2`` counts as on the edge,
+  so a degenerate shell on an edge falls whole in the bin above (``edge_shifts``).
 * ``reduced`` is ``density / omega`` at the bin centres, the paper's ``g(omega) / omega``.
 """
 
@@ -24,6 +26,8 @@ from .dynamical import as_matrix, n_components
 DENSE_MAX_NODES = 30_000
 #: Default bin width in omega.
 DEFAULT_BIN_WIDTH = 0.05
+#: Eigenvalues within this fraction of the Gershgorin bound of an edge's ``omega**2`` count as on it.
+EDGE_TOLERANCE = 1e-7
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,6 +141,12 @@ def gershgorin_bound(H: sp.spmatrix) -> float:
     return float(np.max(abs(H).sum(axis=1))) if H.nnz else 0.0
 
 
+def edge_shifts(H: sp.spmatrix, edges: np.ndarray) -> np.ndarray:
+    """Shifts ``sigma_k = edges_k**2 - EDGE_TOLERANCE * gershgorin_bound(H)``: every engine counts
+    ``lambda < sigma_k`` below edge ``k``."""
+    return np.asarray(edges, dtype=float) ** 2 - EDGE_TOLERANCE * gershgorin_bound(H)
+
+
 def default_edges(net_or_H, width: float = DEFAULT_BIN_WIDTH) -> np.ndarray:
     """Bins of ``width`` from 0 up past the top of the spectrum (Gershgorin bound).
 
@@ -231,7 +241,7 @@ def _dense_engine(H, edges, *, zero_modes, rng=None, progress=False, **options) 
     if options:
         raise _checks.ParameterError(f"method 'dense' takes no options; got {sorted(options)}")
     omega = _dense_frequencies(H)
-    below = np.searchsorted(omega, edges, side="left")
+    below = np.searchsorted(omega**2, edge_shifts(H, edges), side="left")
     return histogram_dos(below, edges, H.shape[0], n_zero=n_components(H), zero_modes=zero_modes, method="dense")
 
 
