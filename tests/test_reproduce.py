@@ -59,10 +59,12 @@ def test_summary_and_figures(small_dataset):
 
 def test_cli_reproduce_writes_files(tmp_path, capsys):
     out = tmp_path / "figs"
-    argv = ["reproduce", "--size", "8", "--seeds", "2", "--deltas", "0,0.2", "--out", str(out), "--no-progress"]
+    argv = ["reproduce", "--size", "16", "--seeds", "2", "--deltas", "0,0.2", "--out", str(out), "--no-progress"]
     assert main(argv + ["--cache", str(tmp_path / "cache")]) == 0
     names = sorted(p.name for p in out.iterdir())
     assert "paper_data.nc" in names and "fig2_reduced_dos.png" in names and "fig4_constant_springs_and_toy.pdf" in names
+    assert "fig3_right_glass_coordination.png" in names and "glass_data.nc" in names
+    assert "beyond_paper_analysis.nc" in names and "beyond_paper_analysis_heat_capacity.png" in names
     assert not [n for n in names if n.endswith(".part")]
     ds = xr.open_dataset(out / "paper_data.nc")
     assert ds["density"].sizes["seed"] == 2

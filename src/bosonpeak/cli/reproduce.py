@@ -75,7 +75,9 @@ def run(args) -> int:
             written += save_figure(fig, args.out / stem)
             plt.close(fig)
         print(glass_summary(glass) + (" [from cache]" if glass.attrs["cached"] else ""))
-    if not args.no_analysis and any(d > 0 for d in settings.deltas) and settings.seeds >= 2:
+    if not args.no_analysis and (settings.L < 16 or settings.seeds < 2 or not any(d > 0 for d in settings.deltas)):
+        print("beyond the paper: skipped (needs --size >= 16, --seeds >= 2 and a delta > 0)")
+    elif not args.no_analysis:
         from ..analyze import AnalysisSettings
         from ..analyze import compute as analyze
         from ..analyze import figures as analysis_figures
