@@ -74,7 +74,8 @@ def plot_network(positions, bonds, box, ax=None, *, zoom=None, node_size=4.0, ti
     return ax
 
 
-def plot_reduced_dos(omega, curves, labels, ax=None, *, samples=None, debye_level=None, shade_below=None, omega_max=None, title=None):
+def plot_reduced_dos(omega, curves, labels, ax=None, *, samples=None, debye_level=None, debye_label="Debye level", shade_below=None, omega_max=None,
+                     title=None):
     """Reduced DOS ``g / omega``: a thick line per curve, thin lines for its samples.
 
     Parameters
@@ -104,7 +105,7 @@ def plot_reduced_dos(omega, curves, labels, ax=None, *, samples=None, debye_leve
             sel = omega < shade_below
             ax.fill_between(omega[sel], debye_level, curve[sel], where=curve[sel] > debye_level, color="0.5", alpha=0.25, lw=0)
     if debye_level is not None:
-        ax.axhline(debye_level, color="0.3", ls="--", lw=1, label=r"Debye, $1/(2\pi c^2)$")
+        ax.axhline(debye_level, color="0.3", ls="--", lw=1, label=debye_label)
     ax.set_xlabel(r"$\omega$")
     ax.set_ylabel(r"$g(\omega)/\omega$")
     ax.set_xlim(0, omega_max if omega_max is not None else omega[-1])

@@ -30,6 +30,7 @@ CASES = (
     ("cutoff", "constant", "Fig. 4 left"),
 )
 DEBYE_CRYSTAL = 1.0 / (2.0 * np.pi)
+DEBYE_LABEL = r"Debye, crystal: $1/(2\pi)$"
 Z_MAX = 12
 
 
@@ -204,11 +205,12 @@ def _pad(rows):
 def peak_table(ds: xr.Dataset, omega_min: float | None = None, omega_max: float = 1.5) -> xr.DataArray:
     """omega at the maximum of the mean ``g / omega`` in ``(omega_min, omega_max)`` per case and delta.
 
-    ``omega_min`` defaults to the crystal's lowest non-zero frequency ``2 sin(pi / L)``,
-    below which a finite network has no physical modes.
+    ``omega_min`` defaults to three times the crystal's finite-size cut-off ``2 pi / L``:
+    below it a finite network's spectrum is a set of degenerate plane-wave shells, whose
+    spikes in ``g / omega`` are not a Boson peak.
     """
     L = json.loads(ds.attrs["settings"])["L"]
-    lo = 2 * np.sin(np.pi / L) if omega_min is None else omega_min
+    lo = 3 * 2 * np.pi / L if omega_min is None else omega_min
     red = (ds["density"].mean("seed") / ds["omega"]).sel(omega=slice(lo, omega_max))
     return red.idxmax("omega")
 
@@ -221,12 +223,12 @@ def summary(ds: xr.Dataset) -> str:
     zmode = ds["coordination_fraction"].mean("seed").idxmax("z")
     peaks = peak_table(ds)
     red = ds["density"].mean("seed") / ds["omega"]
-    lo = 2 * np.sin(np.pi / s["L"])
+    lo = 3 * 2 * np.pi / s["L"]
     lines.append("cut-off rule: delta  <z>   most common z   zero modes/network")
     for d in ds["delta"].values:
         zm = float(ds["zero_modes"].sel(case="cutoff-inverse", delta=d).mean())
         lines.append(f"               {d:4.2f}  {float(zmean.sel(delta=d)):.3f}  {int(zmode.sel(delta=d)):d}               {zm:.1f}")
-    lines.append(f"max of <g/omega> for {lo:.3f} < omega < 1.5 (Debye level of the crystal 1/(2 pi) = {DEBYE_CRYSTAL:.4f}):")
+    lines.append(f"max of <g/omega> for 3 x 2 pi / L = {lo:.3f} < omega < 1.5, height over the crystal's Debye level 1/(2 pi) = {DEBYE_CRYSTAL:.4f}:")
     for case in ds["case"].values:
         cells = []
         for d in ds["delta"].values:
@@ -264,7 +266,7 @@ def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     for ax, case, shade in ((axes[0], "nearest-inverse", None), (axes[1], "cutoff-inverse", 1.0)):
         c = list(ds["case"].values).index(case)
         plot_reduced_dos(
-            omega, red_samples[c].mean(axis=1), labels, ax, samples=red_samples[c], debye_level=DEBYE_CRYSTAL,
+            omega, red_samples[c].mean(axis=1), labels, ax, samples=red_samples[c], debye_level=DEBYE_CRYSTAL, debye_label=DEBYE_LABEL,
             shade_below=shade, omega_max=s["omega_plot_max"],
             title=("z = 4 fixed, t = 1/r" if case.startswith("nearest") else "z from r < a + delta, t = 1/r") + f"  (L = {s['L']}, {s['seeds']} seeds)",
         )
@@ -284,7 +286,7 @@ def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     # Fig. 4
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
     c = list(ds["case"].values).index("cutoff-constant")
-    plot_reduced_dos(omega, red_samples[c].mean(axis=1), labels, axes[0], samples=red_samples[c], debye_level=DEBYE_CRYSTAL, shade_below=1.0,
+    plot_reduced_dos(omega, red_samples[c].mean(axis=1), labels, axes[0], samples=red_samples[c], debye_level=DEBYE_CRYSTAL, debye_label=DEBYE_LABEL, shade_below=1.0,
                      omega_max=s["omega_plot_max"], title=f"left: as Fig. 2 right with every t = 1 (L = {s['L']})")
     responses = {k: ds["toy_response"].sel(toy_kind=k).values for k in ds["toy_kind"].values}
     poles = {k: ds["toy_new_poles"].sel(toy_kind=k).values[np.isfinite(ds["toy_new_poles"].sel(toy_kind=k).values)] for k in ds["toy_kind"].values}
