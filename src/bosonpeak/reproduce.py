@@ -210,9 +210,15 @@ def peak_table(ds: xr.Dataset, omega_min: float | None = None, omega_max: float 
     spikes in ``g / omega`` are not a Boson peak.
     """
     L = json.loads(ds.attrs["settings"])["L"]
-    lo = 3 * 2 * np.pi / L if omega_min is None else omega_min
+    lo = _peak_floor(L) if omega_min is None else omega_min
     red = (ds["density"].mean("seed") / ds["omega"]).sel(omega=slice(lo, omega_max))
     return red.idxmax("omega")
+
+
+def _peak_floor(L: int) -> float:
+    """3 x 2 pi / L, or for networks too small for that, the lowest crystal frequency 2 sin(pi / L)."""
+    lo = 3 * 2 * np.pi / L
+    return lo if lo < 1.0 else 2 * np.sin(np.pi / L)
 
 
 def summary(ds: xr.Dataset) -> str:
@@ -223,12 +229,12 @@ def summary(ds: xr.Dataset) -> str:
     zmode = ds["coordination_fraction"].mean("seed").idxmax("z")
     peaks = peak_table(ds)
     red = ds["density"].mean("seed") / ds["omega"]
-    lo = 3 * 2 * np.pi / s["L"]
+    lo = _peak_floor(s["L"])
     lines.append("cut-off rule: delta  <z>   most common z   zero modes/network")
     for d in ds["delta"].values:
         zm = float(ds["zero_modes"].sel(case="cutoff-inverse", delta=d).mean())
         lines.append(f"               {d:4.2f}  {float(zmean.sel(delta=d)):.3f}  {int(zmode.sel(delta=d)):d}               {zm:.1f}")
-    lines.append(f"max of <g/omega> for 3 x 2 pi / L = {lo:.3f} < omega < 1.5, height over the crystal's Debye level 1/(2 pi) = {DEBYE_CRYSTAL:.4f}:")
+    lines.append(f"max of <g/omega> for {lo:.3f} < omega < 1.5, height over the crystal's Debye level 1/(2 pi) = {DEBYE_CRYSTAL:.4f}:")
     for case in ds["case"].values:
         cells = []
         for d in ds["delta"].values:
