@@ -132,7 +132,10 @@ def _solve_pinned(H: sp.csr_matrix, F: np.ndarray, solver: str) -> np.ndarray:
     if solver == "direct":
         X[free] = spla.splu(Hr, permc_spec="COLAMD").solve(np.ascontiguousarray(F[free]))
     else:
-        import pyamg
+        try:
+            import pyamg
+        except ImportError as exc:
+            raise ImportError("solver='amg' needs pyamg: pip install 'bosonpeak[amg]' (or use solver='direct')") from exc
 
         ml = pyamg.smoothed_aggregation_solver(Hr.tocsr(), symmetry="symmetric")
         for j in range(F.shape[1]):
