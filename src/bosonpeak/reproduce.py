@@ -32,6 +32,7 @@ CASES = (
 DEBYE_CRYSTAL = 1.0 / (2.0 * np.pi)
 DEBYE_LABEL = r"Debye, crystal: $1/(2\pi)$"
 Z_MAX = 12
+FIG1_MAX_L = 20
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,12 @@ def compute(settings: PaperSettings = PaperSettings(), *, progress: bool = False
     toy_eig = np.stack([np.sqrt(np.clip(np.linalg.eigvalsh(toy_model(kind)), 0, None)) for kind in TOY_KINDS])
     poles = {kind: new_poles(kind) for kind in TOY_KINDS}
 
-    fig1_delta = max(s.deltas)
-    near = build("nearest", "inverse", fig1_delta, 0)
-    cut = build("cutoff", "inverse", fig1_delta, 0)
+    # Fig. 1 is an illustration: a FIG1_MAX_L x FIG1_MAX_L corner-sized network (or L if smaller) is legible.
+    fig1_delta, fig1_L = max(s.deltas), min(s.L, FIG1_MAX_L)
+    fig1_rng = sample_streams(children[0])[0]
+    near = network(fig1_L, fig1_delta, rule="nearest", rng=fig1_rng)
+    fig1_rng = sample_streams(children[0])[0]
+    cut = network(fig1_L, fig1_delta, rule="cutoff", rng=fig1_rng)
 
     from . import __version__
 
@@ -264,7 +268,7 @@ def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     pos = ds["fig1_positions"].values
     plot_network(pos, ds["fig1_bonds_nearest"].values, box, axes[0], zoom=zoom, title=f"nearest neighbours, z = 4 (delta = {ds.attrs['fig1_delta']:g})")
     plot_network(pos, ds["fig1_bonds_cutoff"].values, box, axes[1], zoom=zoom, title=f"all pairs with r < a + delta (delta = {ds.attrs['fig1_delta']:g})")
-    fig.suptitle(f"Fig. 1: spring networks, L = {s['L']}, periodic box")
+    fig.suptitle(f"Fig. 1: spring networks, L = {int(round(box))} (illustration), periodic box, a = 1")
     out["fig1_networks"] = fig
 
     # Fig. 2
