@@ -4,8 +4,8 @@ A sweep is described by a TOML spec (``parse_spec``), read as data with ``tomlli
 checked completely before any work starts. ``plan`` turns it into tasks: one per
 (point, seed), each a pure function (``compute_task``) of its parameters and of the
 SeedSequence child ``k`` of the root seed, so a retried or resumed task gives the same
-numbers bit for bit. ``run_tasks`` sends the tasks to a Dask cluster (``connect``: a local
-cluster on the loopback address, or an existing scheduler), writes every finished task to
+numbers bit for bit. ``run_tasks`` sends the tasks to a Dask cluster (``cluster.connect``: a
+local cluster on the loopback address, or an existing scheduler), writes every finished task to
 the results store (``bosonpeak.store``) and skips the tasks already there. ``combine``
 builds the dataset (point x seed x omega) with its provenance.
 
@@ -15,22 +15,16 @@ points share their random directions (common random numbers).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import logging
-import os
-import signal
-import threading
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
-from distributed.diagnostics.plugin import WorkerPlugin
 from tqdm.auto import tqdm
 
 from . import _checks
+from .cluster import connect, dashboard, worker_versions
 from .dynamical import dynamical_matrix
 from .ensemble import sample_streams, seed_sequences
 from .lattice import network
@@ -44,8 +38,6 @@ __all__ = ["SweepSpec", "Task", "combine", "compute_task", "connect", "dashboard
 Z_MAX = 16
 #: Upper end of the window in which ``omega_BP`` is sought (as ``reproduce.peak_table``).
 BOSON_PEAK_OMEGA_MAX = 1.5
-#: Seconds to wait for an existing scheduler to answer.
-SCHEDULER_TIMEOUT_S = 30
 #: How often a task whose worker died (``KilledWorker``) is submitted again.
 RESUBMITS = 2
 
@@ -150,76 +142,6 @@ def compute_task(task: Task) -> dict[str, np.ndarray]:
         "resolution": np.float64(np.nan if g.resolution is None else g.resolution),
         "coordination": np.bincount(np.minimum(net.coordination, Z_MAX), minlength=Z_MAX + 1) / net.n_nodes,
     }
-
-
-@contextlib.contextmanager
-def connect(scheduler: str | None = None, workers: int | None = None):
-    """A Dask client: on an existing scheduler at ``scheduler``, or on a local cluster of
-    ``workers`` single-threaded processes listening on 127.0.0.1 only.
-
-    ``workers`` defaults to the number of CPU cores; it applies to the local cluster only.
-    """
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None:
-        if workers is not None:
-            raise _checks.ParameterError(f"'workers' applies only to the local cluster; got workers={workers} with scheduler={scheduler!r}")
-        try:
-            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT_S)
-        except (OSError, ValueError, TypeError) as exc:
-            raise _checks.ParameterError(f"'scheduler' could not be reached at {scheduler!r}: {exc}") from None
-        with client:
-            yield client
-        return
-    n = (os.cpu_count() or 1) if workers is None else _checks.integer("workers", workers, minimum=1)
-    with warnings.catch_warnings():  # "port 8787 in use": another port is taken, and printed by ``dashboard``
-        warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address="127.0.0.1:8787", silence_logs=logging.CRITICAL)
-    with cluster, Client(cluster) as client:
-        client.register_plugin(_IgnoreInterrupt())
-        yield client
-
-
-class _IgnoreInterrupt(WorkerPlugin):
-    """Ctrl-C in a terminal reaches the local workers too: they ignore it, and the client
-    closes them in order (no tracebacks from every worker)."""
-
-    name = "bosonpeak-ignore-sigint"
-
-    def setup(self, worker):
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def dashboard(client) -> str:
-    """The dashboard address of ``client``'s cluster, or why there is none."""
-    try:
-        import bokeh  # noqa: F401  (the dashboard needs it)
-    except ImportError:
-        return "unavailable (install bokeh: pip install 'bosonpeak[dashboard]')"
-    return client.dashboard_link
-
-
-def _package_version() -> str:
-    from . import __version__
-
-    return __version__
-
-
-def worker_versions(client) -> dict[str, str]:
-    """The bosonpeak version of every worker of ``client``; raise if one differs from ours,
-    since only the same code guarantees the same numbers."""
-    from . import __version__
-
-    try:
-        versions = client.run(_package_version)
-    except Exception as exc:  # noqa: BLE001 - e.g. bosonpeak missing on a worker
-        raise _checks.ParameterError(f"'scheduler': the workers cannot run bosonpeak ({exc.__class__.__name__}: {exc})") from None
-    wrong = sorted({v for v in versions.values() if v != __version__})
-    if wrong:
-        raise _checks.ParameterError(f"'scheduler': workers run bosonpeak {', '.join(wrong)}, this client {__version__}; install the same version everywhere")
-    return versions
 
 
 def pending(tasks: list[Task], store) -> list[int]:
