@@ -108,3 +108,28 @@ def test_coordination_distribution_sums_to_one_and_mean_z():
     np.testing.assert_allclose(p.sum(axis=1), 1)
     net = bosonpeak.network(20, 0.2, rng=np.random.default_rng(bosonpeak.seed_sequences(1, 3)[0]))
     assert (p[0] * np.arange(p.shape[1])).sum() == pytest.approx(2 * len(net.bonds) / 400)
+
+
+@pytest.mark.parametrize("method", ["dense", "slicing", "banded", "kpm"])
+def test_non_laplacian_matrix_has_no_invented_zero_modes(method):
+    import scipy.sparse as sp
+
+    H = bosonpeak.dynamical_matrix(bosonpeak.network(10, 0.2, rng=0)) + 0.5 * sp.identity(100)
+    g = bosonpeak.dos(H, np.linspace(0, 4, 9), method=method, rng=1)
+    assert g.zero_modes == 0 and g.integral() == pytest.approx(1.0, abs=1e-9)
+    assert np.all(g.density >= -1e-9) if method != "kpm" else True
+    with pytest.raises(ValueError, match="graph Laplacian"):
+        bosonpeak.dos(H, np.linspace(0, 4, 9), method=method, zero_modes=False)
+
+
+@pytest.mark.parametrize("method", ["slicing", "kpm", "banded"])
+def test_unknown_method_option_is_a_clear_error(method):
+    with pytest.raises(ValueError, match="'foo'"):
+        bosonpeak.dos(bosonpeak.network(6, 0.0), method=method, foo=1)
+
+
+def test_bad_rng_is_a_clear_error():
+    with pytest.raises(TypeError, match="'rng'"):
+        bosonpeak.network(6, 0.1, rng="x")
+    with pytest.raises(TypeError, match="'rng'"):
+        bosonpeak.dos(bosonpeak.network(6, 0.1), method="kpm", rng="abc")

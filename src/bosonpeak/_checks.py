@@ -53,6 +53,15 @@ def real(
     return value
 
 
+def rng(name: str, value):
+    """Check a SPEC 7 random source: None, an int >= 0, a SeedSequence or a Generator."""
+    ok = value is None or isinstance(value, (np.random.SeedSequence, np.random.Generator))
+    ok = ok or (isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0)
+    if not ok:
+        raise ParameterTypeError(f"'{name}' must be None, an int >= 0, a numpy SeedSequence or a Generator; got {value!r}")
+    return value
+
+
 def choice(name: str, value, allowed: Iterable[str]) -> str:
     """Return ``value`` if it is one of ``allowed``, or raise listing the choices."""
     allowed = tuple(allowed)

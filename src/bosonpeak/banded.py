@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from . import _checks
-from .dynamical import n_components
+from .dynamical import zero_mode_count
 from .spectrum import DOS, edge_shifts, histogram_dos, register_engine
 
 #: Largest band memory, (b + 1) N doubles, that the engine accepts (2 GB).
@@ -51,7 +51,7 @@ def _banded_engine(H, edges, *, zero_modes, rng=None, progress=False, **options)
     if options:
         raise _checks.ParameterError(f"method 'banded' takes no options; got {sorted(options)}")
     below = np.searchsorted(banded_eigenvalues(H), edge_shifts(H, edges), side="left")  # same edge convention as dense
-    return histogram_dos(below, edges, H.shape[0], n_zero=n_components(H), zero_modes=zero_modes, method="banded")
+    return histogram_dos(below, edges, H.shape[0], n_zero=zero_mode_count(H, zero_modes), zero_modes=zero_modes, method="banded")
 
 
 register_engine("banded", _banded_engine)

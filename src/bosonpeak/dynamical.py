@@ -88,6 +88,33 @@ def _asymmetry(H: sp.csr_matrix) -> float:
     return float(diff.max()) if diff.nnz else 0.0
 
 
+def is_laplacian(H: sp.spmatrix) -> bool:
+    """Rows sum to zero and off-diagonal entries are <= 0: a graph Laplacian with positive
+    spring constants, whose zero modes are exactly one constant vector per connected component."""
+    H = sp.csr_matrix(H)
+    scale = float(np.abs(H.data).max()) if H.nnz else 1.0
+    if not np.all(np.abs(np.asarray(H.sum(axis=1)).ravel()) <= 1e-10 * max(scale, 1.0)):
+        return False
+    off = H - sp.diags(H.diagonal())
+    return bool(off.nnz == 0 or off.data.max() <= 0)
+
+
+def zero_mode_count(H: sp.spmatrix, zero_modes: bool, name: str = "net_or_H") -> int:
+    """Exact zero modes of ``H`` for a DOS: one per connected component of a Laplacian.
+
+    For another symmetric matrix the zero modes are not known exactly: 0 is returned when
+    they stay in the DOS (``zero_modes=True``), and asking to remove them is an error.
+    """
+    if is_laplacian(H):
+        return n_components(H)
+    if not zero_modes:
+        raise _checks.ParameterError(
+            f"'zero_modes=False' needs '{name}' to be a graph Laplacian (rows summing to 0, off-diagonal <= 0), "
+            "whose zero modes are known exactly; keep zero_modes=True for other matrices"
+        )
+    return 0
+
+
 def n_components(H: sp.spmatrix) -> int:
     """Number of connected components of the graph of ``H``: the number of zero modes
     of a Laplacian with positive spring constants."""

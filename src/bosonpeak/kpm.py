@@ -36,6 +36,8 @@ from tqdm.auto import tqdm
 
 from . import _checks
 from ._kpm_recursion import chebyshev_moments, shifted
+from .dynamical import is_laplacian, zero_mode_count
+from .ensemble import seed_sequences
 from .spectrum import DOS, gershgorin_bound, register_engine
 
 #: Relative margin added to the Gershgorin bound so that ``H~`` stays inside ``[-1, 1]``.
@@ -117,9 +119,10 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
     n_mom = _n_moments(resolution, moments, omega_max, edges)
     n_comp, labels = connected_components(H, directed=False)
     sizes = np.bincount(labels)
-    laplacian = _is_laplacian(H)
-    if not laplacian and not zero_modes and method != "kpm":
-        raise _checks.ParameterError("'zero_modes=False' in the local DOS needs a graph Laplacian (rows summing to 0)")
+    laplacian = is_laplacian(H)
+    if not laplacian:
+        zero_mode_count(H, zero_modes)  # raises for zero_modes=False: the zero modes are not known exactly
+        n_comp = 0
     # Columns: exact unit vectors for a group no larger than `vectors`, random signs on it otherwise.
     columns = []  # (group, nodes, exact)
     for k, nodes in enumerate(groups):
@@ -127,7 +130,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
             columns += [(k, nodes[i:i + 1], True) for i in range(len(nodes))]
         else:
             columns += [(k, nodes, False)] * vectors
-    children = np.random.default_rng(rng).spawn(len(columns))
+    children = [np.random.default_rng(c) for c in seed_sequences(rng, len(columns))]
     block = len(columns) if block is None else _checks.integer("block", block, minimum=1)
     H2 = shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
     raw = np.empty((len(columns), n_mom))
@@ -156,7 +159,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         exact = columns[rows[0]][2]
         mu = raw[rows] / len(nodes)
         # Weight of the zero modes on the group, known exactly: sum over nodes of 1 / |component|.
-        w0 = float(np.sum(1.0 / sizes[labels[nodes]])) / len(nodes) if laplacian else n_comp / n
+        w0 = float(np.sum(1.0 / sizes[labels[nodes]])) / len(nodes) if laplacian else 0.0
         if not exact:  # the zeroth moment is known exactly: Tr P_S (1 - P_0) / |S|
             mu[:, 0] = 1.0 - w0 if laplacian else 1.0
         per = mu @ A
@@ -167,7 +170,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         else:
             density, error = per[0], np.full(A.shape[1], np.nan)  # one vector: no spread to measure
         # Projected vectors carry no zero modes: add them back exactly, or remove the counted ones.
-        shift = (w0 if zero_modes else 0.0) if laplacian else (0.0 if zero_modes else -w0)
+        shift = w0 if (zero_modes and laplacian) else 0.0
         density = density + shift * delta0
         out.append(_record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, len(rows), dtype, device, nodes))
         out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds)
@@ -209,12 +212,6 @@ def _n_moments(resolution, moments, omega_max, edges) -> int:
     while omega_max * np.sqrt(0.5 * (1.0 - _jackson(2 * m)[2])) > res:
         m += 2
     return max(m, 2)
-
-
-def _is_laplacian(H) -> bool:
-    """Rows sum to zero: then each component's constant vector is an exact zero mode."""
-    scale = float(np.abs(H.data).max()) if H.nnz else 1.0
-    return bool(np.all(np.abs(np.asarray(H.sum(axis=1)).ravel()) <= 1e-10 * max(scale, 1.0)))
 
 
 def _project_out_zero_modes(V, labels, sizes):

@@ -150,7 +150,7 @@ def network(
             f"'cutoff' must be below half the box (L a / 2 = {box / 2:g}) for a unique minimum image; "
             f"got r_c = {r_c:g} (L={L}, delta={delta:g}); use a larger L"
         )
-    gen = np.random.default_rng(rng)
+    gen = np.random.default_rng(_checks.rng("rng", rng))
 
     ix, iy = np.meshgrid(np.arange(L), np.arange(L), indexing="ij")
     sites = a * np.column_stack([ix.ravel(), iy.ravel()]).astype(float)

@@ -33,7 +33,7 @@ import scipy.sparse as sp
 from tqdm.auto import tqdm
 
 from . import _checks
-from .dynamical import as_matrix, n_components
+from .dynamical import as_matrix, zero_mode_count
 from .spectrum import DOS, EDGE_TOLERANCE, edge_shifts, gershgorin_bound, histogram_dos, register_engine
 
 #: Largest ``max_i (|L||D||L^T|)_ii / gershgorin_bound(H)`` accepted: round-off then moves
@@ -267,7 +267,7 @@ def _slicing_engine(H, edges, *, zero_modes, rng=None, progress=False, solver: s
     """``dos(..., method="slicing")``: exact counts at ``sigma = edges**2`` (see module doc)."""
     sigma = edge_shifts(H, edges)
     below, info = eigenvalue_counts(H, sigma, solver=solver, workers=workers, progress=progress)
-    return histogram_dos(below, edges, H.shape[0], n_zero=n_components(H), zero_modes=zero_modes, method="slicing", info=info)
+    return histogram_dos(below, edges, H.shape[0], n_zero=zero_mode_count(H, zero_modes), zero_modes=zero_modes, method="slicing", info=info)
 
 
 register_engine("slicing", _slicing_engine)

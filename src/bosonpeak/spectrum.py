@@ -13,6 +13,7 @@ so the analysis and figures work on any of them. Conventions (``PHYSICS.md``):
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _checks
-from .dynamical import as_matrix, n_components
+from .dynamical import as_matrix, zero_mode_count
 
 #: Largest N that ``eigenfrequencies`` and the dense engine accept (N**2 doubles = 7 GB).
 DENSE_MAX_NODES = 30_000
@@ -215,11 +216,19 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
     1.0
     """
     method = _checks.choice("method", method, _ENGINES)
+    _checks.rng("rng", rng)
+    engine = _ENGINES[method]
+    params = inspect.signature(engine).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        unknown = sorted(set(options) - set(params))
+        if unknown:
+            allowed = sorted(k for k, p in params.items() if p.kind is p.KEYWORD_ONLY and k not in ("zero_modes", "rng", "progress"))
+            raise _checks.ParameterError(f"method {method!r} has no option {', '.join(map(repr, unknown))}; its options: {', '.join(allowed) or 'none'}")
     H = as_matrix(net_or_H)
     edges = default_edges(H) if edges is None else _checks.increasing_edges("edges", edges)
     if not isinstance(zero_modes, bool):
         raise _checks.ParameterTypeError(f"'zero_modes' must be True or False; got {zero_modes!r}")
-    return _ENGINES[method](H, edges, zero_modes=zero_modes, rng=rng, progress=progress, **options)
+    return engine(H, edges, zero_modes=zero_modes, rng=rng, progress=progress, **options)
 
 
 def histogram_dos(below: np.ndarray, edges: np.ndarray, n: int, *, n_zero: int, zero_modes: bool, method: str, info=None) -> DOS:
@@ -242,7 +251,7 @@ def _dense_engine(H, edges, *, zero_modes, rng=None, progress=False, **options) 
         raise _checks.ParameterError(f"method 'dense' takes no options; got {sorted(options)}")
     omega = _dense_frequencies(H)
     below = np.searchsorted(omega**2, edge_shifts(H, edges), side="left")
-    return histogram_dos(below, edges, H.shape[0], n_zero=n_components(H), zero_modes=zero_modes, method="dense")
+    return histogram_dos(below, edges, H.shape[0], n_zero=zero_mode_count(H, zero_modes), zero_modes=zero_modes, method="dense")
 
 
 register_engine("dense", _dense_engine)
