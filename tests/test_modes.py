@@ -53,3 +53,11 @@ def test_participation_ratio_limits():
 def test_bad_k_names_parameter():
     with pytest.raises(ValueError, match="'k'"):
         lowest_modes(bosonpeak.network(5, 0.0), 30)
+
+
+def test_lowest_modes_refuses_a_matrix_that_is_not_a_laplacian():
+    import scipy.sparse as sp
+
+    H = bosonpeak.dynamical_matrix(bosonpeak.network(10, 0.2, rng=0)) + 0.5 * sp.identity(100)
+    with pytest.raises(ValueError, match="graph Laplacian"):
+        bosonpeak.lowest_modes(H, 3)

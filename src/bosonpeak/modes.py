@@ -23,7 +23,7 @@ from scipy.sparse.csgraph import connected_components
 from threadpoolctl import threadpool_limits
 
 from . import _checks
-from .dynamical import as_matrix
+from .dynamical import as_matrix, is_laplacian
 from .spectrum import gershgorin_bound
 
 #: Default shift, relative to the Gershgorin bound: sigma = -SHIFT_FRACTION * lambda_max.
@@ -110,6 +110,9 @@ def lowest_modes(net_or_H, k: int, *, zero_modes: bool = False, sigma: float | N
     (True, 1)
     """
     H = as_matrix(net_or_H)
+    if not is_laplacian(H):
+        raise _checks.ParameterError("'net_or_H' must be a graph Laplacian (rows summing to 0, off-diagonal <= 0): "
+                                     "the zero modes projected out are one constant vector per connected component")
     n = H.shape[0]
     basis = zero_mode_basis(H)
     n_zero = basis.shape[1]

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _checks
 from .elasticity import debye_level, ensemble_sound_speed
-from .ensemble import ensemble_dos
+from .ensemble import ensemble_dos, seed_sequences
 from .spectrum import DOS
 
 #: Upper end of the default search window for omega_BP.
@@ -142,6 +142,10 @@ def boson_peak(dos_or_ensemble: DOS, *, c=None, omega_min: float | None = None, 
         if dos.resolution is not None:
             omega_min = max(omega_min, 2.0 * dos.resolution)
     omega_min = _checks.real("omega_min", omega_min, minimum=0.0)
+    if omega_min >= omega_max:
+        raise _checks.ParameterError(
+            f"'omega_min' ({omega_min:g}; default {CUTOFF_MULTIPLE} x 2 pi c / sqrt(N), N = {dos.n_modes}) must lie below "
+            f"'omega_max' ({omega_max:g}): the network is too small for this window; pass omega_min or a larger network")
     omega_max = _checks.real("omega_max", omega_max, minimum=omega_min, min_inclusive=False)
     centres = dos.centres
     inside = np.flatnonzero((centres > omega_min) & (centres < omega_max))
@@ -242,10 +246,11 @@ def finite_size_scan(sizes, delta: float, *, seeds: int = 10, method: str = "den
         raise _checks.ParameterTypeError(f"'sizes' must be a sequence of integers; got {sizes!r}") from exc
     width = _checks.real("bin_width", bin_width, minimum=0.0, min_inclusive=False)
     edges = width * np.arange(int(np.ceil(omega_max / width)) + 2)
+    root = seed_sequences(rng, 1)[0]  # one root: c_k and DOS sample k come from the same network k
     peaks, speeds = [], []
     for L in sizes:
-        c = ensemble_sound_speed(L, delta, seeds=seeds, rule=rule, spring=spring, rng=rng)
-        g = ensemble_dos(L, delta, edges, seeds=seeds, rule=rule, spring=spring, method=method, zero_modes=False, rng=rng, progress=progress, **options)
-        peaks.append(boson_peak(g, c=c, omega_max=omega_max, rng=rng))
+        c = ensemble_sound_speed(L, delta, seeds=seeds, rule=rule, spring=spring, rng=root)
+        g = ensemble_dos(L, delta, edges, seeds=seeds, rule=rule, spring=spring, method=method, zero_modes=False, rng=root, progress=progress, **options)
+        peaks.append(boson_peak(g, c=c, omega_max=omega_max, rng=root))
         speeds.append(c)
     return FiniteSizeScan(np.asarray(sizes), tuple(peaks), np.stack(speeds), method)

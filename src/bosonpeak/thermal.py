@@ -98,6 +98,10 @@ def heat_capacity(dos: DOS, T, *, c: float | None = None, omega_low: float | Non
     n = _checks.real("n", n, minimum=0.0, min_inclusive=False)
     density = dos.density.astype(float).copy()
     edges = dos.edges
+    if not dos.zero_modes_removed and dos.zero_modes and dos.resolution is not None:
+        raise _checks.ParameterError(
+            f"'dos' from method {dos.method!r} keeps {dos.zero_modes:g} zero modes broadened over several bins; "
+            "compute it with zero_modes=False for the heat capacity")
     if not dos.zero_modes_removed and dos.zero_modes:
         k = np.searchsorted(edges, 0.0, side="right") - 1
         if 0 <= k < density.size:
