@@ -63,7 +63,11 @@ def run(args) -> int:
     from ..lattice import network
     from ..spectrum import default_edges
 
+    from .._checks import choice
+    from ..spectrum import methods
+
     integer("size", args.size, minimum=3)
+    choice("method", args.method, methods())
     integer("seeds", args.seeds, minimum=1)
     options = parse_options(args.option)
     if args.edges is not None:
