@@ -17,6 +17,8 @@ is the usual ``c`` for an isotropic tensor and gives ``g_D / omega = 1 / (2 pi n
 
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -152,7 +154,11 @@ def sound_speed(net: SpringNetwork, *, solver: str = "direct") -> float:
     >>> round(bosonpeak.sound_speed(bosonpeak.network(12, 0.3, rule="nearest", spring="constant", rng=1)), 12)
     1.0
     """
-    return conductivity_tensor(net, solver=solver).c
+    c = conductivity_tensor(net, solver=solver).c
+    if not c > 1e-6 * np.sqrt(float(np.max(net.stiffness, initial=0.0))):
+        warnings.warn(f"the network does not percolate across the box (c = {c:.3g}): it has no sound speed and no Debye level",
+                      RuntimeWarning, stacklevel=2)
+    return c
 
 
 def debye_level(c: float, n: float = 1.0) -> float:
