@@ -23,6 +23,14 @@ def delta_colours(n: int) -> list:
     return [DELTA_CMAP(x) for x in (np.linspace(0, 1, n) if n > 1 else [1.0])]
 
 
+def finish_axes(ax, title=None):
+    """The common last step of every plotting function: a frameless legend, the title; returns ``ax``."""
+    ax.legend(frameon=False, fontsize=8)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
 def _axes(ax):
     if ax is None:
         _, ax = plt.subplots()
@@ -110,10 +118,7 @@ def plot_reduced_dos(omega, curves, labels, ax=None, *, samples=None, debye_leve
     ax.set_ylabel(r"$g(\omega)/\omega$")
     ax.set_xlim(0, omega_max if omega_max is not None else omega[-1])
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return finish_axes(ax, title)
 
 
 def plot_coordination(z, fractions, labels, ax=None, *, errors=None, title=None):
@@ -134,10 +139,7 @@ def plot_coordination(z, fractions, labels, ax=None, *, errors=None, title=None)
     ax.set_xlabel("coordination number z")
     ax.set_ylabel("fraction of nodes")
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return finish_axes(ax, title)
 
 
 def plot_coordination_map(positions, radii, z, box, ax=None, *, rattler=None, z_range=(3, 7), colorbar=True, title=None):
@@ -221,7 +223,4 @@ def plot_toy_local_dos(omega, responses, highlight, poles, ax=None, *, ylabel=r"
     ax.set_ylabel(ylabel)
     ax.set_xlim(omega[0], omega[-1])
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return finish_axes(ax, title)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .figures import _axes, delta_colours
+from .figures import _axes, delta_colours, finish_axes
 
 
 def plot_reduced_over_debye(omega, ratios, labels, ax=None, *, errors=None, crystal_ratios=None, peaks=None, cutoff=None, omega_max=None, title=None):
@@ -48,10 +48,7 @@ def plot_reduced_over_debye(omega, ratios, labels, ax=None, *, errors=None, crys
     ax.set_ylabel(r"$(g/\omega)\,/\,(1/2\pi c^2)$")
     ax.set_xlim(0, omega_max if omega_max is not None else omega[-1])
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return finish_axes(ax, title)
 
 
 def plot_heat_capacity(T, ratios, labels, ax=None, *, crystal=None, title=None):
@@ -74,10 +71,7 @@ def plot_heat_capacity(T, ratios, labels, ax=None, *, crystal=None, title=None):
     ax.set_xlabel(r"$T$ ($\hbar=k_B=1$)")
     ax.set_ylabel(r"$C/T^2\;/\;[3\zeta(3)/\pi n c^2]$")
     ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return finish_axes(ax, title)
 
 
 def plot_participation(omega, P, labels, ax=None, *, background=None, title=None):
@@ -100,10 +94,7 @@ def plot_participation(omega, P, labels, ax=None, *, background=None, title=None
     ax.set_xlabel(r"$\omega$")
     ax.set_ylabel(r"participation ratio $P$")
     ax.set_ylim(0, 1)
-    ax.legend(frameon=False, fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return finish_axes(ax, title)
 
 
 def plot_local_dos_by_z(omega, ratios, z, fraction, ax=None, *, total=None, omega_max=None, title=None):
@@ -134,7 +125,4 @@ def plot_local_dos_by_z(omega, ratios, z, fraction, ax=None, *, total=None, omeg
     ax.set_xlim(0, top)
     seen = np.asarray(ratios)[:, np.asarray(omega) <= top]
     ax.set_ylim(0, 1.1 * np.nanmax(seen) if np.isfinite(seen).any() else None)
-    ax.legend(frameon=False, fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=10)
-    return ax
+    return finish_axes(ax, title)
