@@ -17,7 +17,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 import bosonpeak
-from bosonpeak.thermal import debye_limit
+from bosonpeak.analysis.thermal import debye_limit
 
 TARGET_S = 60.0
 

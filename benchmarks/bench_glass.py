@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 import bosonpeak
-from bosonpeak.amorphous import glass_dataset
+from bosonpeak.workflows.glass import glass_dataset
 
 TARGET_S = 120.0
 

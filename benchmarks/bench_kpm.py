@@ -24,7 +24,7 @@ import tracemalloc
 import numpy as np
 
 import bosonpeak
-from bosonpeak.spectrum import gershgorin_bound
+from bosonpeak.spectra.spectrum import gershgorin_bound
 
 OMEGA_BP = 0.5
 

@@ -28,8 +28,8 @@ from pathlib import Path
 import numpy as np
 
 import bosonpeak
-from bosonpeak.slicing import eigenvalue_counts
-from bosonpeak.spectrum import default_edges, edge_shifts
+from bosonpeak.spectra.slicing import eigenvalue_counts
+from bosonpeak.spectra.spectrum import default_edges, edge_shifts
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 DENSE_MAX_L = 80  # dense diagonalisation beyond this takes many minutes on a loaded 2-core machine

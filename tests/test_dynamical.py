@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 
 import bosonpeak
-from bosonpeak.dynamical import as_matrix, n_components
+from bosonpeak.matrices.laplacian import as_matrix, n_components
 
 
 @pytest.mark.parametrize("rule", ["nearest", "cutoff"])

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import bosonpeak
-from bosonpeak.elasticity import conductivity_tensor
+from bosonpeak.analysis.elasticity import conductivity_tensor
 
 EXACT = 1e-10
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import bosonpeak
-from bosonpeak.lattice import minimum_image
+from bosonpeak.model.lattice import minimum_image
 
 
 @pytest.mark.parametrize("rule", ["nearest", "cutoff"])

@@ -3,7 +3,7 @@
 import numpy as np
 
 import bosonpeak
-from bosonpeak.localdos import local_dos_by_coordination
+from bosonpeak.spectra.local import local_dos_by_coordination
 
 
 def test_classes_average_to_the_broadened_dos():

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import bosonpeak
-from bosonpeak.elasticity import ensemble_sound_speed
-from bosonpeak.peak import boson_peak, excess_dos
+from bosonpeak.analysis.elasticity import ensemble_sound_speed
+from bosonpeak.analysis.peak import boson_peak, excess_dos
 
 
 def test_crystal_reduced_dos_tends_to_debye_level():
@@ -16,7 +16,7 @@ def test_crystal_reduced_dos_tends_to_debye_level():
     omega = np.sort(np.sqrt(lam.ravel()))
     edges = np.arange(0.1, 0.41, 0.1)
     below = np.searchsorted(omega, edges)
-    g = bosonpeak.spectrum.histogram_dos(below, edges, L * L, n_zero=1, zero_modes=False, method="exact")
+    g = bosonpeak.spectra.spectrum.histogram_dos(below, edges, L * L, n_zero=1, zero_modes=False, method="exact")
     level = bosonpeak.debye_level(bosonpeak.sound_speed(bosonpeak.network(12, 0.0)))
     np.testing.assert_allclose(g.reduced / level, 1.0, atol=0.02)
     assert np.all(np.abs(excess_dos(g) / g.density) < 0.02)

@@ -10,8 +10,8 @@ import xarray as xr
 
 import bosonpeak
 from bosonpeak.cli import main
-from bosonpeak.files import atomic_path
-from bosonpeak.reproduce import PaperSettings, compute, figures, summary
+from bosonpeak._files import atomic_path
+from bosonpeak.workflows.reproduce import PaperSettings, compute, figures, summary
 
 SMALL = PaperSettings(L=10, seeds=2, deltas=(0.0, 0.3))
 

@@ -15,10 +15,11 @@ import xarray as xr
 
 import bosonpeak
 from bosonpeak.cli import main
-from bosonpeak.ensemble import sample_streams
-from bosonpeak.store import load_result, task_path
-from bosonpeak.sweep import combine, compute_task, connect, pending, plan, run_sweep, run_tasks
-from bosonpeak.sweep_spec import parse_spec
+from bosonpeak._random import sample_streams
+from bosonpeak.workflows.store import load_result, task_path
+from bosonpeak.workflows.sweep import combine, compute_task, pending, plan, run_sweep, run_tasks
+from bosonpeak.workflows.cluster import connect
+from bosonpeak.workflows.spec import parse_spec
 
 psutil = pytest.importorskip("psutil")  # a dependency of distributed
 
@@ -215,7 +216,7 @@ def test_worker_killed_mid_task_is_retried(slow_reference, client, tmp_path):
 
 
 def test_reproduce_through_the_engine_gives_the_same_numbers(client):
-    from bosonpeak.reproduce import PaperSettings, compute
+    from bosonpeak.workflows.reproduce import PaperSettings, compute
 
     s = PaperSettings(L=8, seeds=2, deltas=(0.0, 0.2))
     here, there = compute(s), compute(s, client=client)
@@ -224,7 +225,7 @@ def test_reproduce_through_the_engine_gives_the_same_numbers(client):
 
 
 def test_cli_reproduce_on_a_scheduler(client, tmp_path):
-    from bosonpeak.reproduce import PaperSettings, compute
+    from bosonpeak.workflows.reproduce import PaperSettings, compute
 
     argv = ["reproduce", "--size", "8", "--seeds", "2", "--deltas", "0,0.2", "--method", "dense", "--no-progress"]
     assert main([*argv, "--scheduler", client.scheduler.address, "--out", str(tmp_path)]) == 0

@@ -5,7 +5,7 @@ import pytest
 from scipy.special import zeta
 
 import bosonpeak
-from bosonpeak.thermal import debye_limit, einstein, heat_capacity
+from bosonpeak.analysis.thermal import debye_limit, einstein, heat_capacity
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
 """bosonpeak: vibrational spectra of disordered spring networks and the Boson peak.
 
-The pipeline a reader follows: ``network`` (perturbed square lattice) ->
-``dynamical_matrix`` (weighted graph Laplacian) -> ``dos`` (exact or approximate spectral
-engines) -> analysis -> figures.
+The package reads as the pipeline: ``model`` (networks) -> ``matrices`` (dynamical
+matrices) -> ``spectra`` (DOS engines, modes, local DOS) -> ``analysis`` and ``theory`` ->
+``plotting`` -> ``workflows`` (reproduce, analyze, sweeps) -> ``cli``. The names below are
+the public API; see ``docs/architecture.md``.
 
 Examples
 --------
@@ -15,20 +16,18 @@ Examples
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .dynamical import dynamical_matrix
-from .elasticity import conductivity_tensor, debye_level, sound_speed
-from .ensemble import coordination_distribution, ensemble_dos, seed_sequences
-from .glass import Packing, jammed_packing
-from .greens import local_dos, new_poles, toy_model
-from .kpm import kpm_local_dos
-from .hessian import contact_network, glass_dos, glass_hessian
-from .lattice import SpringNetwork, network
-from .modes import Modes, lowest_modes, participation_ratio
-from .peak import BosonPeak, boson_peak, excess_dos
-from .spectrum import DOS, default_edges, dos, eigenfrequencies, methods
-from . import slicing  # noqa: E402,F401  (registers method='slicing')
-from . import banded as _banded  # noqa: E402,F401  registers the exact DOS engine "banded"
-from .thermal import heat_capacity
+from .analysis.elasticity import conductivity_tensor, debye_level, sound_speed
+from .analysis.participation import participation_ratio
+from .analysis.peak import BosonPeak, boson_peak, excess_dos
+from .analysis.thermal import heat_capacity
+from .matrices.hessian import glass_hessian
+from .matrices.laplacian import dynamical_matrix
+from .model.glass import Packing, contact_network, jammed_packing
+from .model.lattice import SpringNetwork, coordination_distribution, network
+from .model.toy import new_poles, toy_model
+from .spectra import (DOS, Modes, default_edges, dos, eigenfrequencies, ensemble_dos, glass_dos, kpm_local_dos,
+                      local_dos, lowest_modes, methods)
+from ._random import seed_sequences
 
 try:
     __version__ = version("bosonpeak")

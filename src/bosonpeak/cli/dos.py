@@ -57,14 +57,15 @@ def run(args) -> int:
 
     from .. import __version__
     from .._checks import ParameterError, integer, real
-    from ..dynamical import dynamical_matrix
-    from ..ensemble import ensemble_dos, sample_streams, seed_sequences
-    from ..files import save_dataset
-    from ..lattice import network
-    from ..spectrum import default_edges
+    from ..matrices.laplacian import dynamical_matrix
+    from ..spectra.ensemble import ensemble_dos
+    from .._random import sample_streams, seed_sequences
+    from .._files import save_dataset
+    from ..model.lattice import network
+    from ..spectra.spectrum import default_edges
 
     from .._checks import choice
-    from ..spectrum import methods
+    from ..spectra.spectrum import methods
 
     integer("size", args.size, minimum=3)
     choice("method", args.method, methods())

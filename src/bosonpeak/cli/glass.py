@@ -30,10 +30,10 @@ def run(args) -> int:
     import matplotlib.pyplot as plt
 
     from .._checks import choice, integer, real
-    from ..spectrum import methods
-    from ..amorphous import glass_dataset, glass_figures, glass_summary
-    from ..files import atomic_path, save_dataset, save_figure
-    from ..glass import jammed_packing
+    from ..spectra.spectrum import methods
+    from ..workflows.glass import glass_dataset, glass_figures, glass_summary
+    from .._files import atomic_path, save_dataset, save_figure
+    from ..model.glass import jammed_packing
 
     seed = integer("seed", args.seed, minimum=0)
     choice("method", args.method, methods())  # before the minimisation, so a typo fails at once

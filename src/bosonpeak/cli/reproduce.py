@@ -38,9 +38,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..files import save_dataset, save_figure
-    from ..reproduce import PaperSettings, compute, figures, summary
-    from ..spectrum import methods
+    from .._files import save_dataset, save_figure
+    from ..workflows.reproduce import PaperSettings, compute, figures, summary
+    from ..spectra.spectrum import methods
 
     from .._checks import ParameterError, integer
 
@@ -53,7 +53,7 @@ def run(args) -> int:
     if args.scheduler is None and args.workers is None:
         ds = compute(settings, progress=not args.no_progress)
     else:
-        from ..sweep import connect, dashboard
+        from ..workflows.cluster import connect, dashboard
 
         with connect(args.scheduler, args.workers) as client:
             print(f"dask dashboard: {dashboard(client)}", flush=True)
@@ -66,7 +66,7 @@ def run(args) -> int:
         plt.close(fig)
     print(summary(ds))
     if n_glass:
-        from ..amorphous import glass_figure_data, glass_figures, glass_summary
+        from ..workflows.glass import glass_figure_data, glass_figures, glass_summary
 
         glass_method = args.method or ("slicing" if "slicing" in methods() else "banded")
         glass = glass_figure_data(n_glass, seed=args.seed, method=glass_method, cache_dir=args.cache)
@@ -78,10 +78,10 @@ def run(args) -> int:
     if not args.no_analysis and (settings.L < 16 or settings.seeds < 2 or not any(d > 0 for d in settings.deltas)):
         print("beyond the paper: skipped (needs --size >= 16, --seeds >= 2 and a delta > 0)")
     elif not args.no_analysis:
-        from ..analyze import AnalysisSettings
-        from ..analyze import compute as analyze
-        from ..analyze import figures as analysis_figures
-        from ..analyze import summary as analysis_summary
+        from ..workflows.analyze import AnalysisSettings
+        from ..workflows.analyze import compute as analyze
+        from ..workflows.analyze import figures as analysis_figures
+        from ..workflows.analyze import summary as analysis_summary
 
         beyond = AnalysisSettings(L=settings.L, deltas=tuple(d for d in settings.deltas if d > 0), seeds=settings.seeds,
                                   method=settings.method, bin_width=settings.bin_width, seed=settings.seed,

@@ -24,8 +24,9 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from .._checks import ParameterError, integer
-    from ..sweep import connect, dashboard, pending, plan, run_sweep, worker_versions
-    from ..sweep_spec import load_spec
+    from ..workflows.cluster import connect, dashboard, worker_versions
+    from ..workflows.sweep import pending, plan, run_sweep
+    from ..workflows.spec import load_spec
 
     spec = load_spec(args.spec)  # every check before any work
     if args.workers is not None:

@@ -1,0 +1,204 @@
+"""Spring networks on a perturbed square lattice (paper, section II).
+
+An ``L x L`` square lattice of lattice constant ``a`` in a periodic box of side ``L a``.
+Every node is moved by exactly ``delta`` along a direction ``theta`` drawn uniformly in
+``[0, 2 pi)``. Springs join either the lattice's four nearest neighbours (rule
+``"nearest"``, coordination ``z = 4`` everywhere) or every pair closer than a cut-off
+``r_c`` (rule ``"cutoff"``, ``r_c = a + delta`` by default). Spring constants are
+``t = t0 / r`` (``"inverse"``) or ``t = t0`` (``"constant"``). All distances use the
+minimum image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from .. import _checks
+from .._random import sample_streams, seed_sequences
+
+RULES = ("nearest", "cutoff")
+SPRINGS = ("inverse", "constant")
+
+#: Relative tolerance with which a pair at exactly the cut-off counts as connected, so that
+#: ``delta = 0`` with the cut-off rule gives the crystal despite round-off.
+CUTOFF_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class SpringNetwork:
+    """A periodic network of unit masses joined by springs.
+
+    Attributes
+    ----------
+    positions : ndarray, shape (N, 2)
+        Node positions, wrapped into ``[0, box)``.
+    bonds : ndarray of int, shape (E, 2)
+        Node pairs ``(i, j)`` with ``i < j`` joined by a spring; each pair once.
+    stiffness : ndarray, shape (E,)
+        Spring constant ``t_ij`` of each bond.
+    box : float
+        Side of the periodic square box, ``L a``.
+    L : int
+        Lattice sites per side; ``N = L**2``.
+    params : dict
+        The arguments that built the network (``delta``, ``rule``, ``spring``, ``cutoff``,
+        ``a``, ``t0``).
+    """
+
+    positions: np.ndarray
+    bonds: np.ndarray
+    stiffness: np.ndarray
+    box: float
+    L: int
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in ("positions", "bonds", "stiffness"):
+            getattr(self, name).setflags(write=False)
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes ``N``."""
+        return self.positions.shape[0]
+
+    @property
+    def coordination(self) -> np.ndarray:
+        """Number of springs at each node, shape (N,)."""
+        return np.bincount(self.bonds.ravel(), minlength=self.n_nodes)
+
+    @property
+    def bond_vectors(self) -> np.ndarray:
+        """Minimum-image vectors ``r_j - r_i`` of every bond, shape (E, 2)."""
+        return minimum_image(self.positions[self.bonds[:, 1]] - self.positions[self.bonds[:, 0]], self.box)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Minimum-image bond lengths, shape (E,)."""
+        return np.hypot(*self.bond_vectors.T)
+
+
+def minimum_image(d: np.ndarray, box: float) -> np.ndarray:
+    """Map displacement vectors onto their shortest periodic image in a square box."""
+    return d - box * np.round(d / box)
+
+
+def network(
+    L: int,
+    delta: float,
+    *,
+    rule: str = "cutoff",
+    spring: str = "inverse",
+    cutoff: float | None = None,
+    a: float = 1.0,
+    t0: float = 1.0,
+    rng=None,
+) -> SpringNetwork:
+    """Build a spring network on a perturbed ``L x L`` square lattice.
+
+    Parameters
+    ----------
+    L : int
+        Lattice sites per side, ``L >= 3``; ``N = L**2`` nodes.
+    delta : float
+        Displacement of every node from its lattice site, ``0 <= delta < a``.
+    rule : {"cutoff", "nearest"}
+        ``"nearest"`` joins the four lattice neighbours; ``"cutoff"`` joins every pair with
+        ``r <= r_c`` (a pair at ``r_c`` within round-off is joined, so ``delta = 0`` gives the
+        crystal).
+    spring : {"inverse", "constant"}
+        Spring law: ``t = t0 / r`` or ``t = t0``.
+    cutoff : float, optional
+        ``r_c`` for the cut-off rule; default ``a + delta``. Must be below half the box.
+    a : float
+        Lattice constant (> 0).
+    t0 : float
+        Spring-constant scale (> 0).
+    rng : int, SeedSequence or Generator, optional
+        Source of the displacement directions (SPEC 7).
+
+    Returns
+    -------
+    SpringNetwork
+
+    Examples
+    --------
+    >>> import bosonpeak
+    >>> net = bosonpeak.network(10, 0.2, rule="nearest", rng=1)
+    >>> net.positions.shape, int(net.coordination.min()), int(net.coordination.max())
+    ((100, 2), 4, 4)
+    >>> crystal = bosonpeak.network(10, 0.0)
+    >>> len(crystal.bonds)
+    200
+    """
+    L = _checks.integer("L", L, minimum=3)
+    a = _checks.real("a", a, minimum=0.0, min_inclusive=False)
+    delta = _checks.real("delta", delta, minimum=0.0, maximum=a, max_inclusive=False)
+    rule = _checks.choice("rule", rule, RULES)
+    spring = _checks.choice("spring", spring, SPRINGS)
+    t0 = _checks.real("t0", t0, minimum=0.0, min_inclusive=False)
+    box = L * a
+    if cutoff is None:
+        r_c = a + delta
+    else:
+        if rule != "cutoff":
+            raise _checks.ParameterError(f"'cutoff' applies only to rule='cutoff'; got rule={rule!r}, cutoff={cutoff!r}")
+        r_c = _checks.real("cutoff", cutoff, minimum=0.0, min_inclusive=False)
+    if rule == "cutoff" and r_c >= box / 2:
+        raise _checks.ParameterError(
+            f"'cutoff' must be below half the box (L a / 2 = {box / 2:g}) for a unique minimum image; "
+            f"got r_c = {r_c:g} (L={L}, delta={delta:g}); use a larger L"
+        )
+    gen = np.random.default_rng(_checks.rng("rng", rng))
+
+    ix, iy = np.meshgrid(np.arange(L), np.arange(L), indexing="ij")
+    sites = a * np.column_stack([ix.ravel(), iy.ravel()]).astype(float)
+    theta = gen.uniform(0.0, 2.0 * np.pi, size=L * L)
+    positions = np.mod(sites + delta * np.column_stack([np.cos(theta), np.sin(theta)]), box)
+    positions[positions >= box] -= box  # np.mod can round a tiny negative up to box
+
+    if rule == "nearest":
+        bonds = _lattice_bonds(L)
+    else:
+        tree = cKDTree(positions, boxsize=box)
+        bonds = tree.query_pairs(r_c * (1.0 + CUTOFF_TOLERANCE), output_type="ndarray").astype(np.int64)
+        bonds = bonds[np.lexsort((bonds[:, 1], bonds[:, 0]))]
+    d = minimum_image(positions[bonds[:, 1]] - positions[bonds[:, 0]], box)
+    r = np.hypot(d[:, 0], d[:, 1])
+    stiffness = t0 / r if spring == "inverse" else np.full(len(bonds), t0)
+    params = dict(delta=delta, rule=rule, spring=spring, cutoff=r_c if rule == "cutoff" else None, a=a, t0=t0)
+    return SpringNetwork(positions, bonds, stiffness, box, L, params)
+
+
+def _lattice_bonds(L: int) -> np.ndarray:
+    """Bonds of the periodic ``L x L`` square lattice, node index ``i * L + j``."""
+    idx = np.arange(L * L).reshape(L, L)
+    right = np.column_stack([idx.ravel(), np.roll(idx, -1, axis=0).ravel()])
+    up = np.column_stack([idx.ravel(), np.roll(idx, -1, axis=1).ravel()])
+    bonds = np.sort(np.concatenate([right, up]), axis=1)
+    return bonds[np.lexsort((bonds[:, 1], bonds[:, 0]))]
+
+
+def coordination_distribution(L: int, delta: float, *, seeds: int = 10, z_max: int = 12, rule: str = "cutoff", cutoff=None, rng=None) -> np.ndarray:
+    """Fraction of nodes with coordination ``z = 0 .. z_max`` for each sample, shape (seeds, z_max + 1).
+
+    Uses the same spawned children as ``ensemble_dos``, so the networks are the same ones.
+
+    Examples
+    --------
+    >>> import bosonpeak
+    >>> p = bosonpeak.coordination_distribution(10, 0.0, seeds=2)
+    >>> p.shape, float(p[0, 4])
+    ((2, 13), 1.0)
+    """
+    z_max = _checks.integer("z_max", z_max, minimum=1)
+    out = []
+    for child in seed_sequences(rng, seeds):
+        net = network(L, delta, rule=rule, cutoff=cutoff, rng=sample_streams(child)[0])
+        z = net.coordination
+        if z.max() > z_max:
+            raise _checks.ParameterError(f"'z_max' must be at least the largest coordination {int(z.max())}; got {z_max}")
+        out.append(np.bincount(z, minlength=z_max + 1) / net.n_nodes)
+    return np.stack(out)

@@ -1,0 +1,211 @@
+"""Vibrational density of states: the ``DOS`` record, exact frequencies and the ``dos`` entry.
+
+``dos`` dispatches to one engine per method. Every engine returns the same ``DOS`` record,
+so the analysis and figures work on any of them. Conventions (``PHYSICS.md``):
+
+* ``density`` is per mode: ``counts / (N * bin width)``; it integrates to 1 over all modes.
+* A bin ``[e_k, e_k+1)`` counts the frequencies with ``e_k <= omega < e_k+1``, the same
+  convention that Sylvester-inertia counting (``lambda < sigma``) gives. An eigenvalue within
+  round-off (``EDGE_TOLERANCE`` times the Gershgorin bound) of ``e_k**2`` counts as on the edge,
+  so a degenerate shell on an edge falls whole in the bin above (``edge_shifts``).
+* ``reduced`` is ``density / omega`` at the bin centres, the paper's ``g(omega) / omega``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import _checks
+from ..matrices.laplacian import as_matrix
+
+#: Default bin width in omega.
+DEFAULT_BIN_WIDTH = 0.05
+#: Eigenvalues within this fraction of the Gershgorin bound of an edge's ``omega**2`` count as on it.
+EDGE_TOLERANCE = 1e-7
+
+
+@dataclass(frozen=True, eq=False)
+class DOS:
+    """A vibrational density of states on a grid of omega bins.
+
+    Attributes
+    ----------
+    edges : ndarray, shape (B + 1,)
+        Bin edges in omega.
+    density : ndarray, shape (B,)
+        ``g(omega)`` per mode (the mean over ``samples`` for an ensemble).
+    n_modes : int
+        Modes per sample, ``N``.
+    method : str
+        Engine that produced it.
+    error : ndarray, shape (B,), optional
+        Standard error of ``density`` (over samples, or stochastic for KPM).
+    samples : ndarray, shape (K, B), optional
+        One density per sample of an ensemble.
+    zero_modes : float
+        Zero modes (connected components) per sample; included in ``density`` unless
+        ``zero_modes_removed``.
+    zero_modes_removed : bool
+        Whether the exact zero modes were taken out of the lowest bin.
+    resolution : float, optional
+        Resolution in omega for smoothed methods (KPM); None for exact histograms.
+    info : dict
+        Method-specific details (timings, moments, shifts, ...).
+    """
+
+    edges: np.ndarray
+    density: np.ndarray
+    n_modes: int
+    method: str
+    error: np.ndarray | None = None
+    samples: np.ndarray | None = None
+    zero_modes: float = 0.0
+    zero_modes_removed: bool = False
+    resolution: float | None = None
+    info: dict = field(default_factory=dict)
+
+    @property
+    def centres(self) -> np.ndarray:
+        """Bin centres, shape (B,)."""
+        return 0.5 * (self.edges[1:] + self.edges[:-1])
+
+    @property
+    def widths(self) -> np.ndarray:
+        """Bin widths, shape (B,)."""
+        return np.diff(self.edges)
+
+    @property
+    def reduced(self) -> np.ndarray:
+        """Reduced DOS ``g(omega) / omega`` at the bin centres (2D Debye law: a constant)."""
+        return self.density / self.centres
+
+    @property
+    def reduced_error(self) -> np.ndarray | None:
+        """Standard error of ``reduced``, if ``error`` is known."""
+        return None if self.error is None else self.error / self.centres
+
+    @property
+    def reduced_samples(self) -> np.ndarray | None:
+        """``g / omega`` of every sample, shape (K, B), for an ensemble."""
+        return None if self.samples is None else self.samples / self.centres
+
+    def integral(self) -> float:
+        """``sum(density * widths)``: 1 when every mode falls inside the edges."""
+        return float(np.sum(self.density * self.widths))
+
+
+def gershgorin_bound(H: sp.spmatrix) -> float:
+    """Upper bound on the eigenvalues of ``H``: max over rows of ``H_ii + sum_j |H_ij|``."""
+    H = sp.csr_matrix(H)
+    return float(np.max(abs(H).sum(axis=1))) if H.nnz else 0.0
+
+
+def edge_shifts(H: sp.spmatrix, edges: np.ndarray) -> np.ndarray:
+    """Shifts ``sigma_k = edges_k**2 - EDGE_TOLERANCE * gershgorin_bound(H)``: every engine counts
+    ``lambda < sigma_k`` below edge ``k``."""
+    return np.asarray(edges, dtype=float) ** 2 - EDGE_TOLERANCE * gershgorin_bound(H)
+
+
+def default_edges(net_or_H, width: float = DEFAULT_BIN_WIDTH) -> np.ndarray:
+    """Bins of ``width`` from 0 up past the top of the spectrum (Gershgorin bound).
+
+    Examples
+    --------
+    >>> import bosonpeak
+    >>> e = bosonpeak.default_edges(bosonpeak.network(5, 0.0))
+    >>> float(e[0]), float(e[1]), bool(e[-1] >= 2 * 2 ** 0.5)
+    (0.0, 0.05, True)
+    """
+    width = _checks.real("width", width, minimum=0.0, min_inclusive=False)
+    H = as_matrix(net_or_H)
+    top = np.sqrt(gershgorin_bound(H))
+    n = max(int(np.floor(top / width)) + 1, 1)
+    return width * np.arange(n + 1)
+
+
+Engine = Callable[..., "DOS"]
+_ENGINES: dict[str, Engine] = {}
+
+
+def register_engine(name: str, engine: Engine) -> None:
+    """Make ``engine(H, edges, *, zero_modes, rng, progress, **options) -> DOS`` available
+    as ``dos(..., method=name)``."""
+    _ENGINES[name] = engine
+
+
+def methods() -> tuple[str, ...]:
+    """Names of the available DOS methods."""
+    return tuple(_ENGINES)
+
+
+def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True, rng=None, progress: bool = False, **options) -> DOS:
+    """Vibrational density of states of one network.
+
+    Parameters
+    ----------
+    net_or_H : SpringNetwork or (N, N) symmetric matrix
+        The network, or its dynamical matrix.
+    edges : array_like, optional
+        Increasing bin edges in omega, starting at 0 or above. Default: bins of 0.05 up past
+        the top of the spectrum.
+    method : str
+        ``"dense"`` (exact, ``numpy.linalg.eigvalsh``) or another registered engine
+        (see ``bosonpeak.methods()``).
+    zero_modes : bool
+        Keep the exact zero modes (one per connected component) in the lowest bin (True),
+        or take them out (False; the normalisation stays per N modes).
+    rng : int, SeedSequence or Generator, optional
+        For stochastic methods.
+    progress : bool
+        Show a progress bar where the method has one.
+    **options
+        Method-specific options.
+
+    Returns
+    -------
+    DOS
+
+    Examples
+    --------
+    >>> import numpy as np, bosonpeak
+    >>> net = bosonpeak.network(12, 0.0)
+    >>> g = bosonpeak.dos(net, np.linspace(0, 3, 61))
+    >>> round(g.integral(), 12)
+    1.0
+    """
+    method = _checks.choice("method", method, _ENGINES)
+    _checks.rng("rng", rng)
+    engine = _ENGINES[method]
+    params = inspect.signature(engine).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        unknown = sorted(set(options) - set(params))
+        if unknown:
+            allowed = sorted(k for k, p in params.items() if p.kind is p.KEYWORD_ONLY and k not in ("zero_modes", "rng", "progress"))
+            raise _checks.ParameterError(f"method {method!r} has no option {', '.join(map(repr, unknown))}; its options: {', '.join(allowed) or 'none'}")
+    H = as_matrix(net_or_H)
+    edges = default_edges(H) if edges is None else _checks.increasing_edges("edges", edges)
+    if not isinstance(zero_modes, bool):
+        raise _checks.ParameterTypeError(f"'zero_modes' must be True or False; got {zero_modes!r}")
+    return engine(H, edges, zero_modes=zero_modes, rng=rng, progress=progress, **options)
+
+
+def histogram_dos(below: np.ndarray, edges: np.ndarray, n: int, *, n_zero: int, zero_modes: bool, method: str, info=None) -> DOS:
+    """Build a ``DOS`` from ``below[k]`` = number of modes with ``omega < edges[k]``.
+
+    The exact zero modes (``n_zero``) are taken out of the bin holding ``omega = 0`` when
+    ``zero_modes`` is False.
+    """
+    counts = np.diff(np.asarray(below, dtype=float))
+    if not zero_modes and n_zero:
+        k = np.searchsorted(edges, 0.0, side="right") - 1
+        if 0 <= k < len(counts):
+            counts[k] -= n_zero
+    density = counts / (n * np.diff(edges))
+    return DOS(edges, density, n, method, zero_modes=float(n_zero), zero_modes_removed=not zero_modes, info=info or {})
+
+

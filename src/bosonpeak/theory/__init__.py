@@ -1,0 +1,1 @@
+"""Analytic theory on the same axes as the numerics (effective-medium approximations)."""

@@ -1,0 +1,199 @@
+"""The Boson-peak analysis of one network family, as data, figures and a summary.
+
+``compute(settings)`` measures, for each ``delta``: the sound speed of every seed (relaxed
+conductivity), the ensemble DOS, the Boson peak against the network's own Debye level and
+against the crystal's, the heat capacity, the participation ratio of the lowest modes and
+the local DOS by coordination number; it returns one ``xarray.Dataset``. ``figures(ds)``
+draws it; ``summary(ds)`` states the numbers. ``bosonpeak analyze`` chains the three.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+from tqdm.auto import tqdm
+
+from .. import _checks
+from ..matrices.laplacian import dynamical_matrix
+from ..analysis.elasticity import conductivity_tensor, debye_level
+from ..spectra.ensemble import ensemble_dos
+from .._random import sample_streams, seed_sequences
+from ..plotting.analysis import plot_heat_capacity, plot_local_dos_by_z, plot_participation, plot_reduced_over_debye
+from ..model.lattice import network
+from ..spectra.local import local_dos_by_coordination
+from ..spectra.modes import lowest_modes
+from ..analysis.participation import participation_ratio
+from ..analysis.peak import CUTOFF_MULTIPLE, boson_peak
+from ..spectra.spectrum import gershgorin_bound, methods
+from ..analysis.thermal import debye_limit, heat_capacity
+
+#: Largest N for which the participation ratio of every mode is added and the local DOS by z is
+#: dense (Lorentzian of width eps in omega^2); above it the KPM local DOS (resolution eps in omega).
+DENSE_EXTRAS_MAX_NODES = 4_000
+Z_RANGE = np.arange(2, 8)
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """Parameters of ``bosonpeak analyze``."""
+
+    L: int = 60
+    deltas: tuple[float, ...] = (0.1, 0.2, 0.3)
+    seeds: int = 10
+    rule: str = "cutoff"
+    spring: str = "inverse"
+    method: str = "dense"
+    bin_width: float = 0.05
+    modes: int = 100
+    eps: float = 0.01
+    seed: int = 2026
+
+    def __post_init__(self):
+        _checks.integer("size", self.L, minimum=8)
+        _checks.integer("seeds", self.seeds, minimum=2)
+        for d in self.deltas:
+            _checks.real("deltas", d, minimum=0.0, maximum=1.0, max_inclusive=False)
+        _checks.choice("method", self.method, methods())
+        _checks.real("bin_width", self.bin_width, minimum=0.0, maximum=0.5, min_inclusive=False)
+        _checks.integer("modes", self.modes, minimum=1, maximum=self.L**2 // 2)
+        _checks.real("eps", self.eps, minimum=0.0, min_inclusive=False)
+
+
+def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False) -> xr.Dataset:
+    """Run the analysis; see the module notes. Sample ``k`` of every delta uses the ``k``-th
+    child of ``SeedSequence(seed)``, as ``ensemble_dos`` does."""
+    children = seed_sequences(s.seed, s.seeds)
+    build = lambda delta, k: network(s.L, delta, rule=s.rule, spring=s.spring, rng=sample_streams(children[k])[0])  # noqa: E731
+    top = max(np.sqrt(gershgorin_bound(dynamical_matrix(build(d, k)))) for d in s.deltas for k in range(s.seeds))
+    edges = s.bin_width * np.arange(int(np.floor(top / s.bin_width)) + 2)
+    T = np.geomspace(0.005, 3.0, 80)
+    ldos_omega = np.arange(0.025, 3.0, 0.025)
+    nd, nk = len(s.deltas), s.seeds
+    out = {k: [] for k in ("c", "sigma", "affine", "density", "bp", "bp_crystal", "C", "mode_omega", "mode_P", "ldos", "zfrac", "all_omega", "all_P")}
+    for delta in tqdm(s.deltas, desc="analyze", disable=not progress):
+        cond = [conductivity_tensor(build(delta, k)) for k in range(nk)]
+        c = np.array([x.c for x in cond])
+        g = ensemble_dos(s.L, delta, edges, seeds=nk, rule=s.rule, spring=s.spring, method=s.method, zero_modes=False, rng=s.seed)
+        out["c"].append(c)
+        out["sigma"].append(np.stack([x.sigma for x in cond]))
+        out["affine"].append(np.stack([x.affine for x in cond]))
+        out["density"].append(g.samples)
+        out["bp"].append(boson_peak(g, c=c, rng=s.seed))
+        out["bp_crystal"].append(boson_peak(g, rng=s.seed, omega_min=out["bp"][-1].window[0]))
+        out["C"].append(heat_capacity(g, T, c=float(np.sqrt(np.mean(c**2)))))
+        net0 = build(delta, 0)
+        m = lowest_modes(net0, s.modes, rng=sample_streams(children[0])[1])
+        out["mode_omega"].append(m.omega)
+        out["mode_P"].append(participation_ratio(m.vectors))
+        small = net0.n_nodes <= DENSE_EXTRAS_MAX_NODES
+        if small:
+            lam, vec = np.linalg.eigh(dynamical_matrix(net0).toarray())
+            out["all_omega"].append(np.sqrt(np.clip(lam[1:], 0, None)))
+            out["all_P"].append(participation_ratio(vec[:, 1:]))
+            _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, eps=s.eps)
+        else:  # KPM local DOS at the resolution s.eps in omega
+            _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, method="kpm", resolution=max(s.eps, 0.02),
+                                                   rng=sample_streams(children[0])[1])
+        out["ldos"].append(ld)
+        out["zfrac"].append(frac)
+    bp, bpc = out["bp"], out["bp_crystal"]
+    interval = lambda x: x if x is not None else (np.nan, np.nan)  # noqa: E731
+    data = {
+        "sound_speed": (("delta", "seed"), np.stack(out["c"]), {"long_name": "c = det(sigma)^(1/4) / sqrt(n), relaxed conductivity"}),
+        "conductivity": (("delta", "seed", "i", "j"), np.stack(out["sigma"]), {"long_name": "relaxed conductivity tensor"}),
+        "conductivity_affine": (("delta", "seed", "i", "j"), np.stack(out["affine"])),
+        "density": (("delta", "seed", "omega"), np.stack(out["density"]), {"long_name": "g(omega) per mode, zero modes removed"}),
+        "omega_edges": (("omega_edge",), edges),
+        "omega_bp": (("delta",), [b.omega for b in bp], {"long_name": "argmax of <g/omega>"}),
+        "omega_bp_interval": (("delta", "bound"), [interval(b.omega_interval) for b in bp]),
+        "height_own": (("delta",), [b.height for b in bp], {"long_name": "max <g/omega> over the own Debye level 1/(2 pi <c^-2>^-1)"}),
+        "height_own_interval": (("delta", "bound"), [interval(b.height_interval) for b in bp]),
+        "height_crystal": (("delta",), [b.height for b in bpc], {"long_name": "max <g/omega> over the crystal level 1/(2 pi)"}),
+        "height_crystal_interval": (("delta", "bound"), [interval(b.height_interval) for b in bpc]),
+        "window_min": (("delta",), [b.window[0] for b in bp]),
+        "debye_level_own": (("delta",), [b.debye_level for b in bp]),
+        "heat_capacity": (("delta", "T"), np.stack(out["C"]), {"long_name": "C per node of the mean DOS, Debye's law below 2 x 2 pi c / L"}),
+        "lowest_omega": (("delta", "mode"), np.stack(out["mode_omega"])),
+        "lowest_participation": (("delta", "mode"), np.stack(out["mode_P"]), {"long_name": "participation ratio of the lowest non-zero modes, seed 0"}),
+        "ldos_by_z": (("delta", "z", "ldos_omega"), np.stack(out["ldos"]), {"long_name": "mean local DOS per unit omega of nodes with z springs, seed 0",
+                                                                              "eps": s.eps if s.L**2 <= DENSE_EXTRAS_MAX_NODES else max(s.eps, 0.02),
+                                                                              "method": "dense" if s.L**2 <= DENSE_EXTRAS_MAX_NODES else "kpm"}),
+        "z_fraction": (("delta", "z"), np.stack(out["zfrac"])),
+    }
+    if out["all_omega"]:
+        data["all_omega"] = (("delta", "all_mode"), np.stack(out["all_omega"]))
+        data["all_participation"] = (("delta", "all_mode"), np.stack(out["all_P"]))
+    from .. import __version__
+
+    return xr.Dataset(
+        data,
+        coords={"delta": list(s.deltas), "seed": np.arange(nk), "omega": 0.5 * (edges[1:] + edges[:-1]), "T": T, "mode": np.arange(s.modes),
+                "z": Z_RANGE, "ldos_omega": ldos_omega, "bound": ["low", "high"], "i": ["x", "y"], "j": ["x", "y"]},
+        attrs={"title": "bosonpeak Boson-peak analysis (beyond the paper)", "bosonpeak_version": __version__, "settings": json.dumps(asdict(s)),
+               "root_seed": s.seed, "confidence": bp[0].confidence, "debye_level_crystal": debye_level(1.0),
+               "conventions": "density per mode; reduced = density/omega at bin centres; own Debye level uses each seed's c"},
+    )
+
+
+def summary(ds: xr.Dataset) -> str:
+    """The numbers of the analysis as text."""
+    s = json.loads(ds.attrs["settings"])
+    lines = [f"bosonpeak {ds.attrs['bosonpeak_version']} analyze: L = {s['L']} (N = {s['L'] ** 2}), {s['seeds']} seeds, rule {s['rule']}, "
+             f"springs {s['spring']}, DOS method {s['method']}; intervals: {100 * ds.attrs['confidence']:.0f}% bootstrap over seeds",
+             " delta  c^2 (mean+-sd)  own Debye/crystal  omega_BP [interval]     height/own Debye [int.]  height/crystal [int.]  "
+             "max C/T^2 / own limit (T)  median P lowest"]
+    for d in ds["delta"].values:
+        x = ds.sel(delta=d)
+        c2 = x["sound_speed"].values ** 2
+        ct2 = x["heat_capacity"].values / ds["T"].values ** 2 / debye_limit(np.sqrt(np.mean(c2)))
+        j = int(np.argmax(ct2))
+        lo, hi = x["omega_bp_interval"].values
+        ho = x["height_own_interval"].values
+        hc = x["height_crystal_interval"].values
+        lines.append(f" {d:4.2f}   {c2.mean():.3f}+-{c2.std(ddof=1):.3f}    {float(x['debye_level_own']) / ds.attrs['debye_level_crystal']:.3f}"
+                     f"              {float(x['omega_bp']):.3f} [{lo:.3f}, {hi:.3f}]   {float(x['height_own']):.3f} [{ho[0]:.3f}, {ho[1]:.3f}]"
+                     f"      {float(x['height_crystal']):.3f} [{hc[0]:.3f}, {hc[1]:.3f}]   {ct2[j]:.3f} ({ds['T'].values[j]:.3f})"
+                     f"               {float(np.median(x['lowest_participation'])):.3f}")
+    lines.append(f"omega_BP searched above {CUTOFF_MULTIPLE:g} x the finite-size cut-off 2 pi c / L (= {float(ds['window_min'].min()):.3f}..{float(ds['window_min'].max()):.3f}) up to 1.5")
+    return "\n".join(lines)
+
+
+def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
+    """The analysis figures; keys are file stems."""
+    s = json.loads(ds.attrs["settings"])
+    labels = [rf"$\delta={d:g}$" for d in ds["delta"].values]
+    omega = ds["omega"].values
+    out = {}
+    levels = 1.0 / (2 * np.pi * ds["sound_speed"] ** 2)
+    red = ds["density"] / ds["omega"] / levels.mean("seed")
+    fig, ax = plt.subplots(figsize=(6.5, 4.4))
+    crystal = (ds.attrs["debye_level_crystal"] / levels.mean("seed")).values
+    plot_reduced_over_debye(omega, red.mean("seed").values, labels, ax, errors=(red.std("seed") / np.sqrt(red.sizes["seed"])).values,
+                            crystal_ratios=crystal, peaks=np.column_stack([ds["omega_bp"], ds["height_own"]]), cutoff=float(ds["window_min"].min()),
+                            omega_max=2.0, title=f"beyond the paper: g/omega over each network's own Debye level (L = {s['L']}, {s['seeds']} seeds)")
+    out["analysis_reduced_own_debye"] = fig
+    fig, ax = plt.subplots(figsize=(6.5, 4.4))
+    c2 = (ds["sound_speed"] ** 2).mean("seed")
+    ratio = ds["heat_capacity"] / ds["T"] ** 2 / (3 * 1.2020569031595942 / (np.pi * c2))
+    plot_heat_capacity(ds["T"].values, ratio.values, labels, ax, title=f"beyond the paper: C/T^2 over the own 2D Debye limit (L = {s['L']})")
+    out["analysis_heat_capacity"] = fig
+    fig, ax = plt.subplots(figsize=(6.5, 4.4))
+    background = [(ds["all_omega"].sel(delta=d).values, ds["all_participation"].sel(delta=d).values) for d in ds["delta"].values] if "all_omega" in ds else None
+    plot_participation(ds["lowest_omega"].values, ds["lowest_participation"].values, labels, ax, background=background,
+                       title=f"beyond the paper: participation ratio, lowest {s['modes']} modes (dots: every mode), seed 0")
+    out["analysis_participation"] = fig
+    if np.isfinite(ds["ldos_by_z"].values).any():
+        d = float(ds["delta"].values[-1])
+        x = ds.sel(delta=d)
+        lev = float(levels.sel(delta=d)[0])
+        fig, ax = plt.subplots(figsize=(6.5, 4.4))
+        ldos = (x["ldos_by_z"] / ds["ldos_omega"] / lev).values
+        total = np.nansum(ldos * x["z_fraction"].values[:, None], axis=0) / np.nansum(x["z_fraction"].values)
+        plot_local_dos_by_z(ds["ldos_omega"].values, ldos, ds["z"].values, x["z_fraction"].values, ax, total=total, omega_max=2.0,
+                            title=f"beyond the paper: local DOS by z, delta = {d:g}, seed 0, {x['ldos_by_z'].attrs['method']}, width {x['ldos_by_z'].attrs['eps']:g}")
+        out["analysis_local_dos_by_z"] = fig
+    return out

@@ -1,0 +1,262 @@
+"""The simulated amorphous solid's data set, its cache and its figures (paper, Fig. 3 right).
+
+``glass_dataset(packing)`` gathers what a reader checks about one jammed packing: contact and
+Voronoi coordination, the DOS of its vector Hessian and of the scalar network of the same
+contacts, their Debye levels and Boson-peak positions. ``glass_figure_data`` caches that data
+set on disk (NetCDF, written atomically, keyed by the parameters and the code version) so
+``bosonpeak reproduce`` builds the glass once; ``glass_figures`` and ``glass_summary`` draw
+and state it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+
+from .. import _checks
+from ..matrices.laplacian import dynamical_matrix
+from ..plotting.paper import plot_coordination, plot_coordination_map
+from .._files import save_dataset
+from ..model.glass import DEFAULT_PHI, DIAMETER_RATIO, Packing, coordination_fractions, jammed_packing, voronoi_numbers
+from ..model.glass import contact_network
+from ..analysis.elasticity import debye_levels
+from ..spectra.vector import glass_dos
+from ..matrices.hessian import glass_hessian
+from ..spectra.spectrum import dos, gershgorin_bound, methods
+
+#: Bump when the data set's content changes, so old cache files are not reused.
+GLASS_DATA_VERSION = 1
+#: Coordination numbers 0..Z_MAX are stored.
+Z_MAX = 12
+#: Default bin width in omega.
+GLASS_BIN_WIDTH = 0.05
+
+
+def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, method: str = "banded", rng=None, progress: bool = False) -> xr.Dataset:
+    """Coordination, DOS of the vector Hessian and of the scalar contact network, Debye levels.
+
+    Parameters
+    ----------
+    packing : Packing
+    bin_width : float
+        Bin width in omega; the bins run from 0 past the top of both spectra.
+    method : str
+        DOS engine (``bosonpeak.methods()``), used for both matrices; default the exact
+        ``"banded"``.
+    rng : int, SeedSequence or Generator, optional
+        For stochastic engines.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``density_vector`` / ``density_scalar`` (omega) per mode with the zero modes removed
+        (vector: per ``2 M`` modes), ``reduced_*`` = density / omega, ``excess_*`` = g / g_D,
+        ``contact_fraction`` (over the backbone) and ``voronoi_fraction`` (over all particles)
+        against ``z``, the structure (``positions``, ``radii``, ``rattler``, ``z_contact``,
+        ``z_voronoi``), and attributes: Debye levels, sound speeds, ``omega_bp_*``, packing data.
+
+    Examples
+    --------
+    >>> import bosonpeak
+    >>> from bosonpeak.workflows.glass import glass_dataset
+    >>> ds = glass_dataset(bosonpeak.jammed_packing(64, 0.9, rng=1))
+    >>> float(ds["contact_fraction"].sum()), float((ds["voronoi_fraction"] * ds["z"]).sum())
+    (1.0, 6.0)
+    """
+    if not isinstance(packing, Packing):
+        raise _checks.ParameterTypeError(f"'packing' must be a Packing; got {type(packing).__name__}")
+    bin_width = _checks.real("bin_width", bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
+    method = _checks.choice("method", method, methods())
+    t0 = time.perf_counter()
+    Hv = glass_hessian(packing)
+    Hs = dynamical_matrix(contact_network(packing))
+    top = np.sqrt(max(gershgorin_bound(Hv), gershgorin_bound(Hs)))
+    edges = bin_width * np.arange(int(np.floor(top / bin_width)) + 2)
+    gv = glass_dos(Hv, edges, method=method, rng=rng, progress=progress)
+    gs = dos(Hs, edges, method=method, zero_modes=False, rng=rng, progress=progress)
+    t_dos = time.perf_counter() - t0
+    levels = debye_levels(packing)
+    omega = gv.centres
+    k1 = 2 * np.pi / packing.box
+    z_contact = packing.contact_numbers
+    z_voronoi = voronoi_numbers(packing)
+    backbone = ~packing.rattler
+
+    def peak(reduced, omega_min):
+        sel = (omega > omega_min) & (omega < 0.5 * top)
+        return float(omega[sel][np.argmax(reduced[sel])]) if sel.any() else float("nan")
+
+    from .. import __version__
+
+    attrs = dict(
+        title="bosonpeak simulated 2D amorphous solid: jammed 50:50 bidisperse harmonic disks",
+        bosonpeak_version=__version__, glass_data_version=GLASS_DATA_VERSION, method=method, bin_width=bin_width,
+        params=json.dumps(packing.params), N=packing.n_particles, phi=packing.phi, box=packing.box,
+        backbone_particles=int(backbone.sum()), rattlers=int(packing.rattler.sum()),
+        mean_contact_number=packing.mean_contact_number, isostatic_contact_number=4.0,
+        contacts_minus_isostatic=int(len(packing.backbone_contacts) - (2 * (backbone.sum() - 1) + 1)),
+        mean_voronoi_number=float(z_voronoi.mean()), pressure=packing.pressure, energy=packing.energy,
+        max_force=packing.max_force, fire_steps=packing.info["steps"], fire_seconds=packing.info["seconds"],
+        dos_seconds=t_dos, c_L=levels["c_L"], c_T=levels["c_T"], c_scalar=levels["c"],
+        debye_level_vector=levels["vector"], debye_level_scalar=levels["scalar"],
+        omega_min_vector=2 * levels["c_T"] * k1, omega_min_scalar=2 * levels["c"] * k1,
+        omega_bp_vector=peak(gv.reduced, 2 * levels["c_T"] * k1), omega_bp_scalar=peak(gs.reduced, 2 * levels["c"] * k1),
+        scalar_stiffness="k_ij = V''(r_ij) = 1 / sigma_ij**2 (eps = 1)",
+        conventions="density per mode (vector: per 2M modes), zero modes removed; reduced = density / omega at bin centres; "
+        "excess = g / g_Debye; vector Debye level (1/c_L^2 + 1/c_T^2)/(4 pi rho), scalar 1/(2 pi rho c^2), rho = M / box^2",
+    )
+    return xr.Dataset(
+        {
+            "density_vector": ("omega", gv.density, {"long_name": "g(omega) per mode of the vector Hessian (2M modes), zero modes removed"}),
+            "density_scalar": ("omega", gs.density, {"long_name": "g(omega) per mode of the scalar contact network (M modes), zero mode removed"}),
+            "reduced_vector": ("omega", gv.reduced),
+            "reduced_scalar": ("omega", gs.reduced),
+            "excess_vector": ("omega", gv.reduced / levels["vector"], {"long_name": "g / g_Debye, vector Hessian"}),
+            "excess_scalar": ("omega", gs.reduced / levels["scalar"], {"long_name": "g / g_Debye, scalar network"}),
+            "omega_edges": ("omega_edge", edges),
+            "contact_fraction": ("z", coordination_fractions(z_contact[backbone], Z_MAX), {"long_name": "fraction of backbone particles with z contacts"}),
+            "voronoi_fraction": ("z", coordination_fractions(z_voronoi, Z_MAX), {"long_name": "fraction of particles with z Voronoi neighbours"}),
+            "positions": (("particle", "xy"), packing.positions),
+            "radii": ("particle", packing.radii),
+            "rattler": ("particle", packing.rattler.astype(np.int8)),
+            "z_contact": ("particle", z_contact),
+            "z_voronoi": ("particle", z_voronoi),
+        },
+        coords={"omega": omega, "z": np.arange(Z_MAX + 1), "particle": np.arange(packing.n_particles), "xy": ["x", "y"]},
+        attrs=attrs,
+    )
+
+
+def default_cache_dir() -> Path:
+    """``$BOSONPEAK_CACHE``, else ``$XDG_CACHE_HOME/bosonpeak``, else ``~/.cache/bosonpeak``."""
+    if os.environ.get("BOSONPEAK_CACHE"):
+        return Path(os.environ["BOSONPEAK_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bosonpeak"
+
+
+def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026, *, method: str = "banded",
+                      bin_width: float = GLASS_BIN_WIDTH, cache_dir=None, refresh: bool = False, progress: bool = False) -> xr.Dataset:
+    """The data set of ``glass_dataset`` for one generated glass, from an on-disk cache if present.
+
+    The cache file name holds a hash of the parameters, ``GLASS_DATA_VERSION`` and the
+    package version, so a change of either computes afresh. Files are written atomically.
+
+    Parameters
+    ----------
+    N, phi, seed
+        As ``jammed_packing(N, phi, rng=seed)``.
+    method, bin_width
+        As ``glass_dataset``.
+    cache_dir : path, optional
+        Default ``default_cache_dir()``.
+    refresh : bool
+        Recompute and overwrite the cached file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from bosonpeak.workflows.glass import glass_figure_data
+    >>> d = tempfile.mkdtemp()
+    >>> a = glass_figure_data(64, 0.9, 1, cache_dir=d)
+    >>> b = glass_figure_data(64, 0.9, 1, cache_dir=d)   # read back from the cache
+    >>> bool((a["density_vector"] == b["density_vector"]).all()), b.attrs["cached"]
+    (True, 1)
+    """
+    from .. import __version__
+
+    N = _checks.integer("N", N, minimum=16)
+    phi = _checks.real("phi", phi, minimum=0.5, maximum=1.2, min_inclusive=False)
+    seed = _checks.integer("seed", seed, minimum=0)
+    method = _checks.choice("method", method, methods())
+    key = json.dumps(dict(N=N, phi=phi, seed=seed, method=method, bin_width=bin_width, ratio=DIAMETER_RATIO,
+                          data=GLASS_DATA_VERSION, version=__version__), sort_keys=True)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    path = Path(cache_dir if cache_dir is not None else default_cache_dir()) / f"glass-N{N}-phi{phi:g}-seed{seed}-{digest}.nc"
+    if path.exists() and not refresh:
+        ds = xr.load_dataset(path)
+        ds.attrs["cached"] = 1
+        return ds
+    packing = jammed_packing(N, phi, rng=seed)
+    ds = glass_dataset(packing, bin_width=bin_width, method=method, rng=seed, progress=progress)
+    ds.attrs.update(seed=seed, cache_key=key)
+    save_dataset(ds, path)
+    ds.attrs["cached"] = 0
+    return ds
+
+
+def glass_summary(ds: xr.Dataset) -> str:
+    """A few lines stating the glass's coordination, sound speeds and Boson-peak positions."""
+    a = ds.attrs
+    zc = ds["contact_fraction"]
+
+    def bp(kind):
+        w = a[f"omega_bp_{kind}"]
+        if not np.isfinite(w):
+            return "n/a (no Debye level: the packing is unstable to some shear)"
+        return f"omega = {w:.3f} ({float(ds[f'excess_{kind}'].sel(omega=w)):.2f}x Debye)"
+    return "\n".join([
+        f"glass: N = {a['N']}, phi = {a['phi']:.4f}, {a['rattlers']} rattlers, FIRE {a['fire_steps']} steps, max |F| = {a['max_force']:.2e}, "
+        f"pressure {a['pressure']:.3e}",
+        f"  contacts: <z> = {a['mean_contact_number']:.4f} (isostatic 4; contacts - N_iso = {a['contacts_minus_isostatic']}), "
+        f"most common z = {int(zc.idxmax('z'))}; Voronoi <z> = {a['mean_voronoi_number']:.4f}",
+        f"  sound: c_L = {a['c_L']:.4f}, c_T = {a['c_T']:.4f} (vector), c = {a['c_scalar']:.4f} (scalar network)",
+        f"  Boson peak, argmax g/omega above 2 c 2 pi / L: vector {bp('vector')}, scalar {bp('scalar')}",
+    ])
+
+
+def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
+    """Fig. 3 right (coordination of the glass, structure inset) and the scalar-vs-vector DOS figure."""
+    a = ds.attrs
+    out = {}
+    z = ds["z"].values
+    rattler = ds["rattler"].values.astype(bool)
+
+    fig, (ax, inset) = plt.subplots(1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [1.25, 1]})
+    plot_coordination(z, np.stack([ds["contact_fraction"].values, ds["voronoi_fraction"].values]),
+                      [f"contacts (backbone, <z> = {a['mean_contact_number']:.2f})", f"Voronoi neighbours (<z> = {a['mean_voronoi_number']:.2f})"], ax,
+                      title="coordination distribution")
+    ax.set_xlim(-0.5, 10.5)
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    plot_coordination_map(ds["positions"].values, ds["radii"].values, ds["z_contact"].values, a["box"], inset, rattler=rattler, colorbar=True)
+    inset.set_title("structure: contact z from 3 (white) to 7 (black); dashed red: rattlers", fontsize=9)
+    fig.suptitle(f"Fig. 3 right: simulated 2D glass (bidisperse harmonic disks), N = {a['N']}, phi = {a['phi']:.3f}")
+    out["fig3_right_glass_coordination"] = fig
+
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
+    omega = ds["omega"].values
+    top = 0.5 * omega[-1]
+    for ax, kind, label, level in ((axes[0], "scalar", "scalar network of the contacts, k = 1/sigma^2", a["debye_level_scalar"]),
+                                   (axes[1], "vector", "vector Hessian (with prestress)", a["debye_level_vector"])):
+        ax.plot(omega, ds[f"reduced_{kind}"], color="k", lw=1.4)
+        lo = a[f"omega_min_{kind}"] if np.isfinite(a[f"omega_min_{kind}"]) else 0.0  # NaN: unstable to a shear
+        if np.isfinite(level):
+            ax.axhline(level, color="0.4", ls="--", lw=1, label=f"Debye {level:.3g}")
+            ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=f"max g/omega at {a[f'omega_bp_{kind}']:.3f}")
+            ax.axvspan(0, lo, color="0.85", lw=0, label=r"$\omega < 2 c\,2\pi/L$: plane-wave shells")
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, 1.15 * float(ds[f"reduced_{kind}"].sel(omega=slice(lo + 1e-12, top)).max()))
+        ax.set_xlabel(r"$\omega$")
+        ax.set_ylabel(r"$g(\omega)/\omega$")
+        ax.set_title(label, fontsize=10)
+        if np.isfinite(level):
+            ax.legend(frameon=False, fontsize=8)
+    for kind, colour in (("scalar", "tab:blue"), ("vector", "tab:red")):
+        sel = omega > a[f"omega_min_{kind}"]
+        axes[2].plot(omega[sel], ds[f"excess_{kind}"].values[sel], color=colour, lw=1.4, label=kind)
+    axes[2].axhline(1, color="0.4", ls="--", lw=1)
+    axes[2].set_xlim(0, top)
+    axes[2].set_ylim(0, None)
+    axes[2].set_xlabel(r"$\omega$")
+    axes[2].set_ylabel(r"$g(\omega)/g_\mathrm{Debye}(\omega)$")
+    axes[2].set_title(r"both, relative to their own Debye law (above $2 c\,2\pi/L$)", fontsize=10)
+    axes[2].legend(frameon=False, fontsize=8)
+    fig.suptitle(f"Reduced DOS of a jammed packing (N = {a['N']}, phi = {a['phi']:.3f}, <z> = {a['mean_contact_number']:.2f}): scalar model vs vector Hessian")
+    out["glass_reduced_dos"] = fig
+    return out

@@ -1,0 +1,311 @@
+"""Every figure of the paper, computed from first principles, with the data behind it.
+
+``compute(settings)`` returns one ``xarray.Dataset`` holding the data of every figure;
+``figures(ds)`` draws them; ``summary(ds)`` states the numbers a reader checks first.
+``bosonpeak reproduce`` chains the three and writes PNG, PDF and NetCDF atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+from tqdm.auto import tqdm
+
+from .. import _checks
+from ..matrices.laplacian import dynamical_matrix
+from .._random import sample_streams, seed_sequences
+from ..plotting.paper import plot_coordination, plot_network, plot_reduced_dos, plot_toy_local_dos
+from ..model.toy import TOY_CENTRE, TOY_KINDS, TOY_LEFT, TOY_TOP_LEFT, new_poles, toy_model
+from ..spectra.local import local_dos
+from ..model.lattice import network
+from ..spectra.spectrum import dos, gershgorin_bound, methods
+
+#: The three network families of the paper: (rule, spring law, figure panel).
+CASES = (
+    ("nearest", "inverse", "Fig. 2 left"),
+    ("cutoff", "inverse", "Fig. 2 right"),
+    ("cutoff", "constant", "Fig. 4 left"),
+)
+DEBYE_CRYSTAL = 1.0 / (2.0 * np.pi)
+DEBYE_LABEL = r"Debye, crystal: $1/(2\pi)$"
+Z_MAX = 12
+FIG1_MAX_L = 20
+
+
+@dataclass(frozen=True)
+class PaperSettings:
+    """Parameters of ``bosonpeak reproduce`` (defaults: the paper's)."""
+
+    L: int = 60
+    seeds: int = 10
+    deltas: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3)
+    bin_width: float = 0.05
+    method: str = "dense"
+    seed: int = 2026
+    toy_eps: float = 0.02
+    omega_plot_max: float = 3.5
+
+    def __post_init__(self):
+        _checks.integer("size", self.L, minimum=3)
+        _checks.integer("seeds", self.seeds, minimum=1)
+        if len(self.deltas) < 1:
+            raise _checks.ParameterError("'deltas' must hold at least one value; got none")
+        for d in self.deltas:
+            _checks.real("deltas", d, minimum=0.0, maximum=1.0, max_inclusive=False)
+        if len(set(self.deltas)) != len(self.deltas):
+            raise _checks.ParameterError(f"'deltas' must be distinct; got {list(self.deltas)}")
+        if self.L / 2 <= 1 + max(self.deltas):
+            raise _checks.ParameterError(f"'size' must exceed 2 (1 + max delta) = {2 * (1 + max(self.deltas)):g} for the cut-off rule; got {self.L}")
+        _checks.real("bin_width", self.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
+        _checks.choice("method", self.method, methods())
+        _checks.integer("seed", self.seed, minimum=0)
+        _checks.real("toy_eps", self.toy_eps, minimum=0.0, min_inclusive=False)
+        _checks.real("omega_plot_max", self.omega_plot_max, minimum=0.0, min_inclusive=False)
+
+
+def compute(settings: PaperSettings = PaperSettings(), *, progress: bool = False, client=None) -> xr.Dataset:
+    """Compute the data behind every figure of the paper.
+
+    Sample ``k`` of every (case, delta) uses the ``k``-th child of ``SeedSequence(seed)``,
+    so the three network families share their random directions, as in the paper.
+    With a Dask ``client`` the spectra are tasks of the sweep engine (``bosonpeak.workflows.sweep``)
+    on its cluster; the numbers are the same.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``density`` (case, delta, seed, omega) per mode, ``zero_modes``, the cut-off
+        rule's ``coordination_fraction`` (delta, seed, z), the toy model's ``toy_response``
+        (toy_kind, toy_omega, toy_node), the structures of Fig. 1, and the parameters as
+        attributes.
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows.reproduce import PaperSettings, compute
+    >>> ds = compute(PaperSettings(L=8, seeds=2, deltas=(0.0, 0.2)))
+    >>> ds["density"].dims
+    ('case', 'delta', 'seed', 'omega')
+    """
+    s = settings
+    children = seed_sequences(s.seed, s.seeds)
+    cases = [f"{rule}-{spring}" for rule, spring, _ in CASES]
+
+    def build(rule, spring, delta, k):
+        return network(s.L, delta, rule=rule, spring=spring, rng=sample_streams(children[k])[0])
+
+    # Common bins for every curve, up past the top of every spectrum.
+    nets = {}
+    for c, (rule, spring, _) in enumerate(CASES):
+        for d, delta in enumerate(s.deltas):
+            for k in range(s.seeds):
+                nets[c, d, k] = dynamical_matrix(build(rule, spring, delta, k))
+    top = max(gershgorin_bound(H) for H in nets.values())
+    n_bins = int(np.floor(np.sqrt(top) / s.bin_width)) + 1
+    edges = s.bin_width * np.arange(n_bins + 1)
+
+    density = np.zeros((len(CASES), len(s.deltas), s.seeds, n_bins))
+    zero = np.zeros((len(CASES), len(s.deltas), s.seeds), dtype=np.int64)
+    done: dict[bytes, tuple] = {}  # identical matrices (every seed at delta = 0) are computed once
+    if client is not None:
+        done = _dos_on_cluster(client, s, nets, edges, progress)
+    with tqdm(total=len(nets), desc="reproduce: DOS", disable=not progress, unit="net") as bar:
+        for (c, d, k), H in nets.items():
+            key = _matrix_key(H)
+            if key not in done:
+                g = dos(H, edges, method=s.method, zero_modes=False, rng=sample_streams(children[k])[1])
+                done[key] = (g.density, g.zero_modes)
+            density[c, d, k], zero[c, d, k] = done[key]
+            bar.update()
+
+    z = np.arange(Z_MAX + 1)
+    coord = np.zeros((len(s.deltas), s.seeds, len(z)))
+    for d, delta in enumerate(s.deltas):
+        for k in range(s.seeds):
+            net = build("cutoff", "inverse", delta, k)
+            coord[d, k] = np.bincount(net.coordination, minlength=len(z))[: len(z)] / net.n_nodes
+
+    toy_omega = np.linspace(0.0, 3.0, 3001)
+    toy = np.stack([local_dos(toy_model(kind), toy_omega, eps=s.toy_eps) for kind in TOY_KINDS])
+    toy_eig = np.stack([np.sqrt(np.clip(np.linalg.eigvalsh(toy_model(kind)), 0, None)) for kind in TOY_KINDS])
+    poles = {kind: new_poles(kind) for kind in TOY_KINDS}
+
+    # Fig. 1 is an illustration: a FIG1_MAX_L x FIG1_MAX_L corner-sized network (or L if smaller) is legible.
+    fig1_delta, fig1_L = max(s.deltas), min(s.L, FIG1_MAX_L)
+    fig1_rng = sample_streams(children[0])[0]
+    near = network(fig1_L, fig1_delta, rule="nearest", rng=fig1_rng)
+    fig1_rng = sample_streams(children[0])[0]
+    cut = network(fig1_L, fig1_delta, rule="cutoff", rng=fig1_rng)
+
+    from .. import __version__
+
+    ds = xr.Dataset(
+        {
+            "density": (("case", "delta", "seed", "omega"), density, {"long_name": "g(omega) per mode, zero modes removed", "units": "1/omega"}),
+            "zero_modes": (("case", "delta", "seed"), zero, {"long_name": "exact zero modes (connected components), removed from density"}),
+            "omega_edges": (("omega_edge",), edges, {"long_name": "bin edges in omega"}),
+            "coordination_fraction": (("delta", "seed", "z"), coord, {"long_name": "fraction of nodes with z springs, cut-off rule (Fig. 3 left)"}),
+            "toy_response": (("toy_kind", "toy_omega", "toy_node"), toy, {"long_name": "-Im G_ii(omega) of the toy model (Fig. 4 right)", "eps": s.toy_eps}),
+            "toy_eigenfrequency": (("toy_kind", "toy_mode"), toy_eig),
+            "toy_new_poles": (("toy_kind", "toy_pole"), _pad([poles[k] for k in TOY_KINDS])),
+            "fig1_positions": (("fig1_node", "xy"), near.positions),
+            "fig1_bonds_nearest": (("fig1_bond_nearest", "pair"), near.bonds),
+            "fig1_bonds_cutoff": (("fig1_bond_cutoff", "pair"), cut.bonds),
+        },
+        coords={
+            "case": cases,
+            "case_figure": ("case", [fig for _, _, fig in CASES]),
+            "delta": np.asarray(s.deltas, dtype=float),
+            "seed": np.arange(s.seeds),
+            "omega": 0.5 * (edges[1:] + edges[:-1]),
+            "z": z,
+            "toy_kind": list(TOY_KINDS),
+            "toy_omega": toy_omega,
+            "toy_node": np.arange(9),
+        },
+        attrs={
+            "title": "bosonpeak reproduction of 'Microscopic origin of Boson peak in amorphous solids'",
+            "bosonpeak_version": __version__,
+            "settings": json.dumps(asdict(s)),
+            "root_seed": s.seed,
+            "spawn_keys": json.dumps([list(c.spawn_key) for c in children]),
+            "fig1_delta": fig1_delta,
+            "fig1_box": near.box,
+            "debye_level_crystal": DEBYE_CRYSTAL,
+            "conventions": "density per mode, counts/(N bin width); bins [e_k, e_k+1); reduced = density/omega at bin centres",
+        },
+    )
+    return ds
+
+
+def _matrix_key(H) -> bytes:
+    return H.data.tobytes() + H.indices.tobytes() + H.indptr.tobytes()
+
+
+def _dos_on_cluster(client, s: PaperSettings, nets: dict, edges: np.ndarray, progress: bool) -> dict[bytes, tuple]:
+    """``compute``'s DOS of every distinct matrix of ``nets``, as sweep tasks on ``client``;
+    each from its first (case, delta, seed), with that seed's streams, as the loop does."""
+    from .sweep import Task, run_tasks
+
+    first: dict[bytes, tuple] = {}
+    for (c, d, k), H in nets.items():
+        first.setdefault(_matrix_key(H), (c, d, k))
+    tasks = [Task(s.L, float(s.deltas[d]), CASES[c][0], CASES[c][1], None, s.method, "{}", False, tuple(map(float, edges)), s.seed, (k,))
+             for c, d, k in first.values()]
+    results = run_tasks(tasks, client, progress=progress)
+    return {key: (r["density"], r["zero_modes"]) for key, r in zip(first, results)}
+
+
+def _pad(rows):
+    width = max(1, max(len(r) for r in rows))
+    out = np.full((len(rows), width), np.nan)
+    for i, r in enumerate(rows):
+        out[i, : len(r)] = r
+    return out
+
+
+def peak_table(ds: xr.Dataset, omega_min: float | None = None, omega_max: float = 1.5) -> xr.DataArray:
+    """omega at the maximum of the mean ``g / omega`` in ``(omega_min, omega_max)`` per case and delta.
+
+    ``omega_min`` defaults to three times the crystal's finite-size cut-off ``2 pi / L``:
+    below it a finite network's spectrum is a set of degenerate plane-wave shells, whose
+    spikes in ``g / omega`` are not a Boson peak.
+    """
+    L = json.loads(ds.attrs["settings"])["L"]
+    lo = _peak_floor(L) if omega_min is None else omega_min
+    red = (ds["density"].mean("seed") / ds["omega"]).sel(omega=slice(lo, omega_max))
+    return red.idxmax("omega")
+
+
+def _peak_floor(L: int) -> float:
+    """3 x 2 pi / L, or for networks too small for that, the lowest crystal frequency 2 sin(pi / L)."""
+    lo = 3 * 2 * np.pi / L
+    return lo if lo < 1.0 else 2 * np.sin(np.pi / L)
+
+
+def summary(ds: xr.Dataset) -> str:
+    """A short text summary: coordination, zero modes and where ``g / omega`` peaks."""
+    s = json.loads(ds.attrs["settings"])
+    lines = [f"bosonpeak {ds.attrs['bosonpeak_version']}: L = {s['L']} (N = {s['L'] ** 2}), {s['seeds']} seeds, method {s['method']}"]
+    zmean = (ds["coordination_fraction"] * ds["z"]).sum("z").mean("seed")
+    zmode = ds["coordination_fraction"].mean("seed").idxmax("z")
+    peaks = peak_table(ds)
+    red = ds["density"].mean("seed") / ds["omega"]
+    lo = _peak_floor(s["L"])
+    lines.append("cut-off rule: delta  <z>   most common z   zero modes/network")
+    for d in ds["delta"].values:
+        zm = float(ds["zero_modes"].sel(case="cutoff-inverse", delta=d).mean())
+        lines.append(f"               {d:4.2f}  {float(zmean.sel(delta=d)):.3f}  {int(zmode.sel(delta=d)):d}               {zm:.1f}")
+    lines.append(f"max of <g/omega> for {lo:.3f} < omega < 1.5, height over the crystal's Debye level 1/(2 pi) = {DEBYE_CRYSTAL:.4f}:")
+    for case in ds["case"].values:
+        cells = []
+        for d in ds["delta"].values:
+            w = float(peaks.sel(case=case, delta=d))
+            cells.append(f"delta {d:.1f}: omega {w:.3f} ({float(red.sel(case=case, delta=d, omega=w)) / DEBYE_CRYSTAL:.2f}x)")
+        lines.append(f"  {case:16s} " + "; ".join(cells))
+    poles = ", ".join(
+        f"{k}: " + (" ".join(f"{w:.3f}" for w in ds["toy_new_poles"].sel(toy_kind=k).values if np.isfinite(w)) or "none")
+        for k in ds["toy_kind"].values
+    )
+    lines.append(f"toy model new poles (omega): {poles}")
+    return "\n".join(lines)
+
+
+def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
+    """Draw every figure of the paper from the dataset of ``compute``; keys are file stems."""
+    s = json.loads(ds.attrs["settings"])
+    out = {}
+    omega = ds["omega"].values
+    labels = [rf"$\delta={d:g}$" for d in ds["delta"].values]
+    red_samples = (ds["density"] / ds["omega"]).values  # case, delta, seed, omega
+
+    # Fig. 1
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5.4))
+    box = float(ds.attrs["fig1_box"])
+    zoom = (-0.6, 4.6, -0.6, 4.6)
+    pos = ds["fig1_positions"].values
+    plot_network(pos, ds["fig1_bonds_nearest"].values, box, axes[0], zoom=zoom, title=f"nearest neighbours, z = 4 (delta = {ds.attrs['fig1_delta']:g})")
+    plot_network(pos, ds["fig1_bonds_cutoff"].values, box, axes[1], zoom=zoom, title=f"all pairs with r < a + delta (delta = {ds.attrs['fig1_delta']:g})")
+    fig.suptitle(f"Fig. 1: spring networks, L = {int(round(box))} (illustration), periodic box, a = 1")
+    out["fig1_networks"] = fig
+
+    # Fig. 2
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
+    for ax, case, shade in ((axes[0], "nearest-inverse", None), (axes[1], "cutoff-inverse", 1.0)):
+        c = list(ds["case"].values).index(case)
+        plot_reduced_dos(
+            omega, red_samples[c].mean(axis=1), labels, ax, samples=red_samples[c], debye_level=DEBYE_CRYSTAL, debye_label=DEBYE_LABEL,
+            shade_below=shade, omega_max=s["omega_plot_max"],
+            title=("z = 4 fixed, t = 1/r" if case.startswith("nearest") else "z from r < a + delta, t = 1/r") + f"  (L = {s['L']}, {s['seeds']} seeds)",
+        )
+    axes[1].set_ylabel("")
+    fig.suptitle("Fig. 2: reduced DOS g(omega)/omega (zero modes removed)")
+    out["fig2_reduced_dos"] = fig
+
+    # Fig. 3 left
+    fig, ax = plt.subplots(figsize=(5.5, 4.2))
+    frac = ds["coordination_fraction"].sel(delta=[d for d in ds["delta"].values if d > 0])
+    err = frac.std("seed") / np.sqrt(max(frac.sizes["seed"], 1))
+    plot_coordination(ds["z"].values, frac.mean("seed").values, [rf"$\delta={d:g}$" for d in frac["delta"].values], ax, errors=err.values,
+                      title=f"Fig. 3 left: coordination, cut-off rule, L = {s['L']}, {s['seeds']} seeds")
+    ax.set_xlim(-0.5, 9.5)
+    out["fig3_coordination"] = fig
+
+    # Fig. 4
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
+    c = list(ds["case"].values).index("cutoff-constant")
+    plot_reduced_dos(omega, red_samples[c].mean(axis=1), labels, axes[0], samples=red_samples[c], debye_level=DEBYE_CRYSTAL, debye_label=DEBYE_LABEL, shade_below=1.0,
+                     omega_max=s["omega_plot_max"], title=f"left: as Fig. 2 right with every t = 1 (L = {s['L']})")
+    responses = {k: ds["toy_response"].sel(toy_kind=k).values for k in ds["toy_kind"].values}
+    poles = {k: ds["toy_new_poles"].sel(toy_kind=k).values[np.isfinite(ds["toy_new_poles"].sel(toy_kind=k).values)] for k in ds["toy_kind"].values}
+    highlight = {"square": [], "extra": [TOY_CENTRE, TOY_TOP_LEFT], "missing": [TOY_CENTRE, TOY_LEFT]}
+    plot_toy_local_dos(ds["toy_omega"].values, responses, highlight, poles, axes[1],
+                       title=f"right: nine-node toy model, -Im G_ii, eps = {ds['toy_response'].attrs['eps']:g}")
+    axes[1].set_yscale("log")
+    axes[1].set_ylim(1e-3, None)
+    fig.suptitle("Fig. 4")
+    out["fig4_constant_springs_and_toy"] = fig
+    return out
