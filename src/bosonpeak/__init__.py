@@ -16,6 +16,7 @@ Examples
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._random import seed_sequences
 from .analysis.elasticity import conductivity_tensor, debye_level, sound_speed
 from .analysis.participation import participation_ratio
 from .analysis.peak import BosonPeak, boson_peak, excess_dos
@@ -25,9 +26,19 @@ from .matrices.laplacian import dynamical_matrix
 from .model.glass import Packing, contact_network, jammed_packing
 from .model.lattice import SpringNetwork, coordination_distribution, network
 from .model.toy import new_poles, toy_model
-from .spectra import (DOS, Modes, default_edges, dos, eigenfrequencies, ensemble_dos, glass_dos, kpm_local_dos,
-                      local_dos, lowest_modes, methods)
-from ._random import seed_sequences
+from .spectra import (
+    DOS,
+    Modes,
+    default_edges,
+    dos,
+    eigenfrequencies,
+    ensemble_dos,
+    glass_dos,
+    kpm_local_dos,
+    local_dos,
+    lowest_modes,
+    methods,
+)
 
 try:
     __version__ = version("bosonpeak")
