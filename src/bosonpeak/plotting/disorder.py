@@ -128,13 +128,15 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
             ax.axhline(floor, color="0.6", lw=0.8, label="resolution")
         ax.plot([], [], color="0.4", ls=":", label=r"$\Omega/\pi$ (Ioffe-Regel)")
         ax.plot([], [], color="0.4", marker="o", mfc="none", ls="", label="unresolved")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(r"$|q|$")
         ax.set_ylabel(r"$\Gamma$")
         finite = gamma[i][np.isfinite(gamma[i]) & (gamma[i] > 0)]
         if finite.size:
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_ylim(0.5 * min(finite.min(), floor or np.inf), 2 * max(finite.max(), np.nanmax(omega_q[i]) / np.pi))
+        else:
+            ax.text(0.5, 0.5, "no fit: no sound\n(networks do not percolate)", ha="center", va="center", transform=ax.transAxes)
         finish_axes(ax, label)
     return axes

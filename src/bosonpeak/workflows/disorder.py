@@ -56,7 +56,7 @@ class DisorderSettings:
     sq_resolution: float = 0.005
 
     def __post_init__(self):
-        _checks.integer("size", self.L, minimum=8)
+        _checks.integer("size", self.L, minimum=16)  # the Boson-peak window starts at 3 x 2 pi c / L < 1.5
         _checks.integer("seeds", self.seeds, minimum=1)
         _checks.integer("seed", self.seed, minimum=0)
         if not self.families or not self.strengths:
