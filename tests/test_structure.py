@@ -6,7 +6,7 @@ import pytest
 import bosonpeak
 from bosonpeak.analysis.damping import Damping, _model, damping, fit_peak, ioffe_regel, rayleigh_exponent
 from bosonpeak.model.disorder import disordered_network
-from bosonpeak.spectra.kpm import SAFETY, _bin_matrix, _jackson
+from bosonpeak.spectra.kpm import SAFETY, _bin_matrix
 from bosonpeak.spectra.spectrum import gershgorin_bound
 from bosonpeak.matrices.laplacian import dynamical_matrix
 from bosonpeak.spectra.structure import lattice_wavevectors, structure_factor
@@ -61,7 +61,7 @@ def test_fit_removes_the_kernel_broadening():
     edges = np.linspace(0, 2, 801)
     sigma, Omega, Gamma = 0.01, 0.8, 0.02
     S = _model(edges, sigma)(None, 0.7, Omega, Gamma)
-    A, W, G, sW, sG, ok = fit_peak(edges, S, resolution=sigma)
+    A, W, G, _, _, ok = fit_peak(edges, S, resolution=sigma)
     assert ok and W == pytest.approx(Omega, abs=1e-6) and G == pytest.approx(Gamma, rel=1e-4) and A == pytest.approx(0.7, rel=1e-4)
     # ignoring the kernel would report a wider line
     assert fit_peak(edges, S)[2] > 1.3 * Gamma
@@ -71,7 +71,7 @@ def test_ioffe_regel_and_rayleigh_from_a_known_law():
     q = np.geomspace(0.1, 2, 9)
     W, G = q, 0.2 * q**3
     d = Damping(q, W, 0 * q, G, 0.01 * G, np.ones_like(q), np.ones_like(q, dtype=bool))
-    n, sd = rayleigh_exponent(d)
+    n, _ = rayleigh_exponent(d)
     assert n == pytest.approx(3.0, abs=1e-9)
     ir = ioffe_regel(d)  # 0.2 q^3 = q / pi at q = (5 / pi)^(1/2)
     assert ir.q == pytest.approx(np.sqrt(5 / np.pi), rel=0.05) and ir.reason is None

@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from .. import _checks
 from .._random import sample_streams, seed_sequences
-from ..analysis.damping import Damping, damping, ioffe_regel, rayleigh_exponent
+from ..analysis.damping import damping, ioffe_regel, rayleigh_exponent
 from ..analysis.elasticity import conductivity_tensor
 from ..analysis.peak import boson_peak
 from ..matrices.laplacian import dynamical_matrix
@@ -35,7 +35,7 @@ from ..spectra.spectrum import DOS, dos, gershgorin_bound, methods
 from ..spectra.structure import StructureFactor, lattice_wavevectors, structure_factor
 
 #: Largest N for which S(q, omega) is exact (dense eigenvectors); KPM above.
-SQ_DENSE_MAX_NODES = 1_024
+SQ_DENSE_MAX_NODES = 400
 #: Orders m of |q| = 2 pi m / L (those below L / 2 are used).
 Q_ORDERS = (1, 2, 3, 4, 6, 8, 11, 15, 20, 26, 33, 42)
 #: Wave vectors (orders) whose Gamma the summary and JSON print.
