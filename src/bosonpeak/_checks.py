@@ -20,6 +20,15 @@ class ParameterTypeError(TypeError):
     """A public argument has the wrong type (a ``TypeError``)."""
 
 
+class RunError(RuntimeError):
+    """A run that cannot finish (a cluster without workers, a task that kills every worker):
+    not an input error; the CLI prints one line and exits with code 1."""
+
+
+#: Seeds lie in [0, SEED_LIMIT): what numpy's SeedSequence takes and NetCDF's int64 stores.
+SEED_LIMIT = 2**63
+
+
 def integer(name: str, value, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an int, or raise naming ``name`` and the allowed range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from . import path
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -14,10 +16,10 @@ def register(sub) -> None:
         "results store --out, and combine them into --out/<name>.nc (point x seed x omega, with provenance). "
         "Running the same command again skips the finished tasks.",
     )
-    p.add_argument("spec", type=Path, metavar="SPEC.toml", help="sweep spec (TOML; see examples/sweep.toml)")
+    p.add_argument("spec", type=path, metavar="SPEC.toml", help="sweep spec (TOML; see examples/sweep.toml)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="address of a running Dask scheduler (default: a local cluster on 127.0.0.1)")
     p.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes of the local cluster (default: one per core)")
-    p.add_argument("--out", type=Path, default=None, metavar="STORE", help="results store directory (default: ./<name>-sweep)")
+    p.add_argument("--out", type=path, default=None, metavar="STORE", help="results store directory (default: ./<name>-sweep)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(run=run)
 
@@ -26,7 +28,9 @@ def run(args) -> int:
     from .._checks import ParameterError, integer
     from ..workflows.cluster import connect, dashboard, worker_versions
     from ..workflows.spec import load_spec
+    from ..workflows._plans import sweep_plan
     from ..workflows.sweep import pending, plan, run_sweep
+    from . import prepare
 
     spec = load_spec(args.spec)  # every check before any work
     if args.workers is not None:
@@ -34,6 +38,9 @@ def run(args) -> int:
         if args.scheduler is not None:
             raise ParameterError(f"'workers' applies only to the local cluster; got --workers {args.workers} with --scheduler")
     store = args.out if args.out is not None else Path(f"{spec.name}-sweep")
+    n_tasks = len(spec.points) * spec.seeds * spec.split
+    prepare(outputs=[(store, "dir", "--out")], plan=sweep_plan(max(p["L"] for p in spec.points), tasks=n_tasks, method=spec.method,
+                                                              bins=len(spec.edges) - 1, options=spec.options))
     tasks = plan(spec)
     todo = pending(tasks, store)
     parts = f" x {spec.split} parts of the bins" if spec.split > 1 else ""

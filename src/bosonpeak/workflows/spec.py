@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import _checks
+from .. import _checks, _resources
 from ..model.lattice import RULES, SPRINGS
 from ..spectra.spectrum import methods
 
@@ -143,6 +143,8 @@ def parse_spec(text: str, *, name: str = "sweep") -> SweepSpec:
     cutoffs = [_checks.real("grid.cutoff", v, minimum=0.0, min_inclusive=False) for v in _values(grid, "grid.cutoff", "cutoff", [None])] if "cutoff" in grid else [None]
     if "cutoff" in grid and "cutoff" not in rules:
         raise _checks.ParameterError(f"'grid.cutoff' applies only to rule 'cutoff'; got rule = {rules}")
+    count = len(Ls) * len(deltas) * len(rules) * len(springs) * len(cutoffs) * seeds
+    _resources.check(_resources.Plan("the sweep's grid", 0, tasks=count))  # before the points are built
     points = []
     for L, delta, rule, spring in _product(Ls, deltas, rules, springs):
         for cutoff in cutoffs if rule == "cutoff" else [None]:

@@ -19,18 +19,17 @@ Layout of a store directory ``root``::
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import time
 from pathlib import Path
 
 import netCDF4
 import numpy as np
 
-from .._files import atomic_path
+from .._files import atomic_path, remove_stale_parts
 
-#: Age in seconds after which a temporary file counts as left by a killed run.
+#: Age in seconds after which a temporary file without a process id in its name counts as
+#: left by a killed run (files named by ``atomic_path`` go as soon as their process is gone).
 PARTIAL_AGE_S = 600.0
 #: Version of the task-file layout; part of every key, so a new layout never reads old files.
 STORE_FORMAT = 1
@@ -116,14 +115,8 @@ def load_result(root, key: str) -> dict[str, np.ndarray] | None:
 
 
 def remove_partials(root, older_than_s: float = PARTIAL_AGE_S) -> int:
-    """Delete the temporary ``.*.part`` files that a killed run left in ``root/tasks``; return
-    how many. Only files older than ``older_than_s`` go, so a sweep writing to the same
-    store at the same time keeps its own. They are never read in any case."""
-    n = 0
-    now = time.time()
-    for part in (Path(root) / "tasks").glob(".*.part"):
-        with contextlib.suppress(FileNotFoundError):
-            if now - part.stat().st_mtime > older_than_s:
-                part.unlink()
-                n += 1
-    return n
+    """Delete the temporary ``.*.part`` files that a killed run left in ``root`` and
+    ``root/tasks``; return how many. Files of a process that still runs stay (a sweep writing to
+    the same store at the same time keeps its own); files without a process id in their name go
+    when older than ``older_than_s``. They are never read in any case."""
+    return sum(remove_stale_parts(folder, older_than_s) for folder in (Path(root), Path(root) / "tasks"))
