@@ -64,8 +64,11 @@ def check_output(path, *, kind: str = "file", name: str = "out") -> Path:
         existing = existing.parent
     if existing.exists() and not existing.is_dir():
         raise ParameterError(f"'{name}' lies under {str(existing)!r}, which is a file, not a folder; got {str(path)!r}")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise ParameterError(f"'{name}': the folder {str(existing)!r} is not writable; got {str(path)!r}")
+    try:  # try it: permissions, a read-only file system, a full quota
+        with tempfile.TemporaryFile(dir=existing, prefix=".bosonpeak-probe-"):
+            pass
+    except OSError as exc:
+        raise ParameterError(f"'{name}': the folder {str(existing)!r} is not writable ({exc.strerror}); got {str(path)!r}") from None
     return path
 
 
