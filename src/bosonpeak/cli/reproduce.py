@@ -29,6 +29,8 @@ def register(sub) -> None:
                    help="cache directory of the glass data (default $BOSONPEAK_CACHE, else ~/.cache/bosonpeak)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="compute the spectra on the Dask cluster of this scheduler")
     p.add_argument("--workers", type=int, default=None, help="compute the spectra on a local Dask cluster of this many processes")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="longest wait for the scheduler to answer and for a worker (default: 10 s and 15 s)")
     p.add_argument("--no-analysis", action="store_true",
                    help="skip the figures beyond the paper (own Debye level, omega_BP with intervals, C/T^2, participation, local DOS by z)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -62,7 +64,7 @@ def run(args) -> int:
     else:
         from ..workflows.cluster import connect, dashboard
 
-        with connect(args.scheduler, args.workers) as client:
+        with connect(args.scheduler, args.workers, timeout=args.timeout) as client:
             print(f"dask dashboard: {dashboard(client)}", flush=True)
             written = reproduce_all(settings, args.out, client=client, **kwargs)
     print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
