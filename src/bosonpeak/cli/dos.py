@@ -52,7 +52,7 @@ def parse_options(items) -> dict:
 def run(args) -> int:
     import numpy as np
 
-    from .._checks import ParameterError, choice, integer, real
+    from .._checks import ParameterError, choice, integer, real, seed
     from .._files import save_dataset
     from ..spectra.spectrum import methods
     from ..workflows._plans import dos_plan
@@ -62,6 +62,8 @@ def run(args) -> int:
     integer("size", args.size, minimum=3)
     choice("method", args.method, methods())
     integer("seeds", args.seeds, minimum=1)
+    seed("seed", args.seed)
+    real("delta", args.delta, minimum=0.0, maximum=1.0, max_inclusive=False)
     options = parse_options(args.option)
     edges, width = None, None
     if args.edges is not None:

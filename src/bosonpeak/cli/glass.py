@@ -27,13 +27,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from .. import _checks
     from .._checks import choice, integer, real
     from ..spectra.spectrum import methods
     from ..workflows._plans import glass_plan
     from ..workflows.glass import glass_outputs
     from . import prepare
 
-    seed = integer("seed", args.seed, minimum=0)
+    seed = _checks.seed("seed", args.seed)
     integer("particles", args.particles, minimum=16)
     choice("method", args.method, methods())  # before the minimisation, so a typo fails at once
     real("bin-width", args.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)

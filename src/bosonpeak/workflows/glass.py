@@ -180,7 +180,7 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
 
     N = _checks.integer("N", N, minimum=16)
     phi = _checks.real("phi", phi, minimum=0.5, maximum=1.2, min_inclusive=False)
-    seed = _checks.integer("seed", seed, minimum=0)
+    seed = _checks.seed("seed", seed)
     method = _checks.choice("method", method, methods())
     key = json.dumps(dict(N=N, phi=phi, seed=seed, method=method, bin_width=bin_width, ratio=DIAMETER_RATIO,
                           data=GLASS_DATA_VERSION, version=__version__), sort_keys=True)

@@ -132,7 +132,7 @@ def parse_spec(text: str, *, name: str = "sweep") -> SweepSpec:
     name = sweep.get("name", name)
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
         raise _checks.ParameterError(f"'sweep.name' must be letters, digits, '_', '.' or '-'; got {name!r}")
-    seed = _checks.integer("sweep.seed", sweep.get("seed", 2026), minimum=0)
+    seed = _checks.seed("sweep.seed", sweep.get("seed", 2026))
     seeds = _checks.integer("sweep.seeds", sweep.get("seeds", 1), minimum=1)
     analyses = tuple(_checks.choice("sweep.analyses", a, ANALYSES) for a in _values(sweep, "sweep.analyses", "analyses", list(ANALYSES), empty=True))
 
