@@ -9,6 +9,8 @@ leaves no debris. ``check_output`` validates an output path before any work.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import os
 import re
 import tempfile
@@ -23,6 +25,64 @@ PART_AGE_S = 600.0
 #: (another machine sharing the folder, a recycled id).
 PART_MAX_AGE_S = 24 * 3600.0
 _PART = re.compile(r"^\..+\.(\d+)-[^.]*\.part$")
+
+
+#: Name of the secret key file of a store or cache folder (32 random bytes, mode 0600).
+KEY_FILE = ".bosonpeak-key"
+_KEY_BYTES = 32
+
+
+def secret_key(folder) -> bytes:
+    """The secret key of ``folder`` (a results store, a cache), made on first use.
+
+    Files read back from ``folder`` carry an HMAC under this key (``sign``): a file copied
+    from another folder, or forged by recomputing a plain hash, does not verify. A missing or
+    damaged key is replaced, which only makes every file of the folder be computed again.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / KEY_FILE
+    for _ in range(3):
+        try:
+            data = path.read_bytes()
+            if len(data) == _KEY_BYTES:
+                return data
+            path.unlink()  # damaged: a new key (and new files) rather than trusting it
+        except FileNotFoundError:
+            pass
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: read theirs
+            time.sleep(0.01)
+            continue
+        key = os.urandom(_KEY_BYTES)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+        return key
+    raise OSError(f"cannot create the key file {path}")
+
+
+def sign(folder, *parts: bytes) -> str:
+    """HMAC-SHA256 of ``parts`` under ``folder``'s secret key, hex.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from bosonpeak._files import sign, verify
+    >>> d = tempfile.mkdtemp()
+    >>> verify(d, sign(d, b"data"), b"data"), verify(d, sign(d, b"data"), b"dat"), verify(tempfile.mkdtemp(), sign(d, b"data"), b"data")
+    (True, False, False)
+    """
+    mac = hmac.new(secret_key(folder), digestmod=hashlib.sha256)
+    for part in parts:
+        mac.update(len(part).to_bytes(8, "little"))
+        mac.update(part)
+    return mac.hexdigest()
+
+
+def verify(folder, signature, *parts: bytes) -> bool:
+    """Whether ``signature`` is ``sign(folder, *parts)`` (compared in constant time)."""
+    return isinstance(signature, str) and hmac.compare_digest(signature, sign(folder, *parts))
 
 
 def check_output(path, *, kind: str = "file", name: str = "out") -> Path:
