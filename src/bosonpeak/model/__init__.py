@@ -6,7 +6,8 @@ stream; nothing here knows about matrices or spectra.
 
 from .glass import Packing, contact_network, jammed_packing
 from .lattice import SpringNetwork, coordination_distribution, network
+from .lattice3d import network3d
 from .toy import new_poles, toy_model
 
 __all__ = ["Packing", "SpringNetwork", "contact_network", "coordination_distribution", "jammed_packing", "network",
-           "new_poles", "toy_model"]
+           "network3d", "new_poles", "toy_model"]
