@@ -36,11 +36,13 @@ from ..model.lattice import SpringNetwork
 from .slicing import eigenvalue_counts
 from .spectrum import DOS, default_edges, dos, gershgorin_bound
 
-#: Eigenvalues below ``ZERO_TOL * B`` count as zero modes (inertia method).
-ZERO_TOL = 1e-6
+#: Eigenvalues below ``ZERO_TOL * B`` count as zero modes (inertia method). Above the
+#: backward error ``eps * GROWTH_LIMIT * B ~ 1.5e-9 B`` that slicing certifies.
+ZERO_TOL = 1e-8
 #: The count must not change between ``ZERO_TOL * B`` and ``GAP * ZERO_TOL * B``.
 GAP = 10.0
-#: Dense method: zero modes lie below ``ROUNDOFF_TOL * B``; nothing may lie in between.
+#: Dense method: zero modes lie below ``ROUNDOFF_TOL * B`` (``eigvalsh`` puts them at ~1e-15 B);
+#: nothing may lie between it and ``ZERO_TOL * B``, so both methods count the same modes.
 ROUNDOFF_TOL = 1e-10
 #: ``method="auto"`` diagonalises densely up to this many degrees of freedom.
 DENSE_COUNT_MAX = 4000
