@@ -180,8 +180,11 @@ def _solve(K: sp.csr_matrix, F: np.ndarray, d: int, solver: str) -> np.ndarray:
     scale = float(abs(K).sum(axis=1).max())
     if solver == "direct":
         free = np.arange(d, n)  # node 0 pinned: removes the d translations
-        with np.errstate(all="ignore"):
-            X[free] = spla.splu(K[free][:, free].tocsc(), permc_spec="COLAMD").solve(np.ascontiguousarray(F[free]))
+        try:
+            with np.errstate(all="ignore"):
+                X[free] = spla.splu(K[free][:, free].tocsc(), permc_spec="COLAMD").solve(np.ascontiguousarray(F[free]))
+        except RuntimeError:  # exactly singular: floppy modes
+            X[:] = np.nan
         if not np.all(np.isfinite(X)) or np.abs(K @ X - F).max() > 1e-9 * (scale * np.abs(X).max() + np.abs(F).max()):
             raise _checks.ParameterError("solver='direct' needs a network whose only zero modes are its d translations "
                                          "(this one has floppy modes); use solver='cg'")
