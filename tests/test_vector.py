@@ -146,3 +146,39 @@ def test_vector_problems_past_the_limit_are_refused_before_work():
     with pytest.raises(ValueError, match="pass n_zero"):  # KPM itself fits; the exact count does not
         check_resources(40**3, 3, method="kpm", mean_z=18, max_bytes=2**33)
     assert check_resources(40**3, 3, method="kpm", mean_z=18, max_bytes=2**33, count_zero_modes=False)["bytes"] < 2**31
+
+
+def run_json(capsys, argv):
+    import json
+
+    from bosonpeak.cli import main
+
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_dos_json_for_3d_vector_and_scalar(tmp_path, capsys):
+    common = ["dos", "--size", "4", "--dim", "3", "--rule", "nearest", "--delta", "0", "--json", "--no-progress",
+              "--bin-width", "0.1", "--out", str(tmp_path / "a.nc")]
+    v = run_json(capsys, common + ["--model", "vector"])
+    assert (v["n_nodes"], v["n_modes"], v["dim"], v["model"], v["zero_modes"], v["mean_z"]) == (64, 192, 3, "vector", 48.0, 6.0)
+    assert len(v["edges"]) == len(v["density"]) + 1
+    assert np.sum(np.array(v["density"]) * np.diff(v["edges"])) == pytest.approx((192 - 48) / 192, abs=EXACT)
+    s = run_json(capsys, common + ["--model", "scalar", "--keep-zero-modes"])
+    edges = np.array(s["edges"])
+    exact = np.histogram(np.sqrt(qgrid_eigenvalues(4, 3)) + 1e-9, edges)[0]  # no shell of L = 4 sits on an edge of 0.1
+    assert np.array_equal(np.rint(np.array(s["density"]) * 64 * np.diff(edges)), exact)
+    again = run_json(capsys, common + ["--model", "scalar", "--keep-zero-modes"])
+    assert again["density"] == s["density"]
+
+
+def test_cli_dos_refuses_too_large_and_unknown_choices(tmp_path, capsys):
+    from bosonpeak.cli import main
+
+    for argv, message in [(["--size", "40", "--dim", "3", "--model", "vector"], "needs about"),
+                          (["--dim", "4"], "'dim'"), (["--model", "tensor"], "'model'"),
+                          (["--size", "40", "--dim", "3", "--model", "vector", "--method", "kpm"], "pass n_zero")]:
+        assert main(["dos", *argv, "--out", str(tmp_path / "b.nc"), "--no-progress"]) == 2
+        err = capsys.readouterr().err
+        assert message in err and err.count("\n") == 1
+    assert not (tmp_path / "b.nc").exists()

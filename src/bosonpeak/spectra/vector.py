@@ -260,7 +260,7 @@ def check_resources(n_nodes: int, dim: int, *, model: str = "vector", method: st
                 raise _checks.ParameterError(
                     f"the exact zero-mode count of a {dim}D vector network of N = {n_nodes} nodes needs about "
                     f"{est['bytes'] / 2**30:.3g} GiB and {est['seconds']:.2g} s (limits {max_bytes / 2**30:.3g} GiB, "
-                    f"{max_seconds:.2g} s): pass n_zero if it is known, or use a smaller L")
+                    f"{max_seconds:.2g} s): pass n_zero (bosonpeak dos --zero-modes) if it is known, or use a smaller L")
         raise _checks.ParameterError(
             f"{model} DOS of N = {n_nodes} nodes in {dim}D ({est['dof']} degrees of freedom) with method {method!r} needs "
             f"about {est['bytes'] / 2**30:.3g} GiB and {est['seconds']:.2g} s; limits {max_bytes / 2**30:.3g} GiB and "
