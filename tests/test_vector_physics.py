@@ -162,3 +162,14 @@ def test_boson_peak_moves_down_towards_isostaticity():
     assert np.all(np.diff(s["omega_star"]) > 0)  # Wyart: omega* ~ z - 2 d
     ratio = s["omega_star"] / s["dz"]
     assert ratio.max() < 2 * ratio.min()  # roughly proportional over this range
+
+
+def test_3d_scalar_sound_speed_matches_its_lowest_modes_and_debye_level():
+    net = bosonpeak.network(12, 0.3, cutoff=1.5, rng=4, dim=3)
+    c = bosonpeak.sound_speed(net)
+    H = bosonpeak.dynamical_matrix(net)
+    lam = np.sort(np.linalg.eigvalsh(H.toarray()))[1:7]  # the six q = 2 pi / L plane waves
+    assert np.sqrt(lam.mean()) == pytest.approx(c * 2 * np.pi / 12, rel=0.02)
+    crystal = bosonpeak.conductivity_tensor(bosonpeak.network(6, 0.0, dim=3))
+    np.testing.assert_allclose(crystal.sigma, np.eye(3), atol=EXACT)
+    assert debye_level_nd(3, c=crystal.c) == pytest.approx(1 / (2 * np.pi**2), rel=EXACT)
