@@ -193,11 +193,11 @@ def vector_resources(n_nodes: int, dim: int, *, model: str = "vector", method: s
                      bins: int = 80, moments: int = 400, vectors: int = 16, count_zero_modes: bool = True) -> dict:
     """Rough memory (bytes) and time (seconds) of one DOS, estimated before any work.
 
-    Calibrated on this project's 2-core machine (``docs``: vector networks); they are
-    orders of magnitude, meant to refuse hopeless runs, not to schedule. ``n = d N`` degrees
-    of freedom (``N`` for the scalar model), ``nnz ~ n d (z + 1)``:
-    dense ``16 n**2`` bytes, ``n**3 / 1e10`` s; banded ``16 (b + 1) n`` with
-    ``b ~ 2 d n / L``, ``n**2 b / 1e9`` s; slicing (LDL^T fill ``6 n log n`` in 2D,
+    Calibrated on this project's shared 2-core machine (``benchmarks/bench_vector.py``
+    prints estimate / measured); they are orders of magnitude, meant to refuse hopeless runs,
+    not to schedule. ``n = d N`` degrees of freedom (``N`` for the scalar model),
+    ``nnz ~ n d (z + 1)``: dense ``16 n**2`` bytes, ``n**3 / 1e9`` s; banded
+    ``16 (b + 1) n`` with ``b ~ 2 d n / L``, ``n**2 b / 2e8`` s; slicing (LDL^T fill ``6 n log n`` in 2D,
     ``35 n**(4/3)`` in 3D) ``2e-7 n**2`` (3D) or ``1.3e-7 n**1.5`` (2D) s per bin edge;
     kpm ``24 nnz + 24 n R`` bytes, ``M R nnz / 1e9`` s. The exact zero-mode count of a
     vector matrix adds a dense or two-shift slicing run.
@@ -218,10 +218,10 @@ def vector_resources(n_nodes: int, dim: int, *, model: str = "vector", method: s
     nnz = n * per * (mean_z + 1.0)
     side = n_nodes ** (1.0 / dim)
     if method == "dense":
-        mem, sec = 16.0 * n**2, n**3 / 1e10
+        mem, sec = 16.0 * n**2, n**3 / 1e9
     elif method == "banded":
         b = 2.0 * per * n_nodes / side
-        mem, sec = 16.0 * (b + 1.0) * n, n**2 * b / 1e9
+        mem, sec = 16.0 * (b + 1.0) * n, n**2 * b / 2e8
     elif method == "slicing":
         fill = 35.0 * n ** (4.0 / 3.0) * max(mean_z, 1.0) / 14.0 if dim == 3 else 6.0 * n * np.log(max(n, 2.0))
         mem = 16.0 * fill + 24.0 * nnz
@@ -230,7 +230,7 @@ def vector_resources(n_nodes: int, dim: int, *, model: str = "vector", method: s
         mem, sec = 24.0 * nnz + 24.0 * n * vectors, moments * vectors * nnz / 1e9
     if model == "vector" and count_zero_modes:
         if n <= DENSE_COUNT_MAX:
-            mem, sec = max(mem, 16.0 * n**2), sec + n**3 / 1e10
+            mem, sec = max(mem, 16.0 * n**2), sec + n**3 / 1e9
         else:
             c = vector_resources(n_nodes, dim, model=model, method="slicing", mean_z=mean_z, bins=1, count_zero_modes=False)
             mem, sec = max(mem, c["bytes"]), sec + c["seconds"]
@@ -248,7 +248,7 @@ def check_resources(n_nodes: int, dim: int, *, model: str = "vector", method: st
     >>> check_resources(40**3, 3, method="dense", max_bytes=2**34)
     Traceback (most recent call last):
     ...
-    bosonpeak._checks.ParameterError: vector DOS of N = 64000 nodes in 3D (192000 degrees of freedom) with method 'dense' needs about 549 GiB and 7.1e+05 s; limits 16 GiB and 3.6e+03 s: use method='kpm', a smaller L, or raise the limits
+    bosonpeak._checks.ParameterError: vector DOS of N = 64000 nodes in 3D (192000 degrees of freedom) with method 'dense' needs about 549 GiB and 7.1e+06 s; limits 16 GiB and 3.6e+03 s: use method='kpm', a smaller L, or raise the limits
     """
     est = vector_resources(n_nodes, dim, model=model, method=method, mean_z=mean_z, **kwargs)
     max_bytes = _physical_memory() / 2 if max_bytes is None else _checks.real("max_bytes", max_bytes, minimum=0.0)
