@@ -173,3 +173,20 @@ def test_3d_scalar_sound_speed_matches_its_lowest_modes_and_debye_level():
     crystal = bosonpeak.conductivity_tensor(bosonpeak.network(6, 0.0, dim=3))
     np.testing.assert_allclose(crystal.sigma, np.eye(3), atol=EXACT)
     assert debye_level_nd(3, c=crystal.c) == pytest.approx(1 / (2 * np.pi**2), rel=EXACT)
+
+
+def test_vector_workflow_compares_scalar_and_vector_on_one_network(tmp_path):
+    from bosonpeak.workflows.vector import compute, figures, summary
+
+    ds = compute(5, 0.3, cutoff=1.6, seed=1)
+    a = ds.attrs
+    assert a["zero_modes_vector"] == 3 and a["zero_modes_scalar"] == 1 and a["c_T"] < a["c_L"]
+    assert a["debye_level_vector"] == pytest.approx(debye_level_nd(3, model="vector", c_L=a["c_L"], c_T=a["c_T"]), rel=EXACT)
+    # each DOS integrates to its non-zero modes; below the hand-over C/T^3 is its own Debye limit
+    w = np.diff(ds["omega_edges"].values)
+    assert np.sum(ds["density_vector"].values * w) == pytest.approx((375 - 3) / 375, abs=EXACT)
+    assert np.sum(ds["density_scalar"].values * w) == pytest.approx((125 - 1) / 125, abs=EXACT)
+    np.testing.assert_allclose(ds["heat_vector"].values[:3], 1.0, rtol=1e-6)
+    assert "3D N = 125" in summary(ds)
+    paths = figures(ds, tmp_path)
+    assert sorted(p.name for p in paths) == ["heat_capacity.png", "reduced_dos.png"] and all(p.stat().st_size > 0 for p in paths)
