@@ -21,8 +21,11 @@ Weisse, Wellein, Alvermann and Fehske, Rev. Mod. Phys. 78, 275 (2006); conventio
 * ``error`` is the standard error of the mean over the random vectors, bin by bin.
 * ``kpm_local_dos``: the same recursion with unit vectors (one node, exact) or random signs
   restricted to a group of nodes (the group's average local DOS, with its error).
-* Each step shares the matrix rows among ``threads`` CPU threads (scipy's sparse kernel and
-  numpy release the GIL); ``device="cuda"`` runs the recursion with CuPy instead.
+* On CPU each step is one fused pass over memory (``_fused``, compiled with numba: the sparse
+  product, the three-term update and the dot products together, float64 sums), or, without
+  numba or with ``kernel="scipy"``, scipy's sparse product and numpy dot products
+  (``_chebyshev``, the reference). Either shares the matrix rows among ``threads`` CPU
+  threads; ``device="cuda"`` runs the recursion with CuPy instead.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from scipy.sparse.csgraph import connected_components
 from tqdm.auto import tqdm
 
 from .. import _checks
+from . import _fused
 from ._chebyshev import chebyshev_moments, shifted
 from ..matrices.laplacian import is_laplacian, zero_mode_count
 from .._random import seed_sequences
@@ -44,12 +48,14 @@ from .spectrum import DOS, gershgorin_bound, register_engine
 SAFETY = 0.01
 DTYPES = ("float64", "float32")
 DEVICES = ("cpu", "cuda")
+#: CPU recursions: ``"fused"`` (numba), ``"scipy"`` (the reference), ``"auto"`` (fused if numba imports).
+KERNELS = ("auto", "fused", "scipy")
 #: Random vectors per DOS when ``vectors`` is not given.
 DEFAULT_VECTORS = 16
 
 
 def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=None, moments=None,
-            vectors=DEFAULT_VECTORS, dtype="float64", device="cpu", block=None, threads=None) -> DOS:
+            vectors=DEFAULT_VECTORS, dtype="float64", device="cpu", block=None, threads=None, kernel="auto") -> DOS:
     """The ``"kpm"`` engine of ``bosonpeak.dos``: DOS in omega with stochastic error bars.
 
     Parameters
@@ -84,6 +90,12 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
     threads : int, optional
         CPU threads sharing the rows of each step (default: the CPUs this process may use).
         The result does not depend on it, bit for bit.
+    kernel : {"auto", "fused", "scipy"}
+        CPU recursion: ``"fused"`` (one pass over memory per step, compiled with numba; dot
+        products summed in float64), ``"scipy"`` (scipy's sparse product, then numpy dot
+        products; float32 vectors sum their dot products in float32 over 16k-row chunks) or
+        ``"auto"``: fused when numba is installed. The vectors are the same bit for bit; the
+        moments agree to round-off in the dot products.
 
     Returns
     -------
@@ -91,8 +103,7 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
         ``density`` is the mean over the vectors, ``error`` its standard error per bin,
         ``resolution`` the resolution reached; ``info`` holds ``moments``, ``vectors``,
         ``omega_max``, ``omega_limit`` (below it the kernel, not the network, shapes the curve),
-        ``recursion_seconds``
-        and ``finite_size_omega``.
+        ``recursion_seconds``, ``kernel`` (the recursion used) and ``finite_size_omega``.
 
     Examples
     --------
@@ -104,15 +115,18 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
     """
     groups = [np.arange(H.shape[0])]
     return _kpm(H, edges, groups, zero_modes=zero_modes, rng=rng, progress=progress, resolution=resolution,
-                moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, threads=threads, method="kpm")[0]
+                moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, threads=threads, method="kpm",
+                kernel=kernel)[0]
 
 
-def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, vectors, dtype, device, block, threads, method):
+def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, vectors, dtype, device, block, threads, method,
+         kernel="auto"):
     """Shared by the DOS and the local DOS: one recursion for every group's vectors."""
     n = H.shape[0]
     vectors = _checks.integer("vectors", vectors, minimum=1)
     dtype = _dtype(dtype)
     device = _checks.choice("device", device, DEVICES)
+    kernel = _kernel(_checks.choice("kernel", kernel, KERNELS), device)
     threads = _usable_cpus() if threads is None else _checks.integer("threads", threads, minimum=1)
     lam_max = (1.0 + SAFETY) * max(gershgorin_bound(H), np.finfo(float).tiny)
     omega_max = float(np.sqrt(lam_max))
@@ -148,7 +162,10 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         if laplacian:
             V = _project_out_zero_modes(V, labels, sizes)
         t0 = time.perf_counter()
-        raw[start:start + len(cols)] = chebyshev_moments(H2, V, n_mom, device, steps, threads)
+        if kernel == "fused":
+            raw[start:start + len(cols)] = _fused.fused_moments(H2, V, n_mom, steps, threads)
+        else:
+            raw[start:start + len(cols)] = chebyshev_moments(H2, V, n_mom, device, steps, threads)
         seconds += time.perf_counter() - t0
     steps.close()
     A = _bin_matrix(edges, omega_max, n_mom)  # (M, B): density of the bins from the moments
@@ -173,7 +190,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         shift = w0 if (zero_modes and laplacian) else 0.0
         density = density + shift * delta0
         out.append(_record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, len(rows), dtype, device, nodes))
-        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds)
+        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds, kernel=kernel)
     return out
 
 
@@ -190,6 +207,19 @@ def _record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_m
 
 def _usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _kernel(kernel: str, device: str) -> str:
+    """The CPU recursion to run: ``"auto"`` resolved; ``"cuda"`` for the GPU."""
+    if device == "cuda":
+        if kernel == "fused":
+            raise _checks.ParameterError("'kernel' 'fused' runs on the CPU only; got device='cuda' (use kernel='auto')")
+        return "cuda"
+    if kernel == "auto":
+        return "fused" if _fused.available() else "scipy"
+    if kernel == "fused" and not _fused.available():
+        raise ImportError("kernel='fused' needs numba (pip install numba); kernel='scipy' runs without it")
+    return kernel
 
 
 def _dtype(dtype) -> np.dtype:
