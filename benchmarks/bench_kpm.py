@@ -10,6 +10,9 @@ Prints, from one run on one matrix:
   second. Traffic model of one step (two moments): the matrix once (values in the working
   dtype, 32- or 64-bit indices, row pointers) + 3 vector blocks (read ``v_n``, read and
   write ``v_n-1``); the copy moves 2 x its bytes (read + write).
+* the cut-off network's neighbour search at ``--build-size`` (default L = 3162, N = 10**7):
+  the stencil search of ``bosonpeak.network`` against the cKDTree search it replaced, on the
+  same positions, and whether the bonds are identical (target >= 4x, identical).
 * the time of ``bosonpeak.dos(H, method="kpm", resolution=0.01, dtype="float32")`` (target 60 s),
 * its peak memory (tracemalloc, numpy buffers) against the CSR matrix's bytes (target 3x),
 * the stochastic error (standard error / density) in the 0.01-wide bins near omega = 0.5 (target 1 %),
@@ -75,6 +78,29 @@ def copy_bandwidth(nbytes, threads):
     return 2 * a.nbytes / t / 1e9
 
 
+def compare_builds(L, delta):
+    """The stencil neighbour search against the cKDTree search, same positions, same radius."""
+    from scipy.spatial import cKDTree
+
+    from bosonpeak.model import lattice
+
+    t = time.perf_counter()
+    net = bosonpeak.network(L, delta, rule="cutoff", rng=2026)
+    t_net = time.perf_counter() - t
+    r = net.params["cutoff"] * (1.0 + lattice.CUTOFF_TOLERANCE)
+    t = time.perf_counter()
+    bonds = lattice._cutoff_bonds(net.positions, L, 1.0, delta, r, net.box)
+    t_stencil = time.perf_counter() - t
+    t = time.perf_counter()
+    ref = cKDTree(net.positions, boxsize=net.box).query_pairs(r, output_type="ndarray").astype(np.int64)
+    ref = ref[np.lexsort((ref[:, 1], ref[:, 0]))]
+    t_tree = time.perf_counter() - t
+    print(f"network L={L} (N={L * L}) delta={delta} cutoff: bosonpeak.network {t_net:.1f} s in all; neighbour search: "
+          f"stencil {t_stencil:.2f} s, cKDTree {t_tree:.2f} s: {t_tree / t_stencil:.1f}x (target >= 4); "
+          f"{len(bonds)} bonds, identical: {np.array_equal(bonds, ref)}")
+    del net, bonds, ref
+
+
 class NoBar:
     def update(self, k):
         pass
@@ -130,8 +156,12 @@ def main(argv=None):
     p.add_argument("--no-peer", action="store_true", help="skip the peer")
     p.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     p.add_argument("--no-kernels", action="store_true", help="skip the fused-vs-reference comparison")
+    p.add_argument("--build-size", type=int, default=3162, help="L of the neighbour-search comparison (0: skip)")
     args = p.parse_args(argv)
     threads = args.threads or len(os.sched_getaffinity(0))
+
+    if args.build_size:
+        compare_builds(args.build_size, args.delta)
 
     t = time.perf_counter()
     net = bosonpeak.network(args.size, args.delta, rule="cutoff", rng=2026)
