@@ -131,3 +131,37 @@ def test_split_widths_cover_the_block():
         w = _fused.split_widths(r)
         assert sum(w) == r and w == sorted(w, reverse=True) and set(w) <= set(_fused.WIDTHS)
     assert kpm.KERNELS == ("auto", "fused", "scipy")
+
+
+def test_memory_estimate_bounds_the_measured_peak_and_the_run_is_refused_beyond_it(H, monkeypatch):
+    import tracemalloc
+
+    edges = np.linspace(0, 4, 41)
+    H = bosonpeak.dynamical_matrix(bosonpeak.network(120, 0.2, rng=1))
+    for dtype, vectors, block in (("float64", 16, None), ("float32", 21, None), ("float32", 24, 8), ("float32", 2, None)):
+        opts = dict(method="kpm", moments=40, vectors=vectors, dtype=dtype, block=block, rng=0)
+        bosonpeak.dos(H, edges, **opts)  # JIT and caches first
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        bosonpeak.dos(H, edges, **opts)
+        peak = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+        need = kpm.memory_estimate(H, 40, vectors, block or vectors, np.dtype(dtype), len(edges) - 1)
+        assert peak <= need["total"] <= 2.5 * peak
+    # refused before any work, with the estimate, what is available and the option that changes it
+    monkeypatch.setattr(_fused, "fused_moments", None)  # the recursion must not start
+    for b in (24, 16):  # blocks whose vectors outweigh the checks on H
+        room = kpm.memory_estimate(H, 40, 32, b, np.dtype("float32"), len(edges) - 1)["total"]
+        monkeypatch.setattr(kpm, "available_memory", lambda: room)
+        with pytest.raises(ParameterError, match=rf"estimated .* MiB .* available; 'block' .* give block={b}$"):
+            bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=32, dtype="float32", rng=0)
+    room = kpm.memory_estimate(H, 40, 16, 16, np.dtype("float32"), len(edges) - 1)["total"]
+    monkeypatch.setattr(kpm, "available_memory", lambda: room)
+    with pytest.raises(ParameterError, match=r"give block=\d+ or dtype='float32'$"):
+        bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=16, rng=0)
+    monkeypatch.setattr(kpm, "available_memory", lambda: 1000)
+    with pytest.raises(ParameterError, match="more memory"):
+        bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=4, rng=0)
+    monkeypatch.setattr(kpm, "available_memory", lambda: None)  # unknown: no check, the recursion starts
+    with pytest.raises(TypeError):
+        bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=4, rng=0, kernel="fused")

@@ -131,12 +131,6 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
     lam_max = (1.0 + SAFETY) * max(gershgorin_bound(H), np.finfo(float).tiny)
     omega_max = float(np.sqrt(lam_max))
     n_mom = _n_moments(resolution, moments, omega_max, edges)
-    n_comp, labels = connected_components(H, directed=False)
-    sizes = np.bincount(labels)
-    laplacian = is_laplacian(H)
-    if not laplacian:
-        zero_mode_count(H, zero_modes)  # raises for zero_modes=False: the zero modes are not known exactly
-        n_comp = 0
     # Columns: exact unit vectors for a group no larger than `vectors`, random signs on it otherwise.
     columns = []  # (group, nodes, exact)
     for k, nodes in enumerate(groups):
@@ -146,6 +140,13 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
             columns += [(k, nodes, False)] * vectors
     children = [np.random.default_rng(c) for c in seed_sequences(rng, len(columns))]
     block = len(columns) if block is None else _checks.integer("block", block, minimum=1)
+    check_memory(H, n_mom, len(columns), block, dtype, len(edges) - 1)
+    n_comp, labels = connected_components(H, directed=False)
+    sizes = np.bincount(labels)
+    laplacian = is_laplacian(H)
+    if not laplacian:
+        zero_mode_count(H, zero_modes)  # raises for zero_modes=False: the zero modes are not known exactly
+        n_comp = 0
     H2 = shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
     raw = np.empty((len(columns), n_mom))
     seconds = 0.0
@@ -207,6 +208,60 @@ def _record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_m
 
 def _usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def memory_estimate(H, n_mom: int, columns: int, block: int, dtype, bins: int) -> dict:
+    """Bytes a KPM run allocates beyond ``H``, by part: the peak of the checks on ``H`` (transposed
+    and absolute-value copies, up to ~3 matrices) or of the recursion (``2 H~``, 3 vector blocks of
+    ``N x block``, per-node labels and signs), whichever is larger, plus the moments and bins."""
+    n, nnz = H.shape[0], H.nnz
+    index = np.dtype(np.int32 if max(nnz, n) < 2**31 else np.int64).itemsize
+    matrix = nnz * (8 + index) + (n + 1) * index
+    parts = {"checks": 3 * matrix, "matrix": nnz * np.dtype(dtype).itemsize + nnz * index + n * index,
+             "vectors": 3 * n * min(block, columns) * np.dtype(dtype).itemsize, "nodes": 16 * n}
+    parts["moments"] = 8 * n_mom * (columns + 4 * (bins + 1))  # raw moments; the bin matrix and its temporaries
+    parts["total"] = max(parts["checks"], parts["matrix"] + parts["vectors"] + parts["nodes"]) + parts["moments"]
+    return parts
+
+
+def available_memory() -> int | None:
+    """Bytes this process may still allocate: ``MemAvailable``, capped by a cgroup (v2) limit;
+    None when unknown."""
+    out = None
+    try:
+        with open("/proc/meminfo") as f:
+            out = next(int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError):
+        pass
+    try:
+        with open("/sys/fs/cgroup/memory.max") as f, open("/sys/fs/cgroup/memory.current") as g:
+            limit = f.read().strip()
+            if limit != "max":
+                room = int(limit) - int(g.read())
+                out = room if out is None else min(out, room)
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def check_memory(H, n_mom, columns, block, dtype, bins) -> None:
+    """Refuse, before any work, a run whose estimated memory exceeds what is available."""
+    need = memory_estimate(H, n_mom, columns, block, dtype, bins)
+    have = available_memory()
+    if have is None or need["total"] <= have:
+        return
+    fits = lambda b, d: memory_estimate(H, n_mom, columns, b, d, bins)["total"] <= have  # noqa: E731
+    smaller = next((b for b in range(min(block, columns) - 1, 0, -1) if fits(b, dtype)), None)
+    advice = [f"block={smaller}"] if smaller else []
+    if np.dtype(dtype).itemsize == 8 and fits(min(block, columns), np.float32):
+        advice.append("dtype='float32'")
+    size = lambda b: f"{b / 2**30:.2f} GiB" if b >= 2**28 else f"{b / 2**20:.1f} MiB"  # noqa: E731
+    raise _checks.ParameterError(
+        f"KPM needs an estimated {size(need['total'])} (2 H~ {size(need['matrix'])} + 3 vector blocks of N x block = "
+        f"{H.shape[0]} x {min(block, columns)} {np.dtype(dtype).name}, {size(need['vectors'])}) but {size(have)} is "
+        f"available; 'block' (vectors carried together) sets the memory: "
+        + (f"give {' or '.join(advice)}" if advice else "use a machine with more memory")
+    )
 
 
 def _kernel(kernel: str, device: str) -> str:
