@@ -30,6 +30,11 @@ def register(sub) -> None:
     p.add_argument("--edges", type=floats, default=None, help="explicit bin edges (overrides --bin-width/--omega-max)")
     p.add_argument("--keep-zero-modes", action="store_true", help="keep the exact zero modes in the lowest bin")
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="method option, repeatable (values parsed as JSON)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="--method kpm on the Dask scheduler at ADDRESS "
+                   "(seeds and random vectors split across its workers)")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="--method kpm on a local Dask cluster of N worker processes")
+    p.add_argument("--parts", type=int, default=None, metavar="P", help="with --scheduler/--workers: tasks per network "
+                   "(default: one task per worker)")
     p.add_argument("--out", type=Path, default=Path("dos.nc"), help="output NetCDF file")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(run=run)
@@ -71,6 +76,15 @@ def run(args) -> int:
     choice("method", args.method, methods())
     integer("seeds", args.seeds, minimum=1)
     options = parse_options(args.option)
+    on_cluster = args.scheduler is not None or args.workers is not None
+    if on_cluster and args.method != "kpm":
+        raise ParameterError(f"'--scheduler' and '--workers' apply to --method kpm only; got --method {args.method}")
+    if args.parts is not None and not on_cluster:
+        raise ParameterError("'--parts' applies only with --scheduler or --workers")
+    if args.workers is not None:
+        integer("workers", args.workers, minimum=1)
+        if args.scheduler is not None:
+            raise ParameterError(f"'workers' applies only to the local cluster; got --workers {args.workers} with --scheduler")
     if args.edges is not None:
         edges = np.asarray(args.edges)
     else:
@@ -84,10 +98,15 @@ def run(args) -> int:
             first = network(args.size, args.delta, rule=args.rule, spring=args.spring, cutoff=args.cutoff, rng=sample_streams(seed_sequences(args.seed, 1)[0])[0])
             edges = default_edges(dynamical_matrix(first), width * 1.0)
             edges = np.append(edges, edges[-1] + width)  # headroom for other seeds' stiffest springs
-    g = ensemble_dos(
-        args.size, args.delta, edges, seeds=args.seeds, rule=args.rule, spring=args.spring, cutoff=args.cutoff,
-        method=args.method, zero_modes=args.keep_zero_modes, rng=args.seed, progress=not args.no_progress, **options,
-    )
+    common = dict(seeds=args.seeds, rule=args.rule, spring=args.spring, cutoff=args.cutoff, zero_modes=args.keep_zero_modes, rng=args.seed)
+    if on_cluster:
+        from ..workflows.cluster import connect
+        from ..workflows.kpm_cluster import cluster_kpm_dos
+
+        with connect(args.scheduler, args.workers) as client:
+            g = cluster_kpm_dos(client, args.size, args.delta, edges, parts=args.parts, **common, **options)
+    else:
+        g = ensemble_dos(args.size, args.delta, edges, method=args.method, progress=not args.no_progress, **common, **options)
     ds = xr.Dataset(
         {
             "density": (("seed", "omega"), g.samples, {"long_name": "g(omega) per mode"}),

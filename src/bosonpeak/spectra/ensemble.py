@@ -70,6 +70,12 @@ def ensemble_dos(
         if edges is None:
             edges = default_edges(H)
         parts.append(dos(H, edges, method=method, zero_modes=zero_modes, rng=dos_rng, **options))
+    return ensemble_of(parts, children)
+
+
+def ensemble_of(parts: list[DOS], children) -> DOS:
+    """The ensemble DOS of the samples ``parts`` (one per child SeedSequence, in order)."""
+    seeds = len(parts)
     samples = np.stack([p.density for p in parts])
     if seeds > 1:
         error = samples.std(axis=0, ddof=1) / np.sqrt(seeds)

@@ -120,8 +120,13 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
 
 
 def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, vectors, dtype, device, block, threads, method,
-         kernel="auto"):
-    """Shared by the DOS and the local DOS: one recursion for every group's vectors."""
+         kernel="auto", part=None):
+    """Shared by the DOS and the local DOS: one recursion for every group's vectors.
+
+    With ``part = (lo, hi)`` only the random-vector columns ``lo:hi`` run (the same vectors,
+    drawn from the same children of ``rng``, as in the whole run) and ``(raw, summary)`` is
+    returned: ``combine(edges, raw, summary)`` on the columns stacked in order is the whole run.
+    """
     n = H.shape[0]
     vectors = _checks.integer("vectors", vectors, minimum=1)
     dtype = _dtype(dtype)
@@ -138,9 +143,10 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
             columns += [(k, nodes[i:i + 1], True) for i in range(len(nodes))]
         else:
             columns += [(k, nodes, False)] * vectors
-    children = [np.random.default_rng(c) for c in seed_sequences(rng, len(columns))]
-    block = len(columns) if block is None else _checks.integer("block", block, minimum=1)
-    check_memory(H, n_mom, len(columns), block, dtype, len(edges) - 1)
+    lo, hi = (0, len(columns)) if part is None else part
+    children = [np.random.default_rng(c) for c in seed_sequences(rng, len(columns))[lo:hi]]
+    block = hi - lo if block is None else _checks.integer("block", block, minimum=1)
+    check_memory(H, n_mom, hi - lo, block, dtype, len(edges) - 1)
     n_comp, labels = connected_components(H, directed=False)
     sizes = np.bincount(labels)
     laplacian = is_laplacian(H)
@@ -148,38 +154,49 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         zero_mode_count(H, zero_modes)  # raises for zero_modes=False: the zero modes are not known exactly
         n_comp = 0
     H2 = shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
-    raw = np.empty((len(columns), n_mom))
+    raw = np.empty((hi - lo, n_mom))
     seconds = 0.0
-    steps = tqdm(total=n_mom // 2 * -(-len(columns) // block), desc="KPM", disable=not progress, leave=False)
-    for start in range(0, len(columns), block):
-        cols = columns[start:start + block]
+    steps = tqdm(total=n_mom // 2 * -(-(hi - lo) // block), desc="KPM", disable=not progress, leave=False)
+    for start in range(lo, hi, block):
+        cols = columns[start:min(start + block, hi)]
         V = np.zeros((n, len(cols)), dtype=dtype)
         for c, (_, nodes, exact) in enumerate(cols):
             if exact:
                 V[nodes, c] = 1.0
             else:  # Rademacher signs, drawn as int8 to keep the temporaries small
-                signs = children[start + c].integers(0, 2, size=len(nodes), dtype=np.int8)
+                signs = children[start - lo + c].integers(0, 2, size=len(nodes), dtype=np.int8)
                 V[nodes, c] = 2 * signs - 1
         if laplacian:
             V = _project_out_zero_modes(V, labels, sizes)
         t0 = time.perf_counter()
         if kernel == "fused":
-            raw[start:start + len(cols)] = _fused.fused_moments(H2, V, n_mom, steps, threads)
+            raw[start - lo:start - lo + len(cols)] = _fused.fused_moments(H2, V, n_mom, steps, threads)
         else:
-            raw[start:start + len(cols)] = chebyshev_moments(H2, V, n_mom, device, steps, threads)
+            raw[start - lo:start - lo + len(cols)] = chebyshev_moments(H2, V, n_mom, device, steps, threads)
         seconds += time.perf_counter() - t0
     steps.close()
-    A = _bin_matrix(edges, omega_max, n_mom)  # (M, B): density of the bins from the moments
-    delta0 = (-1.0) ** np.arange(n_mom) @ A  # bins of a kernel-broadened delta at omega = 0
+    summary = {
+        "n": n, "method": method, "n_comp": n_comp, "laplacian": laplacian, "zero_modes": zero_modes, "omega_max": omega_max,
+        "n_mom": n_mom, "dtype": dtype.name, "device": device, "block": block, "threads": threads, "kernel": kernel,
+        "recursion_seconds": seconds, "columns": [(k, exact) for k, _, exact in columns],
+        # per group: its size and the weight of the zero modes on it, known exactly: sum over nodes of 1 / |component|
+        "groups": [(len(nodes), float(np.sum(1.0 / sizes[labels[nodes]])) / len(nodes) if laplacian else 0.0) for nodes in groups],
+    }
+    return (raw, summary) if part is not None else combine(edges, raw, summary)
+
+
+def combine(edges, raw, summary) -> list[DOS]:
+    """One DOS per group from the raw moments of every column (shape (columns, moments))."""
+    s = summary
+    A = _bin_matrix(edges, s["omega_max"], s["n_mom"])  # (M, B): density of the bins from the moments
+    delta0 = (-1.0) ** np.arange(s["n_mom"]) @ A  # bins of a kernel-broadened delta at omega = 0
     out = []
-    for k, nodes in enumerate(groups):
-        rows = [c for c, col in enumerate(columns) if col[0] == k]
-        exact = columns[rows[0]][2]
-        mu = raw[rows] / len(nodes)
-        # Weight of the zero modes on the group, known exactly: sum over nodes of 1 / |component|.
-        w0 = float(np.sum(1.0 / sizes[labels[nodes]])) / len(nodes) if laplacian else 0.0
+    for k, (size, w0) in enumerate(s["groups"]):
+        rows = [c for c, col in enumerate(s["columns"]) if col[0] == k]
+        exact = s["columns"][rows[0]][1]
+        mu = raw[rows] / size
         if not exact:  # the zeroth moment is known exactly: Tr P_S (1 - P_0) / |S|
-            mu[:, 0] = 1.0 - w0 if laplacian else 1.0
+            mu[:, 0] = 1.0 - w0
         per = mu @ A
         if exact:  # one unit vector per node: the sum is the exact group average
             density, error = per.sum(axis=0), np.zeros(A.shape[1])
@@ -188,19 +205,20 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         else:
             density, error = per[0], np.full(A.shape[1], np.nan)  # one vector: no spread to measure
         # Projected vectors carry no zero modes: add them back exactly, or remove the counted ones.
-        shift = w0 if (zero_modes and laplacian) else 0.0
+        shift = w0 if (s["zero_modes"] and s["laplacian"]) else 0.0
         density = density + shift * delta0
-        out.append(_record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, len(rows), dtype, device, nodes))
-        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds, kernel=kernel)
+        out.append(_record(edges, density, error, s["n"], s["method"], s["n_comp"], s["zero_modes"], s["omega_max"], s["n_mom"],
+                           len(rows), np.dtype(s["dtype"]), s["device"], size))
+        out[-1].info.update({key: s[key] for key in ("block", "threads", "recursion_seconds", "kernel")})
     return out
 
 
-def _record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, n_vec, dtype, device, nodes):
+def _record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, n_vec, dtype, device, nodes: int):
     sigma = float(omega_max * np.sqrt(0.5 * (1.0 - _jackson(2 * n_mom)[2])))
     finite = 2.0 * np.pi / np.sqrt(n)  # 2 pi c / L at unit density and c = 1
     info = {
         "moments": n_mom, "vectors": n_vec, "omega_max": omega_max, "lambda_max": omega_max**2, "dtype": dtype.name,
-        "device": device, "finite_size_omega": finite, "omega_limit": max(3.0 * sigma, finite), "nodes": len(nodes),
+        "device": device, "finite_size_omega": finite, "omega_limit": max(3.0 * sigma, finite), "nodes": nodes,
     }
     return DOS(np.asarray(edges, float), density, n, method, error=error, zero_modes=float(n_comp),
                zero_modes_removed=not zero_modes, resolution=sigma, info=info)
