@@ -110,6 +110,8 @@ def fused_moments(H2, V, n_mom, bar, threads=1) -> np.ndarray:
     when it is one C-ordered block of a compiled width); ``H2 = 2 H~`` in CSR, in ``V``'s dtype."""
     kernels = _kernels()
     n, r = V.shape
+    if H2.shape != (n, n):  # the compiled kernel does not check its indices
+        raise ValueError(f"2 H~ of shape {H2.shape} does not match vectors of {n} rows")
     dtype = V.dtype
     indptr, indices, data = _unsigned(H2.indptr), _unsigned(H2.indices), np.asarray(H2.data, dtype=dtype)
     chunk = CHUNK
