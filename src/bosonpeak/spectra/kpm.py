@@ -231,7 +231,17 @@ def _usable_cpus() -> int:
 def memory_estimate(H, n_mom: int, columns: int, block: int, dtype, bins: int) -> dict:
     """Bytes a KPM run allocates beyond ``H``, by part: the peak of the checks on ``H`` (transposed
     and absolute-value copies, up to ~3 matrices) or of the recursion (``2 H~``, 3 vector blocks of
-    ``N x block``, per-node labels and signs), whichever is larger, plus the moments and bins."""
+    ``N x block``, per-node labels and signs), whichever is larger, plus the moments and bins.
+
+    Examples
+    --------
+    >>> import numpy as np, bosonpeak
+    >>> from bosonpeak.spectra.kpm import memory_estimate
+    >>> H = bosonpeak.dynamical_matrix(bosonpeak.network(100, 0.2, rng=0))
+    >>> m = memory_estimate(H, 200, 16, 16, np.float32, 80)
+    >>> m["vectors"] == 3 * 100**2 * 16 * 4, m["total"] >= m["matrix"] + m["vectors"]
+    (True, True)
+    """
     n, nnz = H.shape[0], H.nnz
     index = np.dtype(np.int32 if max(nnz, n) < 2**31 else np.int64).itemsize
     matrix = nnz * (8 + index) + (n + 1) * index

@@ -56,6 +56,17 @@ def cluster_kpm_dos(client, L: int, delta: float, edges=None, *, seeds: int = 1,
     -------
     DOS
         As ``ensemble_dos``; ``info["parts"]`` is the number of tasks per network.
+
+    Examples
+    --------
+    >>> import numpy as np, bosonpeak
+    >>> from bosonpeak.workflows.cluster import connect
+    >>> edges = np.linspace(0, 4, 21)
+    >>> with connect(workers=1) as client:
+    ...     g = cluster_kpm_dos(client, 10, 0.2, edges, parts=2, moments=20, vectors=4, rng=1)
+    >>> h = bosonpeak.ensemble_dos(10, 0.2, edges, seeds=1, method="kpm", moments=20, vectors=4, rng=1)
+    >>> bool(np.allclose(g.density, h.density, rtol=1e-12)), g.info["parts"]
+    (True, 2)
     """
     allowed = set(inspect.signature(kpm.kpm_dos).parameters) - {"H", "edges", "zero_modes", "rng", "progress"}
     unknown = sorted(set(options) - allowed)
