@@ -72,6 +72,7 @@ def test_estimate_bounds_the_traced_peak(method, options):
     """The estimate is an upper bound of what numpy allocates (tracemalloc sees numpy's arrays)."""
     H = bosonpeak.dynamical_matrix(bosonpeak.network(24, 0.2, rng=1))
     edges = np.linspace(0, 4, 81)
+    bosonpeak.dos(H, edges, method=method, rng=0, **options)  # warm-up: a JIT compiles once per process, not per run
     tracemalloc.start()
     try:
         bosonpeak.dos(H, edges, method=method, rng=0, **options)
