@@ -96,3 +96,18 @@ def test_limits_nest_and_force_wins():
     with limits(10**3), pytest.raises(ResourceError):
         check(big)
     assert parse_bytes("2GiB") == 2 * 2**30 and parse_bytes("1e9") == 10**9
+
+
+def test_ensembles_modes_and_local_dos_are_planned_before_any_network():
+    from bosonpeak.matrices.laplacian import laplacian
+
+    t0 = time.perf_counter()
+    with pytest.raises(ResourceError, match="dense DOS of 2 network"):
+        bosonpeak.ensemble_dos(3000, 0.1, seeds=2)
+    n = 10**6  # a ring: cheap to build, but a million modes
+    ring = laplacian(n, np.stack([np.arange(n), (np.arange(n) + 1) % n], axis=1), np.ones(n))
+    with pytest.raises(ResourceError, match="the 100000 lowest modes of N = 1000000 nodes"):
+        bosonpeak.lowest_modes(ring, 100_000)
+    with pytest.raises(ResourceError, match="KPM local DOS of 100 group"):
+        bosonpeak.kpm_local_dos(ring, [[i] for i in range(100)], vectors=1, moments=10**7)
+    assert time.perf_counter() - t0 < REFUSE_WITHIN_S

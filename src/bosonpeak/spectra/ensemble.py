@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 from tqdm.auto import tqdm
 
-from .. import _checks
+from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
 from ..matrices.laplacian import dynamical_matrix
 from ..model.lattice import network
-from .spectrum import DEFAULT_BIN_WIDTH, DOS, default_edges, dos
+from .spectrum import DEFAULT_BIN_WIDTH, DOS, default_edges, dos, memory_estimate
 
 
 def ensemble_dos(
@@ -68,6 +68,12 @@ def ensemble_dos(
     ((3, 40), 1.0)
     """
     children = seed_sequences(rng, seeds)
+    L = _checks.integer("L", L, minimum=3)
+    bins = len(edges) - 1 if edges is not None else int(4.0 / (bin_width or DEFAULT_BIN_WIDTH))
+    probe = np.linspace(0.0, 4.0, max(bins, 1) + 1)
+    _resources.check(_resources.Plan(f"{method} DOS of {seeds} network(s) of N = {L * L} nodes",  # before the first network
+                                     _resources.network_bytes(L * L) + memory_estimate(method, L * L, 13 * L * L, probe, **options)
+                                     + 16 * seeds * max(bins, 1), advice="another method or a smaller L"))
     width = None
     if edges is None:
         width = DEFAULT_BIN_WIDTH if bin_width is None else _checks.real("bin_width", bin_width, minimum=0.0, min_inclusive=False)
