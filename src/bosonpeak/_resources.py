@@ -191,6 +191,8 @@ def check(plan: Plan, *, limit: int | None = None, source: str | None = None) ->
 
 def format_bytes(n: float) -> str:
     """``1.5e9`` -> ``"1.5 GB"`` (decimal units, as ``parse_bytes`` reads them)."""
+    if n >= 1e21:
+        return f"{float(n):.1e} B"
     for unit, size in (("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if n >= size:
             return f"{n / size:.1f} {unit}"
