@@ -65,6 +65,7 @@ def run(args) -> int:
 
     from .._checks import ParameterError, choice, integer, real, seed
     from .._files import save_dataset
+    from ..model.lattice import RULES, SPRINGS
     from ..spectra.spectrum import methods
     from ..spectra.vector import MODELS
     from ..workflows._plans import dos_plan
@@ -99,6 +100,19 @@ def run(args) -> int:
             if top < width:
                 raise ParameterError(f"'omega-max' must be at least the bin width {width:g}; got {top:g}")
             edges = width * np.arange(int(np.ceil(top / width - 1e-9)) + 1)
+    choice("rule", args.rule, RULES)
+    choice("spring", args.spring, SPRINGS)
+    if args.cutoff is not None:
+        real("cutoff", args.cutoff, minimum=0.0, min_inclusive=False)
+    if options:  # a misspelt or out-of-range method option fails here, not after the first network
+        from ..model.lattice import network
+        from ..spectra.spectrum import dos
+
+        probe = np.linspace(0.0, 4.0, 9) if edges is None else edges
+        try:
+            dos(network(6, 0.0, rule="nearest"), probe, method=args.method, zero_modes=args.keep_zero_modes, rng=0, **options)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"'--option' rejected by method {args.method!r}: {exc}") from None
     bins = len(edges) - 1 if edges is not None else int(np.ceil(4.0 / width))
     prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options,
                                                                            dim=args.dim, model=args.model))
