@@ -18,7 +18,7 @@ def ds():
 
 def test_grid_and_crystal_points(ds):
     assert ds["density"].dims == ("family", "strength", "seed", "omega")
-    assert ds["sq"].dims == ("family", "strength", "q", "omega_s")
+    assert ds["sq"].dims == ("family", "strength", "seed", "q", "omega_s")
     for rec in records(ds):
         if rec["strength"] == 0:
             assert rec["no_peak_reason"] == "crystal" and not rec["interior_peak"]
@@ -44,6 +44,20 @@ def test_theory_hook_adds_curves_per_point(ds):
     assert out["theory_level"].dims == ("family", "strength", "omega") and out["theory_c2"].dims == ("family", "strength")
     assert float(out["theory_c2"].sel(family="dilution", strength=0.4)) == pytest.approx(0.6)
     assert "theory_level" not in ds
+
+
+def test_analyse_of_a_saved_scan_gives_the_same_numbers(ds, tmp_path):
+    import xarray as xr
+
+    from bosonpeak._files import save_dataset
+    from bosonpeak.workflows.disorder import analyse
+
+    path = save_dataset(ds, tmp_path / "d.nc")
+    with xr.open_dataset(path) as saved:
+        again = analyse(saved.load())
+    for name in ("peak_ratio", "omega_bp", "gamma", "omega_ir"):
+        np.testing.assert_array_equal(again[name].values, ds[name].values)
+    assert (again["no_peak_reason"].values == ds["no_peak_reason"].values).all()
 
 
 def test_summary_says_no_peak(ds):

@@ -66,7 +66,7 @@ def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, la
     return axes
 
 
-def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window_min=None, omega_max=2.0):
+def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=None, omega_max=2.0):
     """One panel per family: ``(g/omega)`` over the own Debye level, one line per strength.
 
     Parameters
@@ -74,18 +74,24 @@ def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window_min
     omega : (B,) array
     reduced : (F, S, B) array
     strength : (S,) array
-    window_min : (F, S) array, optional
-        Lower end of the Boson-peak window (grey below the smallest).
+    window : pair of (F, S) arrays, optional
+        Ends of each point's Boson-peak window: grey below the smallest lower end, a tick
+        on each curve at its upper end.
     """
     import matplotlib.pyplot as plt
 
     cmap = plt.get_cmap("viridis")
     for i, (ax, label) in enumerate(zip(axes, labels)):
         for j, st in enumerate(strength):
-            ax.plot(omega, reduced[i, j], color=cmap(j / max(len(strength) - 1, 1)), lw=1.3, label=f"{st:g}")
+            col = cmap(j / max(len(strength) - 1, 1))
+            ax.plot(omega, reduced[i, j], color=col, lw=1.3, label=f"{st:g}")
+            if window is not None and np.isfinite(window[1][i, j]):
+                k = min(np.searchsorted(omega, window[1][i, j]), len(omega) - 1)
+                ax.plot([window[1][i, j]], [reduced[i, j, k]], marker="|", ms=12, mew=2, color=col)
         ax.axhline(1.0, color="0.3", ls=":", lw=1, label="own Debye level")
-        if window_min is not None and np.isfinite(window_min[i]).any():
-            ax.axvspan(0, float(np.nanmin(window_min[i])), color="0.88", lw=0, zorder=0, label="below the window")
+        if window is not None and np.isfinite(window[0][i]).any():
+            ax.axvspan(0, float(np.nanmin(window[0][i])), color="0.88", lw=0, zorder=0, label="below the window")
+            ax.plot([], [], marker="|", ms=10, mew=2, color="0.3", ls="", label=r"window end $1.5\,c$")
         ax.set_xlim(0, omega_max)
         finite = reduced[i][:, omega <= omega_max]
         top = np.nanmax(finite[np.isfinite(finite)]) if np.isfinite(finite).any() else 2.0
