@@ -97,3 +97,23 @@ def test_help_lists_the_families(capsys):
     text = capsys.readouterr().out
     for name in ("springs-uniform", "springs-lognormal", "springs-power", "dilution", "paper"):
         assert name in text
+
+
+def test_figures_show_their_reference_lines(ds):
+    import matplotlib.pyplot as plt
+
+    from bosonpeak.workflows.disorder import figures
+
+    figs = figures(ds)
+    assert set(figs) == {"disorder_peak", "disorder_reduced_dos", "disorder_damping"}
+    for fig in figs.values():
+        for ax in fig.axes:
+            if not ax.get_visible():
+                continue
+            assert ax.get_legend() is not None
+            for line in ax.get_lines():  # horizontal reference lines (Debye level 1, resolution) inside the axes
+                y = np.asarray(line.get_ydata(), dtype=float)
+                if y.size == 2 and y[0] == y[1] and np.isfinite(y[0]) and str(line.get_label()) in ("own Debye level", "resolution"):
+                    lo, hi = ax.get_ylim()
+                    assert lo <= y[0] <= hi
+        plt.close(fig)

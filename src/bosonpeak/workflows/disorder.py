@@ -110,7 +110,19 @@ def _edges(s: DisorderSettings):
 
 
 def compute(s: DisorderSettings = DisorderSettings(), *, client=None, progress: bool = False) -> xr.Dataset:
-    """Run the scan (module notes) and ``analyse`` it; with a Dask ``client`` every network is one task."""
+    """Run the scan (module notes) and ``analyse`` it; with a Dask ``client`` every network is one task.
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows.disorder import DisorderSettings, add_theory, compute, records
+    >>> ds = compute(DisorderSettings(families=("dilution",), strengths=(0.0, 0.2), L=16, seeds=2))
+    >>> dict(ds["density"].sizes)
+    {'family': 1, 'strength': 2, 'seed': 2, 'omega': 57}
+    >>> [(r["strength"], r["mean_z"], r["no_peak_reason"]) for r in records(ds)][0]
+    (0.0, 4.0, 'crystal')
+    >>> add_theory(ds, lambda family, p, omega: {"c2": 1 - 2 * p})["theory_c2"].values.tolist()
+    [[1.0, 0.6]]
+    """
     children, edges, sq_edges = _edges(s)
     orders = s.orders
     jobs = [(f, st, k) for f in s.families for st in s.strengths for k in range(s.seeds)]
