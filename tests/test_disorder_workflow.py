@@ -117,3 +117,13 @@ def test_figures_show_their_reference_lines(ds):
                     lo, hi = ax.get_ylim()
                     assert lo <= y[0] <= hi
         plt.close(fig)
+
+
+def test_cli_reanalyse_a_saved_scan(tmp_path, capsys):
+    first = tmp_path / "first"
+    assert main(["disorder", "--family", "dilution", "--strengths", "0,0.2", "--size", "16", "--seeds", "2", "--json", "--out", str(first)]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert main(["disorder", "--reanalyse", str(first / "disorder_data.nc"), "--json", "--out", str(tmp_path / "again")]) == 0
+    assert json.loads(capsys.readouterr().out) == before
+    assert main(["disorder", "--reanalyse", str(tmp_path / "missing.nc"), "--out", str(tmp_path)]) == 2
+    assert "reanalyse" in capsys.readouterr().err
