@@ -152,7 +152,7 @@ def test_memory_estimate_bounds_the_measured_peak_and_the_run_is_refused_beyond_
     monkeypatch.setattr(_fused, "fused_moments", None)  # the recursion must not start
     for b in (24, 16):  # blocks whose vectors outweigh the checks on H
         room = kpm.memory_estimate(H, 40, 32, b, np.dtype("float32"), len(edges) - 1)["total"]
-        monkeypatch.setattr(kpm, "available_memory", lambda: room)
+        monkeypatch.setattr(kpm, "available_memory", lambda room=room: room)
         with pytest.raises(ParameterError, match=rf"estimated .* MiB .* available; 'block' .* give block={b}$"):
             bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=32, dtype="float32", rng=0)
     room = kpm.memory_estimate(H, 40, 16, 16, np.dtype("float32"), len(edges) - 1)["total"]

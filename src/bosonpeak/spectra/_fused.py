@@ -113,7 +113,7 @@ def fused_moments(H2, V, n_mom, bar, threads=1) -> np.ndarray:
     if H2.shape != (n, n):  # the compiled kernel does not check its indices
         raise ValueError(f"2 H~ of shape {H2.shape} does not match vectors of {n} rows")
     dtype = V.dtype
-    indptr, indices, data = _unsigned(H2.indptr), _unsigned(H2.indices), np.asarray(H2.data, dtype=dtype)
+    matrix = (_unsigned(H2.indptr), _unsigned(H2.indices), np.asarray(H2.data, dtype=dtype))
     chunk = CHUNK
     chunks = -(-n // chunk)
     threads = max(1, min(threads, chunks))
@@ -124,25 +124,23 @@ def fused_moments(H2, V, n_mom, bar, threads=1) -> np.ndarray:
     try:
         start = 0
         for w in split_widths(r):
-            step = kernels[w]
             x = V if w == r and V.flags.c_contiguous else np.ascontiguousarray(V[:, start:start + w])
             y = np.zeros_like(x)
             partial = np.empty((chunks, 2, w))
 
-            def run(alpha, beta):
+            def run(x, y, alpha, beta, step=kernels[w], partial=partial, w=w):
                 if pool is None:
-                    step(indptr, indices, data, x, y, alpha, beta, chunk, 0, chunks, partial)
+                    step(*matrix, x, y, alpha, beta, chunk, 0, chunks, partial)
                 else:
-                    list(pool.map(lambda t: step(indptr, indices, data, x, y, alpha, beta, chunk, cuts[t], cuts[t + 1], partial),
-                                  range(threads)))
+                    list(pool.map(lambda t: step(*matrix, x, y, alpha, beta, chunk, cuts[t], cuts[t + 1], partial), range(threads)))
                 bar.update(w / r)  # one count per step of the whole block
                 return partial.sum(axis=0)  # (2, w), added in chunk order
 
             m = mu[start:start + w]
-            m[:, 0], m[:, 1] = run(half, zero)  # <v0|v0>, <v1|v0>
+            m[:, 0], m[:, 1] = run(x, y, half, zero)  # y <- v_1; <v0|v0>, <v1|v0>
             for k in range(1, n_mom // 2):
                 x, y = y, x
-                a, b = run(one, one)  # y <- v_k+1 over v_k-1; <v_k|v_k>, <v_k+1|v_k>
+                a, b = run(x, y, one, one)  # y <- v_k+1 over v_k-1; <v_k|v_k>, <v_k+1|v_k>
                 m[:, 2 * k], m[:, 2 * k + 1] = 2.0 * a - m[:, 0], 2.0 * b - m[:, 1]
             start += w
     finally:
