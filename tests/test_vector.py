@@ -191,4 +191,4 @@ def test_cli_vector_writes_dataset_and_figures(tmp_path, capsys):
     assert "zero modes vector 2" in capsys.readouterr().out
     assert {p.name for p in tmp_path.iterdir()} == {"vector.nc", "reduced_dos.png", "heat_capacity.png"}
     assert main(["vector", "--dim", "5", "--out", str(tmp_path / "x")]) == 2
-    assert "'dim'" in capsys.readouterr().err
+    assert "'--dim'" in capsys.readouterr().err
