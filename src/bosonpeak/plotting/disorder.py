@@ -172,8 +172,10 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
             ax.set_xscale("log")
             ax.set_yscale("log")
             ax.xaxis.set_minor_formatter(NullFormatter())
-            ax.set_ylim(0.5 * min(finite.min(), floor or np.inf), 2 * max(finite.max(), np.nanmax(omega_q[i]) / np.pi))
+            bottom = 0.1 * floor if floor else 0.5 * finite.min()  # unresolved widths below a tenth of the resolution are clipped
+            ax.set_ylim(bottom, 2 * max(finite.max(), np.nanmax(omega_q[i]) / np.pi))
         else:
             ax.text(0.5, 0.5, "no fit: no sound\n(networks do not percolate)", ha="center", va="center", transform=ax.transAxes)
         finish_axes(ax, label)
+        ax.legend(frameon=False, fontsize=6, ncol=2, loc="lower right")
     return axes
