@@ -176,7 +176,7 @@ def test_cli_dos_refuses_too_large_and_unknown_choices(tmp_path, capsys):
     from bosonpeak.cli import main
 
     for argv, message in [(["--size", "40", "--dim", "3", "--model", "vector"], "needs about"),
-                          (["--dim", "4"], "'dim'"), (["--model", "tensor"], "'model'"),
+                          (["--dim", "4"], "'--dim'"), (["--model", "tensor"], "'--model'"),
                           (["--size", "40", "--dim", "3", "--model", "vector", "--method", "kpm"], "pass n_zero")]:
         assert main(["dos", *argv, "--out", str(tmp_path / "b.nc"), "--no-progress"]) == 2
         err = capsys.readouterr().err
@@ -191,4 +191,4 @@ def test_cli_vector_writes_dataset_and_figures(tmp_path, capsys):
     assert "zero modes vector 2" in capsys.readouterr().out
     assert {p.name for p in tmp_path.iterdir()} == {"vector.nc", "reduced_dos.png", "heat_capacity.png"}
     assert main(["vector", "--dim", "5", "--out", str(tmp_path / "x")]) == 2
-    assert "'dim'" in capsys.readouterr().err
+    assert "'--dim'" in capsys.readouterr().err

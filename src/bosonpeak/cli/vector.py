@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+
+from . import path
 
 
 def register(sub) -> None:
@@ -14,7 +15,6 @@ def register(sub) -> None:
         "Laplacian and of its vector central-force matrix, each model's relaxed sound speed(s) and Debye level, "
         "g/omega^(d-1) and C/T^d over their own Debye laws. Writes vector.nc, reduced_dos.png and heat_capacity.png "
         "into --out.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument("--size", type=int, default=10, help="lattice sites per side L (N = L^dim)")
     p.add_argument("--dim", type=int, default=3, help="space dimension: 2 or 3")
@@ -25,21 +25,25 @@ def register(sub) -> None:
     p.add_argument("--method", default="dense", help="DOS engine for both models")
     p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
     p.add_argument("--seed", type=int, default=2026, help="seed of the node displacements")
-    p.add_argument("--out", type=Path, default=Path("bosonpeak-vector"), help="output directory")
+    p.add_argument("--out", type=path, default=Path("bosonpeak-vector"), help="output directory")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
+    from .. import _checks
     from .._checks import choice, integer, real
     from .._files import save_dataset
     from ..spectra.spectrum import methods
+    from ..workflows._plans import dos_plan
     from ..workflows.vector import compute, figures, summary
+    from . import prepare
 
     integer("size", args.size, minimum=3)
     integer("dim", args.dim, minimum=2, maximum=3)
-    integer("seed", args.seed, minimum=0)
+    _checks.seed("seed", args.seed)
     choice("method", args.method, methods())
     real("bin-width", args.bin_width, minimum=0.0, min_inclusive=False)
+    prepare(outputs=[(args.out, "dir", "--out")], plan=dos_plan(args.size, method=args.method, dim=args.dim, model="vector"))
     cutoff = None if args.rule == "nearest" else args.cutoff
     ds = compute(args.size, args.delta, dim=args.dim, rule=args.rule, spring=args.spring, cutoff=cutoff, method=args.method,
                  bin_width=args.bin_width, seed=args.seed)

@@ -24,11 +24,10 @@ network is known.
 
 from __future__ import annotations
 
-import os
 
 import numpy as np
 
-from .. import _checks
+from .. import _checks, _resources
 from ..matrices.laplacian import as_matrix
 from ..matrices.vector import maxwell_count, vector_dynamical_matrix
 from ..model.glass import DIM
@@ -177,14 +176,6 @@ def glass_dos(H, edges, *, method: str = "dense", rng=None, progress: bool = Fal
     return dos(H, edges, method=method, zero_modes=False, rng=rng, progress=progress, n_zero=DIM, **options)
 
 
-#: Default memory limit: half of this machine's physical memory.
-def _physical_memory() -> float:
-    try:
-        return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):
-        return 8.0 * 2**30
-
-
 #: Default time limit of ``check_resources`` (seconds).
 DEFAULT_MAX_SECONDS = 3600.0
 
@@ -239,8 +230,9 @@ def vector_resources(n_nodes: int, dim: int, *, model: str = "vector", method: s
 
 def check_resources(n_nodes: int, dim: int, *, model: str = "vector", method: str = "dense", mean_z: float = 6.0,
                     max_bytes: float | None = None, max_seconds: float | None = None, **kwargs) -> dict:
-    """``vector_resources``, raising ``ParameterError`` past ``max_bytes`` (default: half the
-    physical memory) or ``max_seconds`` (default ``DEFAULT_MAX_SECONDS``).
+    """``vector_resources``, raising ``ParameterError`` past ``max_bytes`` (default: the
+    limit of ``bosonpeak._resources``: ``--memory-limit``, ``BOSONPEAK_MEMORY_LIMIT`` or the memory available; none
+    under ``--force``) or ``max_seconds`` (default ``DEFAULT_MAX_SECONDS``).
 
     Examples
     --------
@@ -251,7 +243,13 @@ def check_resources(n_nodes: int, dim: int, *, model: str = "vector", method: st
     bosonpeak._checks.ParameterError: vector DOS of N = 64000 nodes in 3D (192000 degrees of freedom) with method 'dense' needs about 549 GiB and 7.1e+06 s; limits 16 GiB and 3.6e+03 s: use method='kpm', a smaller L, or raise the limits
     """
     est = vector_resources(n_nodes, dim, model=model, method=method, mean_z=mean_z, **kwargs)
-    max_bytes = _physical_memory() / 2 if max_bytes is None else _checks.real("max_bytes", max_bytes, minimum=0.0)
+    if max_bytes is None:  # the ambient limit of bosonpeak._resources (--memory-limit, --force, BOSONPEAK_MEMORY_LIMIT)
+        limit, source = _resources.memory_limit()
+        if source == "--force":
+            return est
+        max_bytes = float("inf") if limit is None else float(limit)
+    else:
+        max_bytes = _checks.real("max_bytes", max_bytes, minimum=0.0)
     max_seconds = DEFAULT_MAX_SECONDS if max_seconds is None else _checks.real("max_seconds", max_seconds, minimum=0.0)
     if est["bytes"] > max_bytes or est["seconds"] > max_seconds:
         if kwargs.get("count_zero_modes", True) and model == "vector":
