@@ -30,8 +30,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .. import _checks
-    from .._checks import choice, integer, real
+    from .._checks import choice, integer, real, seed
     from .._files import save_dataset
     from ..spectra.spectrum import methods
     from ..workflows._plans import dos_plan
@@ -40,14 +39,16 @@ def run(args) -> int:
 
     integer("size", args.size, minimum=3)
     integer("dim", args.dim, minimum=2, maximum=3)
-    _checks.seed("seed", args.seed)
+    seed("seed", args.seed)
     choice("method", args.method, methods())
     real("bin-width", args.bin_width, minimum=0.0, min_inclusive=False)
-    prepare(outputs=[(args.out, "dir", "--out")], plan=dos_plan(args.size, method=args.method, dim=args.dim, model="vector"))
+    real("delta", args.delta, minimum=0.0, maximum=1.0, max_inclusive=False)
     cutoff = None if args.rule == "nearest" else args.cutoff
+    prepare(outputs=[(args.out, "dir", "--out")],
+            plan=dos_plan(args.size, method=args.method, bins=int(4.0 / args.bin_width) + 1, dim=args.dim, model="vector",
+                          advice="another --method (kpm or slicing), a smaller --size"))
     ds = compute(args.size, args.delta, dim=args.dim, rule=args.rule, spring=args.spring, cutoff=cutoff, method=args.method,
                  bin_width=args.bin_width, seed=args.seed)
-    args.out.mkdir(parents=True, exist_ok=True)
     save_dataset(ds, args.out / "vector.nc")
     paths = figures(ds, args.out)
     print(summary(ds))
