@@ -103,7 +103,7 @@ def test_ensembles_modes_and_local_dos_are_planned_before_any_network():
     from bosonpeak.matrices.laplacian import laplacian
 
     t0 = time.perf_counter()
-    with pytest.raises(ResourceError, match="dense DOS of 2 network"):
+    with pytest.raises(ResourceError, match="dense DOS of 2 scalar network"):
         bosonpeak.ensemble_dos(3000, 0.1, seeds=2)
     n = 10**6  # a ring: cheap to build, but a million modes
     ring = laplacian(n, np.stack([np.arange(n), (np.arange(n) + 1) % n], axis=1), np.ones(n))
