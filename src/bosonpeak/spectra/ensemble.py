@@ -116,6 +116,9 @@ def combine_samples(parts: list[DOS], info: dict | None = None) -> DOS:
     else:  # one sample: keep the method's own error (KPM), zero for exact histograms
         error = errors[0] if errors[0] is not None else np.zeros(samples.shape[1])
     first = parts[0]
+    info = dict(info or {})
+    if all("zero_mode_density" in p.info for p in parts):  # smoothed zero modes: their mean profile
+        info["zero_mode_density"] = np.mean([np.pad(p.info["zero_mode_density"], (0, len(edges) - len(p.edges))) for p in parts], axis=0)
     return DOS(
         edges,
         samples.mean(axis=0),
@@ -126,7 +129,7 @@ def combine_samples(parts: list[DOS], info: dict | None = None) -> DOS:
         zero_modes=float(np.mean([p.zero_modes for p in parts])),
         zero_modes_removed=first.zero_modes_removed,
         resolution=first.resolution,
-        info=dict(info or {}),
+        info=info,
     )
 
 

@@ -91,8 +91,8 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
         ``density`` is the mean over the vectors, ``error`` its standard error per bin,
         ``resolution`` the resolution reached; ``info`` holds ``moments``, ``vectors``,
         ``omega_max``, ``omega_limit`` (below it the kernel, not the network, shapes the curve),
-        ``recursion_seconds``
-        and ``finite_size_omega``.
+        ``recursion_seconds``, ``finite_size_omega`` and ``zero_mode_density`` (the part of
+        ``density`` that is the kept zero modes' kernel-broadened delta; zeros when removed).
 
     Examples
     --------
@@ -173,7 +173,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         shift = w0 if (zero_modes and laplacian) else 0.0
         density = density + shift * delta0
         out.append(_record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, len(rows), dtype, device, nodes))
-        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds)
+        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds, zero_mode_density=shift * delta0)
     return out
 
 
