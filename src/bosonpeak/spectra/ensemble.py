@@ -119,6 +119,9 @@ def combine_samples(parts: list[DOS], info: dict | None = None) -> DOS:
     info = dict(info or {})
     if all("zero_mode_density" in p.info for p in parts):  # smoothed zero modes: their mean profile
         info["zero_mode_density"] = np.mean([np.pad(p.info["zero_mode_density"], (0, len(edges) - len(p.edges))) for p in parts], axis=0)
+    if len(parts) > 1 and all("kernel_bias" in p.info for p in parts):  # a smoothing bias does not average out over seeds
+        info["kernel_bias"] = np.mean([np.pad(p.info["kernel_bias"], (0, len(edges) - len(p.edges))) for p in parts], axis=0)
+        error = np.hypot(error, info["kernel_bias"])
     return DOS(
         edges,
         samples.mean(axis=0),
