@@ -25,7 +25,7 @@ from .matrices.hessian import glass_hessian
 from .matrices.laplacian import dynamical_matrix
 from .model.glass import Packing, contact_network, jammed_packing
 from .model.lattice import SpringNetwork, coordination_distribution, network
-from .model.toy import new_poles, toy_model
+from .matrices.toy import new_poles, toy_model
 from .spectra import (
     DOS,
     Modes,

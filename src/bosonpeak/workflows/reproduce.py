@@ -19,7 +19,7 @@ from .. import _checks
 from .._random import sample_streams, seed_sequences
 from ..matrices.laplacian import dynamical_matrix
 from ..model.lattice import network
-from ..model.toy import (
+from ..matrices.toy import (
     TOY_CENTRE,
     TOY_KINDS,
     TOY_LEFT,
