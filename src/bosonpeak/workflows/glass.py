@@ -227,28 +227,29 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
 
     fig, (ax, inset) = plt.subplots(1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [1.25, 1]})
     plot_coordination(z, np.stack([ds["contact_fraction"].values, ds["voronoi_fraction"].values]),
-                      [f"contacts (backbone, <z> = {a['mean_contact_number']:.2f})", f"Voronoi neighbours (<z> = {a['mean_voronoi_number']:.2f})"], ax,
+                      [rf"contacts (backbone, $\langle z\rangle={a['mean_contact_number']:.2f}$)", rf"Voronoi neighbours ($\langle z\rangle={a['mean_voronoi_number']:.2f}$)"], ax,
                       title="coordination distribution")
     ax.set_xlim(-0.5, 10.5)
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     plot_coordination_map(ds["positions"].values, ds["radii"].values, ds["z_contact"].values, a["box"], inset, rattler=rattler, colorbar=True)
-    inset.set_title("structure: contact z from 3 (white) to 7 (black); dashed red: rattlers", fontsize=9)
-    fig.suptitle(f"Fig. 3 right: simulated 2D glass (bidisperse harmonic disks), N = {a['N']}, phi = {a['phi']:.3f}")
+    inset.set_title(r"structure: contact number $z$ (grey levels); dashed red: rattlers", fontsize=9)
+    fig.suptitle(rf"Fig. 3 right: simulated 2D glass (bidisperse harmonic disks), $N={a['N']}$, $\phi={a['phi']:.3f}$")
     out["fig3_right_glass_coordination"] = fig
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
     omega = ds["omega"].values
     top = 0.5 * omega[-1]
-    for ax, kind, label, level in ((axes[0], "scalar", "scalar network of the contacts, k = 1/sigma^2", a["debye_level_scalar"]),
+    for ax, kind, label, level in ((axes[0], "scalar", r"scalar network of the contacts, $k=1/\sigma^2$", a["debye_level_scalar"]),
                                    (axes[1], "vector", "vector Hessian (with prestress)", a["debye_level_vector"])):
         ax.plot(omega, ds[f"reduced_{kind}"], color="k", lw=1.4)
         lo = a[f"omega_min_{kind}"] if np.isfinite(a[f"omega_min_{kind}"]) else 0.0  # NaN: unstable to a shear
         if np.isfinite(level):
-            ax.axhline(level, color="0.4", ls="--", lw=1, label=f"Debye {level:.3g}")
+            ax.axhline(level, color="0.4", ls="--", lw=1, label=rf"Debye level ${level:.3g}$")
             ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=f"max g/omega at {a[f'omega_bp_{kind}']:.3f}")
             ax.axvspan(0, lo, color="0.85", lw=0, label=r"$\omega < 2 c\,2\pi/L$: plane-wave shells")
         ax.set_xlim(0, top)
-        ax.set_ylim(0, 1.15 * float(ds[f"reduced_{kind}"].sel(omega=slice(lo + 1e-12, top)).max()))
+        shown = float(ds[f"reduced_{kind}"].sel(omega=slice(lo + 1e-12, top)).max())
+        ax.set_ylim(0, 1.15 * max(shown, level if np.isfinite(level) else 0.0))  # the Debye line stays inside
         ax.set_xlabel(r"$\omega$")
         ax.set_ylabel(r"$g(\omega)/\omega$")
         ax.set_title(label, fontsize=10)
@@ -264,7 +265,7 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     axes[2].set_ylabel(r"$g(\omega)/g_\mathrm{Debye}(\omega)$")
     axes[2].set_title(r"both, relative to their own Debye law (above $2 c\,2\pi/L$)", fontsize=10)
     axes[2].legend(frameon=False, fontsize=8)
-    fig.suptitle(f"Reduced DOS of a jammed packing (N = {a['N']}, phi = {a['phi']:.3f}, <z> = {a['mean_contact_number']:.2f}): scalar model vs vector Hessian")
+    fig.suptitle(rf"Reduced DOS of a jammed packing ($N={a['N']}$, $\phi={a['phi']:.3f}$, $\langle z\rangle={a['mean_contact_number']:.2f}$): scalar model vs vector Hessian")
     out["glass_reduced_dos"] = fig
     return out
 
