@@ -101,7 +101,7 @@ def plot_reduced_dos(omega, curves, labels, ax=None, *, samples=None, debye_leve
     if debye_level is not None:
         ax.axhline(debye_level, color="0.3", ls="--", lw=1, label=debye_label)
     if samples is not None:
-        ax.plot([], [], color="0.4", lw=0.6, alpha=0.6, label="one seed each (thin)")
+        ax.plot([], [], color="0.4", lw=0.4, alpha=0.6, label="one seed each (thin)")
     if debye_level is not None and shade_below is not None:
         ax.fill_between([], [], color="0.5", alpha=0.25, lw=0, label=rf"excess over Debye, $\omega<{shade_below:g}$")
     ax.set_xlabel(r"$\omega$")

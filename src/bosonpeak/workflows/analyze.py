@@ -184,17 +184,17 @@ def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     crystal = (ds.attrs["debye_level_crystal"] / levels.mean("seed")).values
     plot_reduced_over_debye(omega, red.mean("seed").values, labels, ax, errors=(red.std("seed") / np.sqrt(red.sizes["seed"])).values,
                             crystal_ratios=crystal, peaks=np.column_stack([ds["omega_bp"], ds["height_own"]]), cutoff=float(ds["window_min"].min()),
-                            omega_max=2.0, title=f"beyond the paper: g/omega over each network's own Debye level (L = {s['L']}, {s['seeds']} seeds)")
+                            omega_max=2.0, title=rf"beyond the paper: $g/\omega$ over each network's own Debye level ($L={s['L']}$, {s['seeds']} seeds)")
     out["analysis_reduced_own_debye"] = fig
     fig, ax = plt.subplots(figsize=(6.5, 4.4))
     own = (3 * 1.2020569031595942 / (np.pi * ds["sound_speed"] ** 2)).mean("seed")  # mean of the seeds' Debye limits
     ratio = ds["heat_capacity"] / ds["T"] ** 2 / own
-    plot_heat_capacity(ds["T"].values, ratio.values, labels, ax, title=f"beyond the paper: C/T^2 over the own 2D Debye limit (L = {s['L']})")
+    plot_heat_capacity(ds["T"].values, ratio.values, labels, ax, title=rf"beyond the paper: $C/T^2$ over the own 2D Debye limit ($L={s['L']}$)")
     out["analysis_heat_capacity"] = fig
     fig, ax = plt.subplots(figsize=(6.5, 4.4))
     background = [(ds["all_omega"].sel(delta=d).values, ds["all_participation"].sel(delta=d).values) for d in ds["delta"].values] if "all_omega" in ds else None
     plot_participation(ds["lowest_omega"].values, ds["lowest_participation"].values, labels, ax, background=background,
-                       title=f"beyond the paper: participation ratio, lowest {s['modes']} modes (dots: every mode), seed 0")
+                       title=f"beyond the paper: participation ratio, lowest {s['modes']} modes, seed 0")
     out["analysis_participation"] = fig
     if np.isfinite(ds["ldos_by_z"].values).any():
         d = float(ds["delta"].values[-1])
@@ -204,6 +204,6 @@ def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
         ldos = (x["ldos_by_z"] / ds["ldos_omega"] / lev).values
         total = np.nansum(ldos * x["z_fraction"].values[:, None], axis=0) / np.nansum(x["z_fraction"].values)
         plot_local_dos_by_z(ds["ldos_omega"].values, ldos, ds["z"].values, x["z_fraction"].values, ax, total=total, omega_max=2.0,
-                            title=f"beyond the paper: local DOS by z, delta = {d:g}, seed 0, {x['ldos_by_z'].attrs['method']}, width {x['ldos_by_z'].attrs['eps']:g}")
+                            title=rf"beyond the paper: local DOS by $z$, $\delta={d:g}$, seed 0, {x['ldos_by_z'].attrs['method']}, width ${x['ldos_by_z'].attrs['eps']:g}$")
         out["analysis_local_dos_by_z"] = fig
     return out

@@ -241,11 +241,11 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     top = 0.5 * omega[-1]
     for ax, kind, label, level in ((axes[0], "scalar", r"scalar network of the contacts, $k=1/\sigma^2$", a["debye_level_scalar"]),
                                    (axes[1], "vector", "vector Hessian (with prestress)", a["debye_level_vector"])):
-        ax.plot(omega, ds[f"reduced_{kind}"], color="k", lw=1.4)
+        ax.plot(omega, ds[f"reduced_{kind}"], color="k", lw=1.4, label=r"$g(\omega)/\omega$")
         lo = a[f"omega_min_{kind}"] if np.isfinite(a[f"omega_min_{kind}"]) else 0.0  # NaN: unstable to a shear
         if np.isfinite(level):
             ax.axhline(level, color="0.4", ls="--", lw=1, label=rf"Debye level ${level:.3g}$")
-            ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=f"max g/omega at {a[f'omega_bp_{kind}']:.3f}")
+            ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=rf"max of $g/\omega$ at $\omega={a[f'omega_bp_{kind}']:.3f}$")
             ax.axvspan(0, lo, color="0.85", lw=0, label=r"$\omega < 2 c\,2\pi/L$: plane-wave shells")
         ax.set_xlim(0, top)
         shown = float(ds[f"reduced_{kind}"].sel(omega=slice(lo + 1e-12, top)).max())
@@ -258,7 +258,7 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     for kind, colour in (("scalar", "tab:blue"), ("vector", "tab:red")):
         sel = omega > a[f"omega_min_{kind}"]
         axes[2].plot(omega[sel], ds[f"excess_{kind}"].values[sel], color=colour, lw=1.4, label=kind)
-    axes[2].axhline(1, color="0.4", ls="--", lw=1)
+    axes[2].axhline(1, color="0.4", ls="--", lw=1, label="own Debye law")
     axes[2].set_xlim(0, top)
     axes[2].set_ylim(0, None)
     axes[2].set_xlabel(r"$\omega$")
