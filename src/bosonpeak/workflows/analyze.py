@@ -90,7 +90,7 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         out["affine"].append(np.stack([x.affine for x in cond]))
         out["density"].append(g.samples)
         out["bp"].append(boson_peak(g, c=c, crystal=delta == 0, rng=s.seed))
-        out["bp_crystal"].append(boson_peak(g, rng=s.seed, omega_min=out["bp"][-1].window[0]))
+        out["bp_crystal"].append(boson_peak(g, rng=s.seed, omega_min=out["bp"][-1].window[0], crystal=delta == 0))
         out["C"].append(heat_capacity(g, T, c=c))  # each seed's Debye level below 2 x 2 pi c / L
         net0 = nets[0]
         m = lowest_modes(Hs[0], s.modes, rng=sample_streams(children[0])[1])
@@ -124,6 +124,7 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         "height_own_interval": (("delta", "bound"), [interval(b.height_interval) for b in bp]),
         "no_peak_reason": (("delta",), [b.reason or "" for b in bp], {"long_name": "why omega_bp is no Boson peak ('' when it is one)"}),
         "height_crystal": (("delta",), [b.height for b in bpc], {"long_name": "max <g/omega> over the crystal level 1/(2 pi)"}),
+        "no_peak_reason_crystal": (("delta",), [b.reason or "" for b in bpc], {"long_name": "why the maximum over the crystal level is no Boson peak ('' when it is one)"}),
         "height_crystal_interval": (("delta", "bound"), [interval(b.height_interval) for b in bpc]),
         "window_min": (("delta",), [b.window[0] for b in bp]),
         "debye_level_own": (("delta",), [b.debye_level for b in bp]),
@@ -150,6 +151,14 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
     )
 
 
+def _found_peaks(ds: xr.Dataset) -> np.ndarray:
+    """``(omega_BP, height)`` per delta for the figure; NaN (not marked) where there is no Boson peak."""
+    peaks = np.column_stack([ds["omega_bp"], ds["height_own"]]).astype(float)
+    if "no_peak_reason" in ds:
+        peaks[np.asarray(ds["no_peak_reason"].values, dtype=str) != ""] = np.nan
+    return peaks
+
+
 def summary(ds: xr.Dataset) -> str:
     """The numbers of the analysis as text."""
     s = json.loads(ds.attrs["settings"])
@@ -166,10 +175,12 @@ def summary(ds: xr.Dataset) -> str:
         ho = x["height_own_interval"].values
         hc = x["height_crystal_interval"].values
         reason = str(x["no_peak_reason"].item()) if "no_peak_reason" in x else ""
+        reason_c = str(x["no_peak_reason_crystal"].item()) if "no_peak_reason_crystal" in x else ""
+        crystal_peak = f"{f'no peak ({reason_c})':21s}" if reason_c else f"{float(x['height_crystal']):.3f} [{hc[0]:.3f}, {hc[1]:.3f}]"
         peak = f"{f'no peak ({reason})':42s}" if reason else f"{float(x['omega_bp']):.3f} [{lo:.3f}, {hi:.3f}]   {float(x['height_own']):.3f} [{ho[0]:.3f}, {ho[1]:.3f}]"
         lines.append(f" {d:4.2f}   {c2.mean():.3f}+-{c2.std(ddof=1):.3f}    {float(x['debye_level_own']) / ds.attrs['debye_level_crystal']:.3f}"
                      f"              {peak}"
-                     f"      {float(x['height_crystal']):.3f} [{hc[0]:.3f}, {hc[1]:.3f}]   {ct2[j]:.3f} ({ds['T'].values[j]:.3f})"
+                     f"      {crystal_peak}   {ct2[j]:.3f} ({ds['T'].values[j]:.3f})"
                      f"               {float(np.median(x['lowest_participation'])):.3f}")
     lines.append(f"omega_BP searched above {CUTOFF_MULTIPLE:g} x the finite-size cut-off 2 pi c / L (= {float(ds['window_min'].min()):.3f}..{float(ds['window_min'].max()):.3f}) up to 1.5")
     return "\n".join(lines)
@@ -186,7 +197,7 @@ def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     fig, ax = plt.subplots(figsize=(6.5, 4.4))
     crystal = (ds.attrs["debye_level_crystal"] / levels.mean("seed")).values
     plot_reduced_over_debye(omega, red.mean("seed").values, labels, ax, errors=(red.std("seed") / np.sqrt(red.sizes["seed"])).values,
-                            crystal_ratios=crystal, peaks=np.column_stack([ds["omega_bp"], ds["height_own"]]), cutoff=float(ds["window_min"].min()),
+                            crystal_ratios=crystal, peaks=_found_peaks(ds), cutoff=float(ds["window_min"].min()),
                             omega_max=2.0, title=rf"beyond the paper: $g/\omega$ over each network's own Debye level ($L={s['L']}$, {s['seeds']} seeds)")
     out["analysis_reduced_own_debye"] = fig
     fig, ax = plt.subplots(figsize=(6.5, 4.4))

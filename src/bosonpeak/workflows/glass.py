@@ -40,7 +40,7 @@ from ..spectra.vector import glass_dos
 from ..analysis.peak import peak_verdict
 
 #: Bump when the data set's content changes, so old cache files are not reused.
-GLASS_DATA_VERSION = 1
+GLASS_DATA_VERSION = 2  # 2: the Boson-peak verdict stored (no_peak_reason_vector, _scalar)
 #: Coordination numbers 0..Z_MAX are stored.
 Z_MAX = 12
 #: Default bin width in omega.
@@ -116,6 +116,8 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         debye_level_vector=levels["vector"], debye_level_scalar=levels["scalar"],
         omega_min_vector=2 * levels["c_T"] * k1, omega_min_scalar=2 * levels["c"] * k1,
         omega_bp_vector=peak(gv.reduced, 2 * levels["c_T"] * k1), omega_bp_scalar=peak(gs.reduced, 2 * levels["c"] * k1),
+        no_peak_reason_vector=_no_peak_reason(omega, gv.reduced / levels["vector"], 2 * levels["c_T"] * k1, top),
+        no_peak_reason_scalar=_no_peak_reason(omega, gs.reduced / levels["scalar"], 2 * levels["c"] * k1, top),
         scalar_stiffness="k_ij = V''(r_ij) = 1 / sigma_ij**2 (eps = 1)",
         conventions="density per mode (vector: per 2M modes), zero modes removed; reduced = density / omega at bin centres; "
         "excess = g / g_Debye; vector Debye level (1/c_L^2 + 1/c_T^2)/(4 pi rho), scalar 1/(2 pi rho c^2), rho = M / box^2",
@@ -140,6 +142,26 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         coords={"omega": omega, "z": np.arange(Z_MAX + 1), "particle": np.arange(packing.n_particles), "xy": ["x", "y"]},
         attrs=attrs,
     )
+
+
+def _no_peak_reason(omega, excess, omega_min, top) -> str:
+    """``peak_verdict`` on ``g / g_Debye`` in the search window: '' for a Boson peak, else the reason
+    (no Debye level, a packing unstable to some shear: 'no Debye level')."""
+    if not np.all(np.isfinite(excess)) or not np.isfinite(omega_min):
+        return "no Debye level"
+    inside = np.flatnonzero((omega > omega_min) & (omega < 0.5 * top))
+    if inside.size == 0:
+        return "empty window"
+    return peak_verdict(excess, 1.0, inside) or ""
+
+
+def _stored_reason(ds: xr.Dataset, kind: str) -> str:
+    """The verdict stored with the data ('' for a Boson peak); recomputed for data without it."""
+    a = ds.attrs
+    if f"no_peak_reason_{kind}" in a:
+        return str(a[f"no_peak_reason_{kind}"])
+    omega = ds["omega"].values
+    return _no_peak_reason(omega, ds[f"excess_{kind}"].values, a[f"omega_min_{kind}"], ds["omega_edges"].values[-1])
 
 
 def default_cache_dir() -> Path:
@@ -208,10 +230,8 @@ def glass_summary(ds: xr.Dataset) -> str:
         w = a[f"omega_bp_{kind}"]
         if not np.isfinite(w):
             return "n/a (no Debye level: the packing is unstable to some shear)"
-        omega = ds["omega"].values
-        inside = np.flatnonzero((omega > a[f"omega_min_{kind}"]) & (omega < 0.5 * ds["omega_edges"].values[-1]))
-        reason = peak_verdict(ds[f"excess_{kind}"].values, 1.0, inside)
-        if reason is not None:
+        reason = _stored_reason(ds, kind)
+        if reason:
             return f"no peak ({reason})"
         return f"omega = {w:.3f} ({float(ds[f'excess_{kind}'].sel(omega=w)):.2f}x Debye)"
     return "\n".join([
@@ -251,7 +271,11 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
         lo = a[f"omega_min_{kind}"] if np.isfinite(a[f"omega_min_{kind}"]) else 0.0  # NaN: unstable to a shear
         if np.isfinite(level):
             ax.axhline(level, color="0.4", ls="--", lw=1, label=rf"Debye level ${level:.3g}$")
-            ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=rf"max of $g/\omega$ at $\omega={a[f'omega_bp_{kind}']:.3f}$")
+            reason = _stored_reason(ds, kind)
+            if reason:  # a maximum that is no Boson peak is not called one
+                ax.axvline(a[f"omega_bp_{kind}"], color="0.5", ls=":", lw=1.0, label=rf"max of $g/\omega$ at $\omega={a[f'omega_bp_{kind}']:.3f}$: no Boson peak ({reason})")
+            else:
+                ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=rf"Boson peak, $\omega_\mathrm{{BP}}={a[f'omega_bp_{kind}']:.3f}$")
             ax.axvspan(0, lo, color="0.85", lw=0, label=r"$\omega < 2 c\,2\pi/L$: plane-wave shells")
         ax.set_xlim(0, top)
         shown = float(ds[f"reduced_{kind}"].sel(omega=slice(lo + 1e-12, top)).max())
