@@ -273,7 +273,7 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
             ax.axhline(level, color="0.4", ls="--", lw=1, label=rf"Debye level ${level:.3g}$")
             reason = _stored_reason(ds, kind)
             if reason:  # a maximum that is no Boson peak is not called one
-                ax.axvline(a[f"omega_bp_{kind}"], color="0.5", ls=":", lw=1.0, label=rf"max of $g/\omega$ at $\omega={a[f'omega_bp_{kind}']:.3f}$: no Boson peak ({reason})")
+                ax.axvline(a[f"omega_bp_{kind}"], color="0.5", ls=":", lw=1.0, label=rf"max of $g/\omega$ at $\omega={a[f'omega_bp_{kind}']:.3f}$:" + f"\nno Boson peak ({reason})")
             else:
                 ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=rf"Boson peak, $\omega_\mathrm{{BP}}={a[f'omega_bp_{kind}']:.3f}$")
             ax.axvspan(0, lo, color="0.85", lw=0, label=r"$\omega < 2 c\,2\pi/L$: plane-wave shells")
