@@ -26,10 +26,13 @@ def figures():
     out = dict(reproduce.figures(reproduce.compute(reproduce.PaperSettings(L=10, seeds=2, deltas=(0.0, 0.2)))))
     settings = analyze.AnalysisSettings(L=12, deltas=(0.2,), seeds=3, modes=5, bin_width=0.1)
     out.update(analyze.figures(analyze.compute(settings)))
-    out.update(glass.glass_figures(glass.glass_dataset(bosonpeak.jammed_packing(128, 0.86, rng=3))))
+    glass_ds = glass.glass_dataset(bosonpeak.jammed_packing(128, 0.86, rng=3))
+    out.update(glass.glass_figures(glass_ds))
+    out["_glass_ds"] = glass_ds
     yield out
     for fig in out.values():
-        plt.close(fig)
+        if isinstance(fig, plt.Figure):
+            plt.close(fig)
 
 
 def _main_axes(fig):
@@ -51,6 +54,22 @@ def _reference_lines(ax):
     return out
 
 
+def _figures(figures):
+    return {k: v for k, v in figures.items() if isinstance(v, plt.Figure)}
+
+
+def test_glass_figure_names_a_boson_peak_only_where_the_verdict_finds_one(figures):
+    ds, fig = figures["_glass_ds"], figures["glass_reduced_dos"]
+    for ax, kind in zip(fig.axes[:2], ("scalar", "vector")):
+        texts = [t.get_text() for t in ax.get_legend().get_texts()]
+        reason = ds.attrs[f"no_peak_reason_{kind}"]
+        level = ds.attrs[f"debye_level_{kind}"]
+        called = any(t.startswith("Boson peak") for t in texts)
+        assert called == (reason == ""), (kind, reason, texts)
+        if called:  # a Boson peak lies above its Debye line
+            assert float(ds[f"reduced_{kind}"].sel(omega=ds.attrs[f"omega_bp_{kind}"])) > level
+
+
 def test_every_workflow_figure_is_checked(figures):
     assert {"fig1_networks", "fig2_reduced_dos", "fig3_coordination", "fig4_constant_springs_and_toy",
             "fig3_right_glass_coordination", "glass_reduced_dos", "analysis_reduced_own_debye",
@@ -59,7 +78,7 @@ def test_every_workflow_figure_is_checked(figures):
 
 def test_reference_lines_inside_axes(figures):
     seen = 0
-    for name, fig in figures.items():
+    for name, fig in _figures(figures).items():
         for ax in _main_axes(fig):
             for axis, value in _reference_lines(ax):
                 lo, hi = sorted(ax.get_ylim() if axis == "y" else ax.get_xlim())
@@ -69,7 +88,7 @@ def test_reference_lines_inside_axes(figures):
 
 
 def test_legend_for_every_line_style_and_shading(figures):
-    for name, fig in figures.items():
+    for name, fig in _figures(figures).items():
         for ax in _main_axes(fig):
             drawn = {(ln.get_linestyle(), round(ln.get_linewidth(), 1)) for ln in ax.lines if len(ln.get_xdata()) > 1}
             shaded = any(isinstance(c, PolyCollection) and len(c.get_paths()) for c in ax.collections) or bool(ax.patches)
@@ -88,7 +107,7 @@ def test_legend_for_every_line_style_and_shading(figures):
 
 
 def test_labels_in_mathtext(figures):
-    for name, fig in figures.items():
+    for name, fig in _figures(figures).items():
         texts = [t.get_text() for t in fig.texts]
         if fig._suptitle is not None:
             texts.append(fig._suptitle.get_text())

@@ -37,10 +37,10 @@ from ..model.glass import (
 from ..plotting.paper import plot_coordination, plot_coordination_map
 from ..spectra.spectrum import dos, gershgorin_bound, methods
 from ..spectra.vector import glass_dos
-from ..analysis.peak import peak_verdict
+from ..analysis.peak import SMOOTH_MIN_BINS, peak_verdict
 
 #: Bump when the data set's content changes, so old cache files are not reused.
-GLASS_DATA_VERSION = 2  # 2: the Boson-peak verdict stored (no_peak_reason_vector, _scalar)
+GLASS_DATA_VERSION = 3  # 3: the Boson-peak verdict stored (no_peak_reason_vector, _scalar), judged over the shell spacing
 #: Coordination numbers 0..Z_MAX are stored.
 Z_MAX = 12
 #: Default bin width in omega.
@@ -116,8 +116,8 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         debye_level_vector=levels["vector"], debye_level_scalar=levels["scalar"],
         omega_min_vector=2 * levels["c_T"] * k1, omega_min_scalar=2 * levels["c"] * k1,
         omega_bp_vector=peak(gv.reduced, 2 * levels["c_T"] * k1), omega_bp_scalar=peak(gs.reduced, 2 * levels["c"] * k1),
-        no_peak_reason_vector=_no_peak_reason(omega, gv.reduced / levels["vector"], 2 * levels["c_T"] * k1, top),
-        no_peak_reason_scalar=_no_peak_reason(omega, gs.reduced / levels["scalar"], 2 * levels["c"] * k1, top),
+        no_peak_reason_vector=_no_peak_reason(omega, gv.reduced / levels["vector"], 2 * levels["c_T"] * k1, top, levels["c_T"] * k1 / bin_width),
+        no_peak_reason_scalar=_no_peak_reason(omega, gs.reduced / levels["scalar"], 2 * levels["c"] * k1, top, levels["c"] * k1 / bin_width),
         scalar_stiffness="k_ij = V''(r_ij) = 1 / sigma_ij**2 (eps = 1)",
         conventions="density per mode (vector: per 2M modes), zero modes removed; reduced = density / omega at bin centres; "
         "excess = g / g_Debye; vector Debye level (1/c_L^2 + 1/c_T^2)/(4 pi rho), scalar 1/(2 pi rho c^2), rho = M / box^2",
@@ -144,15 +144,18 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
     )
 
 
-def _no_peak_reason(omega, excess, omega_min, top) -> str:
+def _no_peak_reason(omega, excess, omega_min, top, shell_bins=1.0) -> str:
     """``peak_verdict`` on ``g / g_Debye`` in the search window: '' for a Boson peak, else the reason
-    (no Debye level, a packing unstable to some shear: 'no Debye level')."""
-    if not np.all(np.isfinite(excess)) or not np.isfinite(omega_min):
+    (no Debye level, a packing unstable to some shear: 'no Debye level'). Judged, as ``boson_peak``
+    does, on the running mean over the plane-wave shell spacing ``c 2 pi / L`` (``shell_bins`` bins,
+    at least ``SMOOTH_MIN_BINS``), so that one shell is not a peak."""
+    if not np.all(np.isfinite(excess)) or not np.isfinite(omega_min) or not np.isfinite(shell_bins):
         return "no Debye level"
     inside = np.flatnonzero((omega > omega_min) & (omega < 0.5 * top))
     if inside.size == 0:
         return "empty window"
-    return peak_verdict(excess, 1.0, inside) or ""
+    smooth = max(SMOOTH_MIN_BINS, 2 * int(round(shell_bins / 2)) + 1)
+    return peak_verdict(excess, 1.0, inside, smooth=smooth) or ""
 
 
 def _stored_reason(ds: xr.Dataset, kind: str) -> str:
@@ -161,7 +164,9 @@ def _stored_reason(ds: xr.Dataset, kind: str) -> str:
     if f"no_peak_reason_{kind}" in a:
         return str(a[f"no_peak_reason_{kind}"])
     omega = ds["omega"].values
-    return _no_peak_reason(omega, ds[f"excess_{kind}"].values, a[f"omega_min_{kind}"], ds["omega_edges"].values[-1])
+    speed = a["c_T"] if kind == "vector" else a["c_scalar"]
+    return _no_peak_reason(omega, ds[f"excess_{kind}"].values, a[f"omega_min_{kind}"], ds["omega_edges"].values[-1],
+                           speed * 2 * np.pi / a["box"] / a["bin_width"])
 
 
 def default_cache_dir() -> Path:
