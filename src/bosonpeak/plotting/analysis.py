@@ -38,21 +38,23 @@ def plot_reduced_over_debye(omega, ratios, labels, ax=None, *, errors=None, crys
         if crystal_ratios is not None:
             ax.axhline(crystal_ratios[c], color=colour, ls=":", lw=1)
         if peaks is not None:
-            ax.plot([peaks[c][0]], [peaks[c][1]], marker="o", ms=6, mfc="none", color=colour)
+            ax.plot([peaks[c][0]], [peaks[c][1]], marker="o", ms=10, mew=1.6, mfc="none", color=colour, zorder=5)
     ax.axhline(1.0, color="0.3", ls="--", lw=1, label="own Debye level")
     if crystal_ratios is not None:
         ax.plot([], [], color="0.4", ls=":", lw=1, label=r"crystal Debye level ($c^2$)")
     if errors is not None:
         ax.fill_between([], [], color="0.4", alpha=0.2, lw=0, label=r"$\pm 1$ standard error (band)")
     if peaks is not None and np.isfinite(np.asarray(peaks, float)).all(axis=1).any():
-        ax.plot([], [], ls="none", marker="o", ms=6, mfc="none", color="0.3", label=r"Boson peak $\omega_\mathrm{BP}$")
+        ax.plot([], [], ls="none", marker="o", ms=10, mew=1.6, mfc="none", color="0.3", label=r"Boson peak $\omega_\mathrm{BP}$")
     if cutoff is not None:
         ax.axvspan(0, cutoff, color="0.85", lw=0, zorder=0, label="below the search window")
     ax.set_xlabel(r"$\omega$")
     ax.set_ylabel(r"$(g/\omega)\,/\,(1/2\pi c^2)$")
     ax.set_xlim(0, omega_max if omega_max is not None else omega[-1])
     ax.set_ylim(bottom=0)
-    return finish_axes(ax, title)
+    finish_axes(ax, title)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside: the curves fill the axes
+    return ax
 
 
 def plot_heat_capacity(T, ratios, labels, ax=None, *, crystal=None, title=None):
