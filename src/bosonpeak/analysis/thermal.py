@@ -12,8 +12,8 @@ resolution, so ``C(T)`` from the DOS alone is exponentially wrong for ``T << ome
 the network's ``c``, ``heat_capacity`` replaces the DOS below ``omega_low`` by Debye's law.
 The zero modes (rigid translations of each component) carry no heat capacity and are
 always taken out: from the lowest bin of an exact histogram, as the recorded kernel-broadened
-delta of a KPM DOS. Every step stays finite for any ``T > 0``: ``x^2 e^-x`` is evaluated in
-logarithms for large ``x``, the Debye segment is integrated in ``omega / min(omega_low, 60 T)``,
+delta of a KPM DOS. Every step stays finite for any ``T > 0``: ``x^2 e^-x`` is 0 past
+``EINSTEIN_ZERO_X`` (where it underflows), the Debye segment is integrated in ``omega / min(omega_low, 60 T)``,
 and ``reduced=True`` gives ``C / T^2`` without forming ``T^2``.
 """
 
@@ -33,6 +33,8 @@ QUADRATURE_NODES = 12
 SHELLS = 2.0
 #: Gauss-Legendre nodes of the Debye segment, in x = omega / T on [0, min(omega_low / T, 60)].
 DEBYE_NODES = 96
+#: Above this x = omega / T a mode's heat capacity x^2 e^-x is below the smallest double.
+EINSTEIN_ZERO_X = 800.0
 
 
 def debye_limit(c: float = 1.0, n: float = 1.0) -> float:
@@ -50,26 +52,22 @@ def debye_limit(c: float = 1.0, n: float = 1.0) -> float:
 
 
 def einstein(x: np.ndarray) -> np.ndarray:
-    """``x^2 e^x / (e^x - 1)^2``, the heat capacity of one mode at ``x = omega / T`` (1 at 0, finite for any ``x >= 0``)."""
+    """``x^2 e^x / (e^x - 1)^2``, the heat capacity of one mode at ``x = omega / T`` (1 at 0, finite for any ``x >= 0``, inf included)."""
     x = np.asarray(x, dtype=float)
     small = x < 1e-6
-    large = x > 50.0  # e^-x (1 - e^-x)^-2 = e^-x to 1e-21: x^2 e^-x in logs (x^2 overflows past 1e154)
+    large = x > EINSTEIN_ZERO_X  # x^2 e^-x underflows: exactly 0 in double precision
     xs = np.where(small | large, 1.0, x)
     em = np.exp(-xs)
     out = xs**2 * em / (-np.expm1(-xs)) ** 2
-    with np.errstate(divide="ignore"):
-        tail = np.exp(2.0 * np.log(np.where(large, x, 1.0)) - np.where(large, x, 0.0))
-    xsmall = np.where(small, x, 0.0)
-    return np.where(small, 1.0 - xsmall**2 / 12.0, np.where(large, tail, out))
+    return np.where(small, 1.0 - np.where(small, x, 0.0) ** 2 / 12.0, np.where(large, 0.0, out))
 
 
 def _x2_einstein(x: np.ndarray) -> np.ndarray:
-    """``x^2 E(x)`` without overflow (``E / T^2 = x^2 E / omega^2``)."""
+    """``x^2 E(x)`` without overflow (``E / T^2 = x^2 E / omega^2``); 0 past ``EINSTEIN_ZERO_X``."""
     x = np.asarray(x, dtype=float)
-    large = x > 50.0
-    with np.errstate(divide="ignore"):
-        tail = np.exp(4.0 * np.log(np.where(large, x, 1.0)) - np.where(large, x, 0.0))
-    return np.where(large, tail, np.where(large, 1.0, x) ** 2 * einstein(np.where(large, 1.0, x)))
+    large = x > EINSTEIN_ZERO_X
+    xs = np.where(large, 1.0, x)
+    return np.where(large, 0.0, xs**2 * einstein(xs))
 
 
 def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: float = 1.0, reduced: bool = False) -> np.ndarray:
@@ -125,6 +123,8 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
         T = np.asarray(T, dtype=float)
     except (TypeError, ValueError) as exc:
         raise _checks.ParameterTypeError(f"'T' must be a number or an array of numbers; got {T!r}") from exc
+    if T.size == 0:
+        raise _checks.ParameterError("'T' must hold at least one temperature; got none")
     if not np.all(np.isfinite(T)) or np.any(T <= 0):
         raise _checks.ParameterError(f"'T' must be finite and > 0; got min {np.min(T) if T.size else 'empty'}")
     n = _checks.real("n", n, minimum=0.0, min_inclusive=False)
@@ -154,17 +154,19 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
     keep = weight.ravel() != 0
     nodes, weights = omega.ravel()[keep], weight.ravel()[keep]
     flat = T.reshape(-1)
-    if reduced:  # E(omega / T) / T^2 = (x^2 E(x)) / omega^2
-        C = np.array([np.dot(weights, _x2_einstein(nodes / t) / nodes**2) for t in flat])
-    else:
-        C = np.array([np.dot(weights, einstein(nodes / t)) for t in flat])
+    with np.errstate(over="ignore"):  # omega / T = inf for a T below the smallest normal double: E = 0
+        if reduced:  # E(omega / T) / T^2 = (x^2 E(x)) / omega^2
+            C = np.array([np.dot(weights, _x2_einstein(nodes / t) / nodes**2) for t in flat])
+        else:
+            C = np.array([np.dot(weights, einstein(nodes / t)) for t in flat])
     if low > 0:
         # Debye segment: level * integral_0^W omega E(omega / T) d omega, W = min(omega_low, 60 T)
         # (E < 1e-22 beyond x = 60); in u = omega / W: level * W^2 * integral_0^1 u E(u W / T) du.
         xg, wg = np.polynomial.legendre.leggauss(DEBYE_NODES)
         u = 0.5 * (xg + 1.0)
         W = np.minimum(low, 60.0 * flat)
-        X = np.minimum(low / flat, 60.0)
+        with np.errstate(over="ignore"):
+            X = np.minimum(low / flat, 60.0)
         integral = np.sum(0.5 * wg[None, :] * u[None, :] * einstein(X[:, None] * u[None, :]), axis=1)
         C = C + level * (X if reduced else W) ** 2 * integral
     return C.reshape(T.shape)
