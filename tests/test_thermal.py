@@ -101,3 +101,24 @@ def test_extreme_temperatures(crystal_dos, c):
 def test_reduced_is_C_over_T2(crystal_dos):
     T = np.geomspace(1e-3, 10, 9)
     assert heat_capacity(crystal_dos, T, c=1.0, reduced=True) == pytest.approx(heat_capacity(crystal_dos, T, c=1.0) / T**2, rel=1e-12)
+
+
+def test_vector_hessian_dos_with_its_own_debye_level():
+    # the glass's vector DOS (per 2M modes, translations removed) with its Debye level
+    # (1/c_L^2 + 1/c_T^2) / (4 pi n): C/T^2 -> level * 6 zeta(3) per mode at low T, and every
+    # non-zero mode gives 1 at high T
+    from bosonpeak.analysis.elasticity import debye_levels
+    from bosonpeak.spectra.vector import glass_dos
+
+    packing = bosonpeak.jammed_packing(256, 0.9, rng=1)
+    levels = debye_levels(packing)
+    g = glass_dos(bosonpeak.glass_hessian(packing), np.arange(0, 4.0, 0.05))
+    low = 2 * 2 * np.pi * levels["c_T"] / packing.box
+    r = heat_capacity(g, [1e-200, 1e-6], level=levels["vector"], omega_low=low, reduced=True)
+    assert r == pytest.approx(levels["vector"] * 6 * zeta(3), rel=1e-9)
+    top = np.sum(g.density * np.diff(np.clip(g.edges, low, None))) + levels["vector"] * low**2 / 2
+    assert heat_capacity(g, 1e300, level=levels["vector"], omega_low=low) == pytest.approx(top, rel=1e-12)
+    with pytest.raises(ValueError, match="omega_low"):
+        heat_capacity(g, 0.1, level=levels["vector"])
+    with pytest.raises(ValueError, match="replaces 'c'"):
+        heat_capacity(g, 0.1, level=levels["vector"], c=1.0, omega_low=low)

@@ -70,7 +70,8 @@ def _x2_einstein(x: np.ndarray) -> np.ndarray:
     return np.where(large, 0.0, xs**2 * einstein(xs))
 
 
-def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: float = 1.0, reduced: bool = False) -> np.ndarray:
+def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: float = 1.0, reduced: bool = False,
+                  level: float | None = None) -> np.ndarray:
     """Heat capacity per mode at temperatures ``T`` from a DOS.
 
     Parameters
@@ -98,6 +99,11 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
     reduced : bool
         Return ``C / T^2`` instead of ``C``, computed without forming ``T^2`` (so it stays
         exact where ``T^2`` under- or overflows).
+    level : float, optional
+        Debye level ``g_D / omega`` per mode to use below ``omega_low`` instead of
+        ``1 / (2 pi n c^2)``, for a DOS that is not the scalar model's: a vector Hessian's
+        (``(1 / c_L^2 + 1 / c_T^2) / (4 pi n)``, ``analysis.elasticity.debye_levels``). Needs
+        ``omega_low``; not with ``c``.
 
     Returns
     -------
@@ -132,8 +138,14 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
         raise _checks.ParameterTypeError(f"'reduced' must be True or False; got {reduced!r}")
     density = _without_zero_modes(dos)
     edges = dos.edges
-    low, level = 0.0, 0.0
-    if c is not None:
+    low = 0.0
+    if level is not None:
+        if c is not None or omega_low is None:
+            raise _checks.ParameterError(
+                f"'level' needs 'omega_low' (where the DOS hands over to Debye's law) and replaces 'c'; got c={c!r}, omega_low={omega_low!r}")
+        level = _checks.real("level", level, minimum=0.0, min_inclusive=False)
+        low = _checks.real("omega_low", omega_low, minimum=0.0)
+    elif c is not None:
         speeds = _speeds(c, dos)
         level = float(np.mean([debye_level(s, n) for s in speeds]))
         if omega_low is None:
@@ -142,7 +154,9 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
                 omega_low = max(omega_low, float(dos.resolution))
         low = _checks.real("omega_low", omega_low, minimum=0.0)
     elif omega_low is not None:
-        raise _checks.ParameterError("'omega_low' needs 'c' (Debye's law below omega_low uses the sound speed)")
+        raise _checks.ParameterError("'omega_low' needs 'c' or 'level' (Debye's law below omega_low)")
+    else:
+        level = 0.0
 
     x, w = np.polynomial.legendre.leggauss(QUADRATURE_NODES)
     # DOS part: constant density on each bin, clipped to [low, edge_k+1).
