@@ -15,10 +15,10 @@ from matplotlib.container import Container  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 import bosonpeak  # noqa: E402
-from bosonpeak.workflows import analyze, glass, reproduce  # noqa: E402
+from bosonpeak.workflows import analyze, disorder, glass, reproduce  # noqa: E402
 
 #: Words that belong in mathtext ($\omega$, $\delta$, ...), and marks of plain-text maths.
-PLAIN_MATH = re.compile(r"\b(omega|delta|sigma|phi|eps|epsilon|zeta|lambda)\b|\^|<z>|\bG_ii\b")
+PLAIN_MATH = re.compile(r"\b(omega|delta|sigma|phi|eps|epsilon|zeta|lambda)\b|\^|<z>|\bG_ii\b|\b[LNzct] = ")
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +26,8 @@ def figures():
     out = dict(reproduce.figures(reproduce.compute(reproduce.PaperSettings(L=10, seeds=2, deltas=(0.0, 0.2)))))
     settings = analyze.AnalysisSettings(L=12, deltas=(0.2,), seeds=3, modes=5, bin_width=0.1)
     out.update(analyze.figures(analyze.compute(settings)))
+    out.update(disorder.figures(disorder.compute(disorder.DisorderSettings(L=16, seeds=2, families=("springs-uniform", "dilution"),
+                                                                           strengths=(0.0, 0.5)))))
     glass_ds = glass.glass_dataset(bosonpeak.jammed_packing(128, 0.86, rng=3))
     out.update(glass.glass_figures(glass_ds))
     out["_glass_ds"] = glass_ds
@@ -73,7 +75,8 @@ def test_glass_figure_names_a_boson_peak_only_where_the_verdict_finds_one(figure
 def test_every_workflow_figure_is_checked(figures):
     assert {"fig1_networks", "fig2_reduced_dos", "fig3_coordination", "fig4_constant_springs_and_toy",
             "fig3_right_glass_coordination", "glass_reduced_dos", "analysis_reduced_own_debye",
-            "analysis_heat_capacity", "analysis_participation", "analysis_local_dos_by_z"} <= set(figures)
+            "analysis_heat_capacity", "analysis_participation", "analysis_local_dos_by_z",
+            "disorder_peak", "disorder_reduced_dos", "disorder_damping"} <= set(figures)
 
 
 def test_reference_lines_inside_axes(figures):
