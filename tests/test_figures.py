@@ -28,7 +28,7 @@ def figures():
     out.update(analyze.figures(analyze.compute(settings)))
     out.update(disorder.figures(disorder.compute(disorder.DisorderSettings(L=16, seeds=2, families=("springs-uniform", "dilution"),
                                                                            strengths=(0.0, 0.5)))))
-    glass_ds = glass.glass_dataset(bosonpeak.jammed_packing(128, 0.86, rng=3))
+    glass_ds = glass.glass_dataset(bosonpeak.jammed_packing(256, 0.86, rng=11))
     out.update(glass.glass_figures(glass_ds))
     out["_glass_ds"] = glass_ds
     yield out
