@@ -191,7 +191,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         # The DOS's error bars include the bias; a local DOS (a few poles per node) stays smoothed by design.
         error = np.hypot(stochastic, bias) if method == "kpm" else stochastic
         out.append(_record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, len(rows), dtype, device, nodes))
-        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds, zero_mode_density=shift * delta0,
+        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds, zero_delta=delta0, zero_mode_density=shift * delta0,
                             stochastic_error=stochastic, kernel_bias=bias)
     return out
 
