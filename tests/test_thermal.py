@@ -122,3 +122,15 @@ def test_vector_hessian_dos_with_its_own_debye_level():
         heat_capacity(g, 0.1, level=levels["vector"])
     with pytest.raises(ValueError, match="replaces 'c'"):
         heat_capacity(g, 0.1, level=levels["vector"], c=1.0, omega_low=low)
+
+
+def test_kpm_vector_hessian_keeping_its_known_zero_modes():
+    # a vector Hessian is no Laplacian: KPM keeps its 2 translations in the moments; with n_zero
+    # known, heat_capacity removes them as the same broadened delta that zero_modes=False removes
+    H = bosonpeak.glass_hessian(bosonpeak.jammed_packing(256, 0.9, rng=1))
+    edges = np.arange(0, 4.0, 0.05)
+    kept = bosonpeak.dos(H, edges, method="kpm", n_zero=2, rng=3)
+    removed = bosonpeak.dos(H, edges, method="kpm", n_zero=2, zero_modes=False, rng=3)
+    assert kept.zero_modes == 2 and not kept.zero_modes_removed
+    T = np.array([0.01, 0.1, 1.0, 1e300])
+    assert heat_capacity(kept, T) == pytest.approx(heat_capacity(removed, T), rel=1e-10, abs=1e-300)

@@ -80,7 +80,7 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
         Any DOS bosonpeak makes: exact or smoothed (KPM), one network or an ensemble (the
         heat capacity of the mean DOS, the mean of the samples' heat capacities). Zero modes
         carry no heat capacity and are taken out: from the bin holding ``omega = 0`` for an
-        exact histogram, as the recorded kernel-broadened delta (``info["zero_mode_density"]``)
+        exact histogram, as the recorded kernel-broadened delta (``info["zero_delta"]``; an ensemble's ``info["zero_mode_density"]``)
         for KPM.
     T : float or array_like
         Temperatures, finite and > 0 (any magnitude: ``1e-200`` and ``1e300`` give the
@@ -201,8 +201,10 @@ def _without_zero_modes(dos: DOS) -> np.ndarray:
     density = np.array(dos.density, dtype=float)
     if dos.zero_modes_removed or not dos.zero_modes:
         return density
-    if dos.resolution is not None:
+    if dos.resolution is not None:  # an ensemble records its mean broadened zero modes, one DOS its unit delta
         profile = dos.info.get("zero_mode_density")
+        if profile is None and "zero_delta" in dos.info:
+            profile = dos.zero_modes / dos.n_modes * np.asarray(dos.info["zero_delta"], dtype=float)
         if profile is None or np.shape(profile) != density.shape:
             raise _checks.ParameterError(
                 f"'dos' from method {dos.method!r} keeps {dos.zero_modes:g} zero modes broadened over an unknown "

@@ -136,8 +136,9 @@ def combine_samples(parts: list[DOS], info: dict | None = None) -> DOS:
         error = errors[0] if errors[0] is not None else np.zeros(samples.shape[1])
     first = parts[0]
     info = dict(info or {})
-    if all("zero_mode_density" in p.info for p in parts):  # smoothed zero modes: their mean profile
-        info["zero_mode_density"] = np.mean([np.pad(p.info["zero_mode_density"], (0, len(edges) - len(p.edges))) for p in parts], axis=0)
+    if not first.zero_modes_removed and all("zero_delta" in p.info for p in parts):  # kept smoothed zero modes: the mean of each sample's broadened deltas
+        info["zero_mode_density"] = np.mean([np.pad(p.zero_modes / p.n_modes * np.asarray(p.info["zero_delta"]), (0, len(edges) - len(p.edges)))
+                                             for p in parts], axis=0)
     if len(parts) > 1 and all("kernel_bias" in p.info for p in parts):  # a smoothing bias does not average out over seeds
         info["kernel_bias"] = np.mean([np.pad(p.info["kernel_bias"], (0, len(edges) - len(p.edges))) for p in parts], axis=0)
         error = np.hypot(error, info["kernel_bias"])

@@ -100,8 +100,9 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
         estimated kernel bias in quadrature,
         ``resolution`` the resolution reached; ``info`` holds ``moments``, ``vectors``,
         ``omega_max``, ``omega_limit`` (below it the kernel, not the network, shapes the curve),
-        ``recursion_seconds``, ``finite_size_omega`` and ``zero_mode_density`` (the part of
-        ``density`` that is the kept zero modes' kernel-broadened delta; zeros when removed).
+        ``recursion_seconds``, ``finite_size_omega``, ``zero_delta`` (the bins of one unit
+        of kernel-broadened delta at omega = 0: kept zero modes are ``zero_modes / N`` of it),
+        ``stochastic_error`` and ``kernel_bias``.
 
     Examples
     --------
@@ -191,7 +192,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         # The DOS's error bars include the bias; a local DOS (a few poles per node) stays smoothed by design.
         error = np.hypot(stochastic, bias) if method == "kpm" else stochastic
         out.append(_record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, len(rows), dtype, device, nodes))
-        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds, zero_delta=delta0, zero_mode_density=shift * delta0,
+        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds, zero_delta=delta0,
                             stochastic_error=stochastic, kernel_bias=bias)
     return out
 
