@@ -134,3 +134,10 @@ def test_kpm_vector_hessian_keeping_its_known_zero_modes():
     assert kept.zero_modes == 2 and not kept.zero_modes_removed
     T = np.array([0.01, 0.1, 1.0, 1e300])
     assert heat_capacity(kept, T) == pytest.approx(heat_capacity(removed, T), rel=1e-10, abs=1e-300)
+
+
+def test_reduced_finite_at_the_ends_of_the_double_range(crystal_dos):
+    T = np.array([5e-324, 1e-300, 1.7e308])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        r = heat_capacity(crystal_dos, T, c=1.0, reduced=True)
+    assert r[:2] == pytest.approx(debye_limit(), rel=1e-12) and r[2] == 0.0

@@ -178,7 +178,7 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
         # (E < 1e-22 beyond x = 60); in u = omega / W: level * W^2 * integral_0^1 u E(u W / T) du.
         xg, wg = np.polynomial.legendre.leggauss(DEBYE_NODES)
         u = 0.5 * (xg + 1.0)
-        W = np.minimum(low, 60.0 * flat)
+        W = 60.0 * np.minimum(low / 60.0, flat)  # 60 T overflows near the largest double
         with np.errstate(over="ignore"):
             X = np.minimum(low / flat, 60.0)
         integral = np.sum(0.5 * wg[None, :] * u[None, :] * einstein(X[:, None] * u[None, :]), axis=1)
