@@ -15,6 +15,8 @@ points share their random directions (common random numbers).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,9 +220,6 @@ def planned_task(task: Task) -> dict[str, np.ndarray]:
 
 
 def _run_on_client(client, tasks, todo, finish, bar, timeout, resume):
-    from distributed import wait
-    from distributed.scheduler import KilledWorker
-
     from .. import _checks
     from .cluster import WORKER_TIMEOUT_S, Watchdog
 
@@ -232,29 +231,43 @@ def _run_on_client(client, tasks, todo, finish, bar, timeout, resume):
 
     futures = {submit(key): key for key in todo}
     try:
-        while futures:
-            try:
-                done = wait(list(futures), timeout=POLL_S, return_when="FIRST_COMPLETED").done
-            except TimeoutError:
-                done = ()
-            for fut in done:
-                key = futures.pop(fut)
-                if fut.status == "error" and isinstance(fut.exception(), KilledWorker):
-                    if tries[key] >= RESUBMITS:
-                        t = tasks[todo[key][0]]
-                        raise _checks.RunError(
-                            f"task {key} killed the Dask worker running it, on each of its {tries[key] + 1} submission(s) (L={t.L}, delta={t.delta:g}, rule={t.rule}, spring={t.spring}, "
-                            f"method={t.method}, options={t.options}, sample {list(t.spawn_key)}); is it too large for a worker? {resume()}")
-                    tries[key] += 1
-                    futures[submit(key)] = key
-                    continue
-                finish(key, fut.result(), bar)
-                fut.release()
-            if futures:
-                watchdog.check()
+        _watch(client, tasks, todo, finish, bar, futures, tries, submit, watchdog, resume)
+    except (asyncio.CancelledError, concurrent.futures.CancelledError):  # the client cancels everything when its scheduler goes
+        raise _checks.RunError(f"the Dask scheduler stopped answering and the run was cancelled; {resume()}") from None
     finally:
         if futures and client.status == "running":
             client.cancel(list(futures))
+
+
+def _watch(client, tasks, todo, finish, bar, futures, tries, submit, watchdog, resume):
+    """Collect the finished futures, resubmit a task whose worker died, and look at the cluster
+    every ``POLL_S`` seconds; never waits longer without a look."""
+    from distributed import wait
+    from distributed.scheduler import KilledWorker
+
+    from .. import _checks
+
+    while futures:
+        try:
+            done = wait(list(futures), timeout=POLL_S, return_when="FIRST_COMPLETED").done
+        except TimeoutError:
+            done = ()
+        for fut in done:
+            key = futures.pop(fut)
+            if fut.status == "error" and isinstance(fut.exception(), KilledWorker):
+                if tries[key] >= RESUBMITS:
+                    t = tasks[todo[key][0]]
+                    raise _checks.RunError(
+                        f"task {key} killed the Dask worker running it, on each of its {tries[key] + 1} submission(s) (L={t.L}, "
+                        f"delta={t.delta:g}, rule={t.rule}, spring={t.spring}, method={t.method}, options={t.options}, "
+                        f"sample {list(t.spawn_key)}); is it too large for a worker? {resume()}")
+                tries[key] += 1
+                futures[submit(key)] = key
+                continue
+            finish(key, fut.result(), bar)
+            fut.release()
+        if futures:
+            watchdog.check()
 
 
 def _version_attrs() -> dict:
