@@ -214,3 +214,26 @@ def test_cuda_path_logic_with_numpy_standing_in_for_cupy(disordered, monkeypatch
     cpu = bosonpeak.dos(H, edges, method="kpm", moments=60, vectors=3, rng=4)
     np.testing.assert_allclose(gpu.density, cpu.density, rtol=1e-9, atol=1e-12)
     assert gpu.info["device"] == "cuda"
+
+
+# --- error bars that cover the exact counts (kernel bias included, default resolution) ------------
+
+#: Coverage asked of the KPM error bars at 3 sigma: the stochastic part alone would give 99.7 %.
+COVERAGE_3SIGMA = 0.90
+
+
+@pytest.mark.parametrize("delta, seed", [(0.2, 0), (0.3, 2)])
+def test_default_error_bars_cover_exact_counts_at_L200(delta, seed):
+    # exact counts (Sylvester inertia) of one L = 200 network in 0.1-wide bins; three KPM runs
+    # at the default resolution, pooled: |KPM - exact| <= 3 error over 0.1 <= omega <= 2
+    net = bosonpeak.network(200, delta, rule="cutoff", rng=seed)
+    edges = np.round(np.arange(0, 3.01, 0.1), 10)
+    exact = bosonpeak.dos(net, edges, method="slicing", zero_modes=False)
+    inside = (edges[:-1] >= 0.1 - 1e-9) & (edges[1:] <= 2.0 + 1e-9)
+    covered = []
+    for r in range(3):
+        g = bosonpeak.dos(net, edges, method="kpm", zero_modes=False, rng=r)
+        assert g.resolution <= 0.25 * 0.1
+        np.testing.assert_allclose(g.error, np.hypot(g.info["stochastic_error"], g.info["kernel_bias"]))
+        covered.append(np.abs(g.density - exact.density)[inside] <= 3 * g.error[inside])
+    assert np.mean(covered) >= COVERAGE_3SIGMA

@@ -8,15 +8,19 @@ matplotlib.use("Agg", force=False)
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.colors import LinearSegmentedColormap  # noqa: E402
 
-#: Colours from the crystal (black) to the most disordered network (red), as in the paper.
-DELTA_CMAP = LinearSegmentedColormap.from_list("black_red", ["black", "tab:red"])
+#: Colours of the disordered networks, from weak (purple) to strong (orange) disorder; the crystal is black.
+DELTA_CMAP = matplotlib.colormaps["plasma"]
+#: The part of ``DELTA_CMAP`` used: far enough from black and from a pale yellow on white.
+DELTA_RANGE = (0.2, 0.8)
 
 
 def delta_colours(n: int) -> list:
-    """``n`` colours from black to red."""
-    return [DELTA_CMAP(x) for x in (np.linspace(0, 1, n) if n > 1 else [1.0])]
+    """``n`` colours: black (the crystal, first), then steps of ``DELTA_CMAP`` that stay
+    distinguishable (purple, magenta, orange for n = 4)."""
+    if n <= 1:
+        return [DELTA_CMAP(DELTA_RANGE[1])]
+    return ["black"] + [DELTA_CMAP(x) for x in np.linspace(*DELTA_RANGE, n - 1)]
 
 
 def finish_axes(ax, title=None):

@@ -38,17 +38,23 @@ def plot_reduced_over_debye(omega, ratios, labels, ax=None, *, errors=None, crys
         if crystal_ratios is not None:
             ax.axhline(crystal_ratios[c], color=colour, ls=":", lw=1)
         if peaks is not None:
-            ax.plot([peaks[c][0]], [peaks[c][1]], marker="o", ms=6, mfc="none", color=colour)
+            ax.plot([peaks[c][0]], [peaks[c][1]], marker="o", ms=10, mew=1.6, mfc="none", color=colour, zorder=5)
     ax.axhline(1.0, color="0.3", ls="--", lw=1, label="own Debye level")
     if crystal_ratios is not None:
         ax.plot([], [], color="0.4", ls=":", lw=1, label=r"crystal Debye level ($c^2$)")
+    if errors is not None:
+        ax.fill_between([], [], color="0.4", alpha=0.2, lw=0, label=r"$\pm 1$ standard error (band)")
+    if peaks is not None and np.isfinite(np.asarray(peaks, float)).all(axis=1).any():
+        ax.plot([], [], ls="none", marker="o", ms=10, mew=1.6, mfc="none", color="0.3", label=r"Boson peak $\omega_\mathrm{BP}$")
     if cutoff is not None:
-        ax.axvspan(0, cutoff, color="0.85", lw=0, zorder=0)
+        ax.axvspan(0, cutoff, color="0.85", lw=0, zorder=0, label="below the search window")
     ax.set_xlabel(r"$\omega$")
     ax.set_ylabel(r"$(g/\omega)\,/\,(1/2\pi c^2)$")
     ax.set_xlim(0, omega_max if omega_max is not None else omega[-1])
     ax.set_ylim(bottom=0)
-    return finish_axes(ax, title)
+    finish_axes(ax, title)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside: the curves fill the axes
+    return ax
 
 
 def plot_heat_capacity(T, ratios, labels, ax=None, *, crystal=None, title=None):
@@ -90,7 +96,9 @@ def plot_participation(omega, P, labels, ax=None, *, background=None, title=None
             ax.scatter(w, p, s=2, color=delta_colours(len(background) + 1)[1:][k], alpha=0.15, lw=0)
     for w, p, label, colour in zip(omega, P, labels, delta_colours(len(P) + 1)[1:]):
         ax.scatter(w, p, s=10, color=colour, label=label)
-    ax.axhline(2 / 3, color="0.3", ls="--", lw=1, label="plane wave, 2/3")
+    if background is not None:
+        ax.scatter([], [], s=2, color="0.5", label="every mode, dense (faint)")
+    ax.axhline(2 / 3, color="0.3", ls="--", lw=1, label=r"plane wave, $P=2/3$")
     ax.set_xlabel(r"$\omega$")
     ax.set_ylabel(r"participation ratio $P$")
     ax.set_ylim(0, 1)
@@ -115,10 +123,10 @@ def plot_local_dos_by_z(omega, ratios, z, fraction, ax=None, *, total=None, omeg
     for k, (r, zz, f) in enumerate(zip(ratios, z, fraction)):
         if np.all(np.isnan(r)):
             continue
-        ax.plot(omega, r, color=cmap(k / max(len(z) - 1, 1)), lw=1.4, label=f"z = {zz} ({100 * f:.1f}%)")
+        ax.plot(omega, r, color=cmap(k / max(len(z) - 1, 1)), lw=1.4, label=rf"$z={zz}$ (${100 * f:.1f}\%$)")
     if total is not None:
         ax.plot(omega, total, color="k", lw=2, label="all nodes")
-    ax.axhline(1.0, color="0.3", ls="--", lw=1)
+    ax.axhline(1.0, color="0.3", ls="--", lw=1, label="own Debye level")
     ax.set_xlabel(r"$\omega$")
     ax.set_ylabel(r"$(g_z/\omega)\,/\,(1/2\pi c^2)$")
     top = omega_max if omega_max is not None else omega[-1]

@@ -66,14 +66,16 @@ def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, la
     ax_h.legend(handles=ax_h.get_legend_handles_labels()[0] + extra, frameon=False, fontsize=7)
     ax_w.set_xlabel("disorder strength")
     ax_w.set_ylabel(r"$\omega$")
-    ax_w.legend(handles=[Line2D([], [], color="k", marker="o", label=r"$\omega_{BP}$ (location of the maximum)"),
-                         Line2D([], [], color="k", ls="--", marker="s", ms=4, label=r"$\omega_{IR}$: $\Gamma = \Omega/\pi$")], frameon=False, fontsize=7)
+    ax_w.legend(handles=[Line2D([], [], color="k", marker="o", lw=1.2, label=r"$\omega_{BP}$ (location of the maximum)"),
+                         Line2D([], [], color="k", ls="--", marker="s", ms=4, lw=1.2, label=r"$\omega_{IR}$: $\Gamma = \Omega/\pi$")] + extra[1:],
+                frameon=False, fontsize=7)
     ax_w.set_title(r"$\omega_{BP}$ and $\omega_{IR}$ (missing: not reached)", fontsize=10)
     ax_c.set_xlabel(r"$c^2$ (relaxed)")
     ax_c.set_ylabel(r"max $(g/\omega)\,/\,(1/2\pi c^2)$")
     ax_c.set_title("the same heights against the softening", fontsize=10)
     ax_c.invert_xaxis()
-    ax_c.legend(frameon=False, fontsize=7)
+    if c2 is not None:
+        ax_c.legend(handles=ax_c.get_legend_handles_labels()[0] + extra, frameon=False, fontsize=7)
     return axes
 
 
@@ -163,7 +165,7 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
             ax.plot(q, anchor[1] * (q / anchor[0]) ** 3, color="k", ls="--", lw=0.8, label=r"$\propto q^3$")
         if floor is not None:
             ax.axhline(floor, color="0.6", lw=0.8, label="resolution")
-        ax.plot([], [], color="0.4", ls=":", label=r"$\Omega/\pi$ (Ioffe-Regel)")
+        ax.plot([], [], color="0.4", ls=":", lw=1, label=r"$\Omega/\pi$ (Ioffe-Regel)")
         ax.plot([], [], color="0.4", marker="o", mfc="none", ls="", label="unresolved")
         ax.set_xlabel(r"$|q|$")
         ax.set_ylabel(r"$\Gamma$")

@@ -143,6 +143,13 @@ def combine_samples(parts: list[DOS], info: dict | None = None) -> DOS:
     else:  # one sample: keep the method's own error (KPM), zero for exact histograms
         error = errors[0] if errors[0] is not None else np.zeros(samples.shape[1])
     first = parts[0]
+    info = dict(info or {})
+    if not first.zero_modes_removed and all("zero_delta" in p.info for p in parts):  # kept smoothed zero modes: the mean of each sample's broadened deltas
+        info["zero_mode_density"] = np.mean([np.pad(p.zero_modes / p.n_modes * np.asarray(p.info["zero_delta"]), (0, len(edges) - len(p.edges)))
+                                             for p in parts], axis=0)
+    if len(parts) > 1 and all("kernel_bias" in p.info for p in parts):  # a smoothing bias does not average out over seeds
+        info["kernel_bias"] = np.mean([np.pad(p.info["kernel_bias"], (0, len(edges) - len(p.edges))) for p in parts], axis=0)
+        error = np.hypot(error, info["kernel_bias"])
     return DOS(
         edges,
         samples.mean(axis=0),
@@ -153,7 +160,7 @@ def combine_samples(parts: list[DOS], info: dict | None = None) -> DOS:
         zero_modes=float(np.mean([p.zero_modes for p in parts])),
         zero_modes_removed=first.zero_modes_removed,
         resolution=first.resolution,
-        info=dict(info or {}),
+        info=info,
     )
 
 

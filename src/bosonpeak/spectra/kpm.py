@@ -18,7 +18,10 @@ Weisse, Wellein, Alvermann and Fehske, Rev. Mod. Phys. 78, 275 (2006); conventio
 * Zero modes (one constant vector per connected component of a Laplacian) are projected out
   of every random vector and, when kept, added back as an exact kernel-broadened delta at
   ``omega = 0``: they carry no stochastic error.
-* ``error`` is the standard error of the mean over the random vectors, bin by bin.
+* ``error`` is the standard error of the mean over the random vectors, bin by bin, and the
+  kernel's bias in quadrature, estimated from the same moments cut to ``M / 2``
+  (``kernel_bias``); both parts are in ``info`` (``stochastic_error``, ``kernel_bias``). A local
+  DOS keeps the stochastic error only. Default resolution: ``RESOLUTION_PER_BIN`` of a bin.
 * ``kpm_local_dos``: the same recursion with unit vectors (one node, exact) or random signs
   restricted to a group of nodes (the group's average local DOS, with its error).
 * On CPU each step is one fused pass over memory (``_fused``, compiled with numba: the sparse
@@ -50,6 +53,9 @@ DTYPES = ("float64", "float32")
 DEVICES = ("cpu", "cuda")
 #: CPU recursions: ``"fused"`` (numba), ``"scipy"`` (the reference), ``"auto"`` (fused if numba imports).
 KERNELS = ("auto", "fused", "scipy")
+#: Default resolution as a fraction of the mean bin width (at 1, the kernel's bias moved the exact
+#: counts of an L = 200 network 3.5-5.4 error bars away; see docs/kpm.md).
+RESOLUTION_PER_BIN = 0.25
 #: Random vectors per DOS when ``vectors`` is not given.
 DEFAULT_VECTORS = 16
 
@@ -75,7 +81,8 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
         Progress bar over the Chebyshev steps.
     resolution : float, optional
         Wanted resolution in omega: the standard deviation of the kernel-broadened delta at
-        omega = 0. Default: the mean bin width. Give this or ``moments``.
+        omega = 0. Default: ``RESOLUTION_PER_BIN`` (1/4) of the mean bin width, so that the
+        kernel's bias stays below the stochastic error of a bin. Give this or ``moments``.
     moments : int, optional
         Number ``M`` of Chebyshev moments of ``H~`` (``M / 2`` matrix products per vector).
     vectors : int
@@ -100,7 +107,8 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
     Returns
     -------
     DOS
-        ``density`` is the mean over the vectors, ``error`` its standard error per bin,
+        ``density`` is the mean over the vectors, ``error`` its standard error per bin and the
+        estimated kernel bias in quadrature (``info["stochastic_error"]``, ``info["kernel_bias"]``),
         ``resolution`` the resolution reached; ``info`` holds ``moments``, ``vectors``,
         ``omega_max``, ``omega_limit`` (below it the kernel, not the network, shapes the curve),
         ``recursion_seconds``, ``kernel`` (the recursion used) and ``finite_size_omega``.
@@ -190,6 +198,9 @@ def combine(edges, raw, summary) -> list[DOS]:
     s = summary
     A = _bin_matrix(edges, s["omega_max"], s["n_mom"])  # (M, B): density of the bins from the moments
     delta0 = (-1.0) ** np.arange(s["n_mom"]) @ A  # bins of a kernel-broadened delta at omega = 0
+    half = s["n_mom"] // 2  # the same moments with half the resolution, for the kernel bias
+    A_half = _bin_matrix(edges, s["omega_max"], half)
+    delta0_half = (-1.0) ** np.arange(half) @ A_half
     out = []
     for k, (size, w0) in enumerate(s["groups"]):
         rows = [c for c, col in enumerate(s["columns"]) if col[0] == k]
@@ -199,18 +210,41 @@ def combine(edges, raw, summary) -> list[DOS]:
             mu[:, 0] = 1.0 - w0
         per = mu @ A
         if exact:  # one unit vector per node: the sum is the exact group average
-            density, error = per.sum(axis=0), np.zeros(A.shape[1])
+            density, stochastic = per.sum(axis=0), np.zeros(A.shape[1])
+            coarse = (mu[:, :half] @ A_half).sum(axis=0)
         elif len(rows) > 1:
-            density, error = per.mean(axis=0), per.std(axis=0, ddof=1) / np.sqrt(len(rows))
+            density, stochastic = per.mean(axis=0), per.std(axis=0, ddof=1) / np.sqrt(len(rows))
+            coarse = mu[:, :half].mean(axis=0) @ A_half
         else:
-            density, error = per[0], np.full(A.shape[1], np.nan)  # one vector: no spread to measure
+            density, stochastic = per[0], np.full(A.shape[1], np.nan)  # one vector: no spread to measure
+            coarse = mu[0, :half] @ A_half
         # Projected vectors carry no zero modes: add them back exactly, or remove the counted ones.
         shift = w0 if (s["zero_modes"] and s["laplacian"]) else 0.0
         density = density + shift * delta0
+        bias = kernel_bias(density, coarse + shift * delta0_half)
+        # The DOS's error bars include the bias; a local DOS (a few poles per node) stays smoothed by design.
+        error = np.hypot(stochastic, bias) if s["method"] == "kpm" else stochastic
         out.append(_record(edges, density, error, s["n"], s["method"], s["n_comp"], s["zero_modes"], s["omega_max"], s["n_mom"],
                            len(rows), np.dtype(s["dtype"]), s["device"], size))
-        out[-1].info.update({key: s[key] for key in ("block", "threads", "recursion_seconds", "kernel")}, zero_delta=delta0)
+        out[-1].info.update({key: s[key] for key in ("block", "threads", "recursion_seconds", "kernel")}, zero_delta=delta0,
+                            stochastic_error=stochastic, kernel_bias=bias)
     return out
+
+
+def kernel_bias(fine: np.ndarray, coarse: np.ndarray) -> np.ndarray:
+    """The Jackson kernel's bias per bin, estimated as ``|coarse - fine| / 3``: the kernel is
+    ~ a Gaussian of width ``sigma ~ 1 / M``, the bias ~ ``sigma^2``, so the same moments cut to
+    ``M / 2`` carry four times it (Richardson). Structure finer than ``sigma`` (a crystal's
+    degenerate shells) is invisible to both and not covered.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.spectra.kpm import kernel_bias
+    >>> kernel_bias(np.array([1.0, 2.0]), np.array([1.3, 2.0]))
+    array([0.1, 0. ])
+    """
+    return np.abs(np.asarray(coarse, float) - np.asarray(fine, float)) / 3.0
 
 
 def _record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, n_vec, dtype, device, nodes: int):
@@ -320,7 +354,7 @@ def _n_moments(resolution, moments, omega_max, edges) -> int:
     if moments is not None:
         m = _checks.integer("moments", moments, minimum=2)
         return m + m % 2
-    res = float(np.mean(np.diff(edges))) if resolution is None else _checks.real("resolution", resolution, minimum=0.0, min_inclusive=False)
+    res = RESOLUTION_PER_BIN * float(np.mean(np.diff(edges))) if resolution is None else _checks.real("resolution", resolution, minimum=0.0, min_inclusive=False)
     m = 2 * int(np.ceil(np.pi * omega_max / (4.0 * res)))  # sigma ~ pi omega_max / (2 M)
     while omega_max * np.sqrt(0.5 * (1.0 - _jackson(2 * m)[2])) > res:
         m += 2

@@ -95,8 +95,8 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         out["affine"].append(np.stack([x.affine for x in cond]))
         out["density"].append(g.samples)
         out["bp"].append(boson_peak(g, c=c, crystal=delta == 0, rng=s.seed))
-        out["bp_crystal"].append(boson_peak(g, rng=s.seed, omega_min=out["bp"][-1].window[0]))
-        out["C"].append(heat_capacity(g, T, c=float(np.sqrt(np.mean(c**2)))))
+        out["bp_crystal"].append(boson_peak(g, rng=s.seed, omega_min=out["bp"][-1].window[0], crystal=delta == 0))
+        out["C"].append(heat_capacity(g, T, c=c))  # each seed's Debye level below 2 x 2 pi c / L
         net0 = nets[0]
         m = lowest_modes(Hs[0], s.modes, rng=sample_streams(children[0])[1])
         out["mode_omega"].append(m.omega)
@@ -129,10 +129,11 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         "height_own_interval": (("delta", "bound"), [interval(b.height_interval) for b in bp]),
         "no_peak_reason": (("delta",), [b.reason or "" for b in bp], {"long_name": "why omega_bp is no Boson peak ('' when it is one)"}),
         "height_crystal": (("delta",), [b.height for b in bpc], {"long_name": "max <g/omega> over the crystal level 1/(2 pi)"}),
+        "no_peak_reason_crystal": (("delta",), [b.reason or "" for b in bpc], {"long_name": "why the maximum over the crystal level is no Boson peak ('' when it is one)"}),
         "height_crystal_interval": (("delta", "bound"), [interval(b.height_interval) for b in bpc]),
         "window_min": (("delta",), [b.window[0] for b in bp]),
         "debye_level_own": (("delta",), [b.debye_level for b in bp]),
-        "heat_capacity": (("delta", "T"), np.stack(out["C"]), {"long_name": "C per node of the mean DOS, Debye's law below 2 x 2 pi c / L"}),
+        "heat_capacity": (("delta", "T"), np.stack(out["C"]), {"long_name": "C per node of the mean DOS, each seed's Debye law below 2 x 2 pi c / L"}),
         "lowest_omega": (("delta", "mode"), np.stack(out["mode_omega"])),
         "lowest_participation": (("delta", "mode"), np.stack(out["mode_P"]), {"long_name": "participation ratio of the lowest non-zero modes, seed 0"}),
         "ldos_by_z": (("delta", "z", "ldos_omega"), np.stack(out["ldos"]), {"long_name": "mean local DOS per unit omega of nodes with z springs, seed 0",
@@ -155,6 +156,14 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
     )
 
 
+def _found_peaks(ds: xr.Dataset) -> np.ndarray:
+    """``(omega_BP, height)`` per delta for the figure; NaN (not marked) where there is no Boson peak."""
+    peaks = np.column_stack([ds["omega_bp"], ds["height_own"]]).astype(float)
+    if "no_peak_reason" in ds:
+        peaks[np.asarray(ds["no_peak_reason"].values, dtype=str) != ""] = np.nan
+    return peaks
+
+
 def summary(ds: xr.Dataset) -> str:
     """The numbers of the analysis as text."""
     s = json.loads(ds.attrs["settings"])
@@ -165,16 +174,18 @@ def summary(ds: xr.Dataset) -> str:
     for d in ds["delta"].values:
         x = ds.sel(delta=d)
         c2 = x["sound_speed"].values ** 2
-        ct2 = x["heat_capacity"].values / ds["T"].values ** 2 / debye_limit(np.sqrt(np.mean(c2)))
+        ct2 = x["heat_capacity"].values / ds["T"].values ** 2 / np.mean([debye_limit(v) for v in np.sqrt(c2)])
         j = int(np.argmax(ct2))
         lo, hi = x["omega_bp_interval"].values
         ho = x["height_own_interval"].values
         hc = x["height_crystal_interval"].values
         reason = str(x["no_peak_reason"].item()) if "no_peak_reason" in x else ""
+        reason_c = str(x["no_peak_reason_crystal"].item()) if "no_peak_reason_crystal" in x else ""
+        crystal_peak = f"{f'no peak ({reason_c})':21s}" if reason_c else f"{float(x['height_crystal']):.3f} [{hc[0]:.3f}, {hc[1]:.3f}]"
         peak = f"{f'no peak ({reason})':42s}" if reason else f"{float(x['omega_bp']):.3f} [{lo:.3f}, {hi:.3f}]   {float(x['height_own']):.3f} [{ho[0]:.3f}, {ho[1]:.3f}]"
         lines.append(f" {d:4.2f}   {c2.mean():.3f}+-{c2.std(ddof=1):.3f}    {float(x['debye_level_own']) / ds.attrs['debye_level_crystal']:.3f}"
                      f"              {peak}"
-                     f"      {float(x['height_crystal']):.3f} [{hc[0]:.3f}, {hc[1]:.3f}]   {ct2[j]:.3f} ({ds['T'].values[j]:.3f})"
+                     f"      {crystal_peak}   {ct2[j]:.3f} ({ds['T'].values[j]:.3f})"
                      f"               {float(np.median(x['lowest_participation'])):.3f}")
     lines.append(f"omega_BP searched above {CUTOFF_MULTIPLE:g} x the finite-size cut-off 2 pi c / L (= {float(ds['window_min'].min()):.3f}..{float(ds['window_min'].max()):.3f}) up to 1.5")
     return "\n".join(lines)
@@ -191,18 +202,18 @@ def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     fig, ax = plt.subplots(figsize=(6.5, 4.4))
     crystal = (ds.attrs["debye_level_crystal"] / levels.mean("seed")).values
     plot_reduced_over_debye(omega, red.mean("seed").values, labels, ax, errors=(red.std("seed") / np.sqrt(red.sizes["seed"])).values,
-                            crystal_ratios=crystal, peaks=np.column_stack([ds["omega_bp"], ds["height_own"]]), cutoff=float(ds["window_min"].min()),
-                            omega_max=2.0, title=f"beyond the paper: g/omega over each network's own Debye level (L = {s['L']}, {s['seeds']} seeds)")
+                            crystal_ratios=crystal, peaks=_found_peaks(ds), cutoff=float(ds["window_min"].min()),
+                            omega_max=2.0, title=rf"beyond the paper: $g/\omega$ over each network's own Debye level ($L={s['L']}$, {s['seeds']} seeds)")
     out["analysis_reduced_own_debye"] = fig
     fig, ax = plt.subplots(figsize=(6.5, 4.4))
-    c2 = (ds["sound_speed"] ** 2).mean("seed")
-    ratio = ds["heat_capacity"] / ds["T"] ** 2 / (3 * 1.2020569031595942 / (np.pi * c2))
-    plot_heat_capacity(ds["T"].values, ratio.values, labels, ax, title=f"beyond the paper: C/T^2 over the own 2D Debye limit (L = {s['L']})")
+    own = (3 * 1.2020569031595942 / (np.pi * ds["sound_speed"] ** 2)).mean("seed")  # mean of the seeds' Debye limits
+    ratio = ds["heat_capacity"] / ds["T"] ** 2 / own
+    plot_heat_capacity(ds["T"].values, ratio.values, labels, ax, title=rf"beyond the paper: $C/T^2$ over the own 2D Debye limit ($L={s['L']}$)")
     out["analysis_heat_capacity"] = fig
     fig, ax = plt.subplots(figsize=(6.5, 4.4))
     background = [(ds["all_omega"].sel(delta=d).values, ds["all_participation"].sel(delta=d).values) for d in ds["delta"].values] if "all_omega" in ds else None
     plot_participation(ds["lowest_omega"].values, ds["lowest_participation"].values, labels, ax, background=background,
-                       title=f"beyond the paper: participation ratio, lowest {s['modes']} modes (dots: every mode), seed 0")
+                       title=f"beyond the paper: participation ratio, lowest {s['modes']} modes, seed 0")
     out["analysis_participation"] = fig
     if np.isfinite(ds["ldos_by_z"].values).any():
         d = float(ds["delta"].values[-1])
@@ -212,6 +223,6 @@ def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
         ldos = (x["ldos_by_z"] / ds["ldos_omega"] / lev).values
         total = np.nansum(ldos * x["z_fraction"].values[:, None], axis=0) / np.nansum(x["z_fraction"].values)
         plot_local_dos_by_z(ds["ldos_omega"].values, ldos, ds["z"].values, x["z_fraction"].values, ax, total=total, omega_max=2.0,
-                            title=f"beyond the paper: local DOS by z, delta = {d:g}, seed 0, {x['ldos_by_z'].attrs['method']}, width {x['ldos_by_z'].attrs['eps']:g}")
+                            title=rf"beyond the paper: local DOS by $z$, $\delta={d:g}$, seed 0, {x['ldos_by_z'].attrs['method']}, width ${x['ldos_by_z'].attrs['eps']:g}$")
         out["analysis_local_dos_by_z"] = fig
     return out

@@ -305,7 +305,7 @@ def figures(ds: xr.Dataset) -> dict:
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
     c2 = ds["c2"].mean("seed").values
     plot_peak_vs_strength(st, ds["peak_ratio"].values, ds["omega_bp"].values, ds["omega_ir"].values, ds["interior_peak"].values.astype(bool),
-                          labels, axes, c2=c2, title=f"disorder scan, L = {s['L']}, {s['seeds']} seeds")
+                          labels, axes, c2=c2, title=rf"disorder scan, $L={s['L']}$, {s['seeds']} seeds")
     out = {"disorder_peak": fig}
     ncol = min(3, len(fams))
     nrow = -(-len(fams) // ncol)

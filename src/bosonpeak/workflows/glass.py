@@ -37,10 +37,10 @@ from ..model.glass import (
 from ..plotting.paper import plot_coordination, plot_coordination_map
 from ..spectra.spectrum import dos, gershgorin_bound, methods
 from ..spectra.vector import glass_dos
-from ..analysis.peak import peak_verdict
+from ..analysis.peak import CUTOFF_MULTIPLE, OMEGA_MAX, SMOOTH_MIN_BINS, peak_verdict
 
 #: Bump when the data set's content changes, so old cache files are not reused.
-GLASS_DATA_VERSION = 1
+GLASS_DATA_VERSION = 4  # 4: Boson-peak window and verdict as boson_peak's (3 c 2 pi / L .. 1.5, over the shell spacing)
 #: Coordination numbers 0..Z_MAX are stored.
 Z_MAX = 12
 #: Default bin width in omega.
@@ -104,8 +104,10 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
     z_voronoi = voronoi_numbers(packing)
     backbone = ~packing.rattler
 
+    upper = min(OMEGA_MAX, 0.5 * top)  # boson_peak's window: above CUTOFF_MULTIPLE x c 2 pi / L, below OMEGA_MAX
+
     def peak(reduced, omega_min):
-        sel = (omega > omega_min) & (omega < 0.5 * top)
+        sel = (omega > omega_min) & (omega < upper)
         return float(omega[sel][np.argmax(reduced[sel])]) if sel.any() else float("nan")
 
     from .. import __version__
@@ -120,8 +122,10 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         mean_voronoi_number=float(z_voronoi.mean()), pressure=packing.pressure, energy=packing.energy,
         max_force=packing.max_force, fire_steps=packing.info["steps"], c_L=levels["c_L"], c_T=levels["c_T"], c_scalar=levels["c"],
         debye_level_vector=levels["vector"], debye_level_scalar=levels["scalar"],
-        omega_min_vector=2 * levels["c_T"] * k1, omega_min_scalar=2 * levels["c"] * k1,
-        omega_bp_vector=peak(gv.reduced, 2 * levels["c_T"] * k1), omega_bp_scalar=peak(gs.reduced, 2 * levels["c"] * k1),
+        omega_min_vector=CUTOFF_MULTIPLE * levels["c_T"] * k1, omega_min_scalar=CUTOFF_MULTIPLE * levels["c"] * k1, omega_max_window=upper,
+        omega_bp_vector=peak(gv.reduced, CUTOFF_MULTIPLE * levels["c_T"] * k1), omega_bp_scalar=peak(gs.reduced, CUTOFF_MULTIPLE * levels["c"] * k1),
+        no_peak_reason_vector=_no_peak_reason(omega, gv.reduced / levels["vector"], CUTOFF_MULTIPLE * levels["c_T"] * k1, upper, levels["c_T"] * k1 / bin_width),
+        no_peak_reason_scalar=_no_peak_reason(omega, gs.reduced / levels["scalar"], CUTOFF_MULTIPLE * levels["c"] * k1, upper, levels["c"] * k1 / bin_width),
         scalar_stiffness="k_ij = V''(r_ij) = 1 / sigma_ij**2 (eps = 1)",
         conventions="density per mode (vector: per 2M modes), zero modes removed; reduced = density / omega at bin centres; "
         "excess = g / g_Debye; vector Debye level (1/c_L^2 + 1/c_T^2)/(4 pi rho), scalar 1/(2 pi rho c^2), rho = M / box^2",
@@ -148,6 +152,32 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         coords={"omega": omega, "z": np.arange(Z_MAX + 1), "particle": np.arange(packing.n_particles), "xy": ["x", "y"]},
         attrs=attrs,
     )
+
+
+def _no_peak_reason(omega, excess, omega_min, upper, shell_bins=1.0) -> str:
+    """``peak_verdict`` on ``g / g_Debye`` in the search window: '' for a Boson peak, else the reason
+    (no Debye level, a packing unstable to some shear: 'no Debye level'). Judged, as ``boson_peak``
+    does, on the running mean over the plane-wave shell spacing ``c 2 pi / L`` (``shell_bins`` bins,
+    at least ``SMOOTH_MIN_BINS``), so that one shell is not a peak."""
+    if not np.all(np.isfinite(excess)) or not np.isfinite(omega_min) or not np.isfinite(shell_bins):
+        return "no Debye level"
+    inside = np.flatnonzero((omega > omega_min) & (omega < upper))
+    if inside.size == 0:
+        return "empty window"
+    smooth = max(SMOOTH_MIN_BINS, 2 * int(round(shell_bins / 2)) + 1)
+    return peak_verdict(excess, 1.0, inside, smooth=smooth) or ""
+
+
+def _stored_reason(ds: xr.Dataset, kind: str) -> str:
+    """The verdict stored with the data ('' for a Boson peak); recomputed for data without it."""
+    a = ds.attrs
+    if f"no_peak_reason_{kind}" in a:
+        return str(a[f"no_peak_reason_{kind}"])
+    omega = ds["omega"].values
+    speed = a["c_T"] if kind == "vector" else a["c_scalar"]
+    upper = a.get("omega_max_window", min(OMEGA_MAX, 0.5 * ds["omega_edges"].values[-1]))
+    return _no_peak_reason(omega, ds[f"excess_{kind}"].values, a[f"omega_min_{kind}"], upper,
+                           speed * 2 * np.pi / a["box"] / a["bin_width"])
 
 
 def default_cache_dir() -> Path:
@@ -240,10 +270,8 @@ def glass_summary(ds: xr.Dataset) -> str:
         w = a[f"omega_bp_{kind}"]
         if not np.isfinite(w):
             return "n/a (no Debye level: the packing is unstable to some shear)"
-        omega = ds["omega"].values
-        inside = np.flatnonzero((omega > a[f"omega_min_{kind}"]) & (omega < 0.5 * ds["omega_edges"].values[-1]))
-        reason = peak_verdict(ds[f"excess_{kind}"].values, 1.0, inside)
-        if reason is not None:
+        reason = _stored_reason(ds, kind)
+        if reason:
             return f"no peak ({reason})"
         return f"omega = {w:.3f} ({float(ds[f'excess_{kind}'].sel(omega=w)):.2f}x Debye)"
     return "\n".join([
@@ -252,7 +280,7 @@ def glass_summary(ds: xr.Dataset) -> str:
         f"  contacts: <z> = {a['mean_contact_number']:.4f} (isostatic 4; contacts - N_iso = {a['contacts_minus_isostatic']}), "
         f"most common z = {int(zc.idxmax('z'))}; Voronoi <z> = {a['mean_voronoi_number']:.4f}",
         f"  sound: c_L = {a['c_L']:.4f}, c_T = {a['c_T']:.4f} (vector), c = {a['c_scalar']:.4f} (scalar network)",
-        f"  Boson peak, argmax g/omega above 2 c 2 pi / L: vector {bp('vector')}, scalar {bp('scalar')}",
+        f"  Boson peak, max of g/omega for {CUTOFF_MULTIPLE:g} c 2 pi / L < omega < {a.get('omega_max_window', OMEGA_MAX):g}: vector {bp('vector')}, scalar {bp('scalar')}",
     ])
 
 
@@ -265,29 +293,36 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
 
     fig, (ax, inset) = plt.subplots(1, 2, figsize=(11, 4.8), gridspec_kw={"width_ratios": [1.25, 1]})
     plot_coordination(z, np.stack([ds["contact_fraction"].values, ds["voronoi_fraction"].values]),
-                      [f"contacts (backbone, <z> = {a['mean_contact_number']:.2f})", f"Voronoi neighbours (<z> = {a['mean_voronoi_number']:.2f})"], ax,
+                      [rf"contacts (backbone, $\langle z\rangle={a['mean_contact_number']:.2f}$)", rf"Voronoi neighbours ($\langle z\rangle={a['mean_voronoi_number']:.2f}$)"], ax,
                       title="coordination distribution")
     ax.set_xlim(-0.5, 10.5)
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     plot_coordination_map(ds["positions"].values, ds["radii"].values, ds["z_contact"].values, a["box"], inset, rattler=rattler, colorbar=True)
-    inset.set_title("structure: contact z from 3 (white) to 7 (black); dashed red: rattlers", fontsize=9)
-    fig.suptitle(f"Fig. 3 right: simulated 2D glass (bidisperse harmonic disks), N = {a['N']}, phi = {a['phi']:.3f}")
+    inset.set_title(r"structure: contact number $z$ (grey levels); dashed red: rattlers", fontsize=9)
+    fig.suptitle(rf"Fig. 3 right: simulated 2D glass (bidisperse harmonic disks), $N={a['N']}$, $\phi={a['phi']:.3f}$")
     out["fig3_right_glass_coordination"] = fig
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
     omega = ds["omega"].values
     top = 0.5 * omega[-1]
-    for ax, kind, label, level in ((axes[0], "scalar", "scalar network of the contacts, k = 1/sigma^2", a["debye_level_scalar"]),
+    for ax, kind, label, level in ((axes[0], "scalar", r"scalar network of the contacts, $k=1/\sigma^2$", a["debye_level_scalar"]),
                                    (axes[1], "vector", "vector Hessian (with prestress)", a["debye_level_vector"])):
-        ax.plot(omega, ds[f"reduced_{kind}"], color="k", lw=1.4)
+        ax.plot(omega, ds[f"reduced_{kind}"], color="k", lw=1.4, label=r"$g(\omega)/\omega$")
         lo = a[f"omega_min_{kind}"] if np.isfinite(a[f"omega_min_{kind}"]) else 0.0  # NaN: unstable to a shear
         if np.isfinite(level):
-            ax.axhline(level, color="0.4", ls="--", lw=1, label=f"Debye {level:.3g}")
-            ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=f"max g/omega at {a[f'omega_bp_{kind}']:.3f}")
-            ax.axvspan(0, lo, color="0.85", lw=0, label=r"$\omega < 2 c\,2\pi/L$: plane-wave shells")
+            ax.axhline(level, color="0.4", ls="--", lw=1, label=rf"Debye level ${level:.3g}$")
+            reason = _stored_reason(ds, kind)
+            if not np.isfinite(a[f"omega_bp_{kind}"]):  # nothing to search: the window is empty at this size
+                ax.plot([], [], ls="none", label=f"no Boson peak ({reason})")
+            elif reason:  # a maximum that is no Boson peak is not called one
+                ax.axvline(a[f"omega_bp_{kind}"], color="0.5", ls=":", lw=1.0, label=rf"max of $g/\omega$ at $\omega={a[f'omega_bp_{kind}']:.3f}$:" + f"\nno Boson peak ({reason})")
+            else:
+                ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=rf"Boson peak, $\omega_\mathrm{{BP}}={a[f'omega_bp_{kind}']:.3f}$")
+            ax.axvspan(0, lo, color="0.85", lw=0, label=rf"$\omega < {CUTOFF_MULTIPLE:g}\,c\,2\pi/L$: plane-wave shells")
         ax.set_xlim(0, top)
         shown = ds[f"reduced_{kind}"].sel(omega=slice(lo + 1e-12, top)).values  # empty for a tiny packing (lo >= top)
-        ax.set_ylim(0, 1.15 * float(shown.max() if shown.size and shown.max() > 0 else ds[f"reduced_{kind}"].max()) or 1.0)
+        shown = float(shown.max() if shown.size and shown.max() > 0 else ds[f"reduced_{kind}"].max())
+        ax.set_ylim(0, 1.15 * max(shown, level if np.isfinite(level) else 0.0) or 1.0)  # the Debye line stays inside
         ax.set_xlabel(r"$\omega$")
         ax.set_ylabel(r"$g(\omega)/\omega$")
         ax.set_title(label, fontsize=10)
@@ -296,14 +331,14 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     for kind, colour in (("scalar", "tab:blue"), ("vector", "tab:red")):
         sel = omega > a[f"omega_min_{kind}"]
         axes[2].plot(omega[sel], ds[f"excess_{kind}"].values[sel], color=colour, lw=1.4, label=kind)
-    axes[2].axhline(1, color="0.4", ls="--", lw=1)
+    axes[2].axhline(1, color="0.4", ls="--", lw=1, label="own Debye law")
     axes[2].set_xlim(0, top)
     axes[2].set_ylim(0, None)
     axes[2].set_xlabel(r"$\omega$")
     axes[2].set_ylabel(r"$g(\omega)/g_\mathrm{Debye}(\omega)$")
-    axes[2].set_title(r"both, relative to their own Debye law (above $2 c\,2\pi/L$)", fontsize=10)
+    axes[2].set_title(rf"both, relative to their own Debye law (above ${CUTOFF_MULTIPLE:g}\,c\,2\pi/L$)", fontsize=10)
     axes[2].legend(frameon=False, fontsize=8)
-    fig.suptitle(f"Reduced DOS of a jammed packing (N = {a['N']}, phi = {a['phi']:.3f}, <z> = {a['mean_contact_number']:.2f}): scalar model vs vector Hessian")
+    fig.suptitle(rf"Reduced DOS of a jammed packing ($N={a['N']}$, $\phi={a['phi']:.3f}$, $\langle z\rangle={a['mean_contact_number']:.2f}$): scalar model vs vector Hessian")
     out["glass_reduced_dos"] = fig
     return out
 
