@@ -27,6 +27,7 @@ from .model.lattice import SpringNetwork, coordination_distribution, network
 from .model.toy import new_poles, toy_model
 from .spectra import (DOS, Modes, default_edges, dos, eigenfrequencies, ensemble_dos, glass_dos, kpm_local_dos,
                       local_dos, lowest_modes, methods)
+from .theory import bond_cpa, effective_medium, sound_damping, spring_distribution
 from ._random import seed_sequences
 
 try:
@@ -39,6 +40,7 @@ __all__ = [
     "DOS",
     "Packing",
     "Modes",
+    "bond_cpa",
     "boson_peak",
     "conductivity_tensor",
     "debye_level",
@@ -53,6 +55,7 @@ __all__ = [
     "default_edges",
     "dos",
     "dynamical_matrix",
+    "effective_medium",
     "eigenfrequencies",
     "ensemble_dos",
     "kpm_local_dos",
@@ -64,5 +67,7 @@ __all__ = [
     "network",
     "new_poles",
     "seed_sequences",
+    "sound_damping",
+    "spring_distribution",
     "toy_model",
 ]
