@@ -38,7 +38,7 @@ def test_green_on_the_band_is_the_limit_from_above():
 def test_pure_lattice_cpa_is_the_crystal():
     omega = np.linspace(0, 3, 500)
     curve = bond_cpa(atoms([1.0]), omega)
-    assert np.max(np.abs(curve.k_eff - 1)) == 0
+    assert np.max(np.abs(curve.k_eff - 1)) < 1e-12
     assert np.max(np.abs(curve.dos - crystal_dos(omega))) < CRYSTAL_TOL
     assert curve.omega_bp is None  # g / omega only rises up to the van Hove point at omega = 2
 
@@ -71,7 +71,7 @@ def test_lognormal_static_medium_obeys_keller_dykhne_duality(s):
 
 
 def test_sum_rules_causality_and_rayleigh_damping():
-    omega = np.linspace(0, 3.6, 3601)  # covers the band top sqrt(8 x 1.5)
+    omega = np.linspace(0, 3.6, 1201)  # covers the band top sqrt(8 x 1.5)
     curve = bond_cpa(spring_distribution("springs-uniform", 0.5), omega)
     assert np.all(curve.k_eff.imag <= 1e-12 * abs(curve.k_eff)) and np.all(curve.dos >= -1e-12)
     assert np.trapezoid(curve.dos, omega) == pytest.approx(1.0, abs=1e-4)

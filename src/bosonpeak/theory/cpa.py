@@ -153,7 +153,18 @@ def bond_cpa(distribution: SpringDistribution, omega, *, lattice: Lattice | None
         raise _checks.ParameterError(
             f"the static effective medium of {distribution.name!r} is floppy (k_m(0) = 0 on the {lattice.name} lattice, "
             f"z = {lattice.z}); the bond CPA needs a rigid medium")
-    solver = _Solver(distribution, lattice)
+    solver = _BondResidual(distribution, lattice)
+    k_eff, info = _continue(solver, omega, c2, "bond CPA", seed=solver.fixed_point)
+    return _curve(omega, k_eff, c2, lattice, omega_max, f"bond CPA, {distribution.name}", info)
+
+
+def _check_omega(omega):
+    return _checks.increasing_edges("omega", omega)
+
+
+def _continue(residual, omega, c2, label, seed=None):
+    """``k_m`` on every frequency, continued upwards from the static ``c2``."""
+    solver = _Solver(residual, label, seed)
     k_eff = np.empty(omega.size, dtype=complex)
     iterations = 0
     prev_w, prev_x = 0.0, complex(c2)
@@ -165,8 +176,7 @@ def bond_cpa(distribution: SpringDistribution, omega, *, lattice: Lattice | None
         prev_w = w
         k_eff[i] = prev_x
         iterations += n
-    return _curve(omega, k_eff, c2, lattice, omega_max, f"bond CPA, {distribution.name}",
-                  dict(iterations=iterations, max_residual=solver.max_residual))
+    return k_eff, dict(iterations=iterations, max_residual=solver.max_residual)
 
 
 def _curve(omega, k_eff, c2, lattice, omega_max, theory, info) -> TheoryCurve:
@@ -180,43 +190,57 @@ def _curve(omega, k_eff, c2, lattice, omega_max, theory, info) -> TheoryCurve:
 
 
 def _local_green(lattice, s):
-    """``G_00(s)`` on the physical sheet; ``s`` with a round-off negative imaginary part is put on the axis."""
+    """``G_00(s)`` on the physical sheet; ``s`` with a round-off negative imaginary part is put on
+    the axis, and the crystal's singular points (0, the van Hove point 4) are moved off by ``1e-12 i``."""
     s = np.asarray(s, dtype=complex)
-    return lattice.green(np.where(s.imag < 0, s.real + 0j, s))
+    s = np.where(s.imag < 0, s.real + 0j, s)
+    return lattice.green(np.where((s == 0) | (s == 4), s + 1e-12j, s))
 
 
-class _Solver:
-    """Secant solution of the CPA condition at one frequency, with step halving."""
+class _BondResidual:
+    """The single-bond CPA condition ``F(k_m)`` at one squared frequency."""
 
     def __init__(self, distribution, lattice):
         self.k, self.w = distribution.values, distribution.weights
         self.lattice, self.two_over_z = lattice, 2.0 / lattice.z
-        self.max_residual = 0.0
 
-    def phi(self, x, z):
+    def _denominator(self, x, z):
         s = z / x
-        return self.two_over_z * (1.0 - s * complex(_local_green(self.lattice, s)))
+        phi = self.two_over_z * (1.0 - s * complex(_local_green(self.lattice, s)))
+        return (1.0 - phi) * x + phi * self.k
 
-    def residual(self, x, z):
-        phi = self.phi(x, z)
-        d = (1.0 - phi) * x + phi * self.k
-        return complex(self.w @ ((self.k - x) / d)), d
+    def __call__(self, x, z):
+        return complex(self.w @ ((self.k - x) / self._denominator(x, z)))
+
+    def fixed_point(self, x, z):
+        """``<k Q> / <Q>``, ``Q = 1 / denominator``: one step of the natural fixed-point map."""
+        q = 1.0 / self._denominator(x, z)
+        return complex((self.w * self.k) @ q / (self.w @ q))
+
+
+class _Solver:
+    """Secant solution of a CPA condition at one frequency, with step halving."""
+
+    def __init__(self, residual, label, seed=None):
+        self.residual, self.label, self.seed = residual, label, seed
+        self.max_residual = 0.0
 
     def solve(self, guess, z):
         """Root near ``guess``; None if the secant iteration does not converge to a causal root."""
         x0 = complex(guess)
-        f0, d = self.residual(x0, z)
-        q = 1.0 / d
-        x1 = complex((self.w * self.k) @ q / (self.w @ q))  # one fixed-point step seeds the secant
+        f0 = self.residual(x0, z)
+        x1 = self.seed(x0, z) if self.seed is not None else x0 * (1.0 + 1e-6)
+        if x1 == x0:
+            x1 = x0 * (1.0 + 1e-9)
         for n in range(1, MAX_ITERATIONS + 1):
-            f1, _ = self.residual(x1, z)
+            f1 = self.residual(x1, z)
             if f1 == f0 or not np.isfinite(f1):
                 return (x1, n) if f1 == 0 else None
             x2 = x1 - f1 * (x1 - x0) / (f1 - f0)
             if not np.isfinite(x2) or x2 == 0:
                 return None
             if abs(x2 - x1) <= TOLERANCE * abs(x2):
-                f2, _ = self.residual(x2, z)
+                f2 = self.residual(x2, z)
                 causal = (z / x2).imag >= -1e-9 * abs(z / x2)
                 if abs(f2) > 1e-8 or not causal:
                     return None
@@ -235,7 +259,7 @@ class _Solver:
                 splits += 1
                 if splits > MAX_SPLITS * 8 or target - w0 < 2.0**-MAX_SPLITS * max(w1 - w0, 1e-300):
                     raise CPAConvergenceError(
-                        f"bond CPA did not converge at omega = {target:.6g} (last solution k_m = {x0:.6g} at "
+                        f"{self.label} did not converge at omega = {target:.6g} (last solution k_m = {x0:.6g} at "
                         f"omega = {w0:.6g}); try a finer omega grid or a smoother P(k)")
                 stack.append(0.5 * (w0 + target))
                 continue

@@ -118,28 +118,36 @@ def square_lattice_green(s, site=(0, 0)) -> np.ndarray:
     E = s - 4.0
     if np.any((E == 0) | (s == 0)):
         raise _checks.ParameterError("'s' must avoid the singular points 0 and 4 of the square lattice")
+    if key == (0, 0):
+        return _square_sites(s, local=True)
+    return _square_sites(s)[SQUARE_SITES.index(key)]
+
+
+def square_green_sites(s: complex) -> np.ndarray:
+    """``G_r(s)`` at one ``s`` for all ``SQUARE_SITES`` at once (no validation), shape (6,)."""
+    return _square_sites(np.asarray(complex(s)))
+
+
+def _square_sites(s: np.ndarray, local: bool = False) -> np.ndarray:
+    """``G_r(s)`` for every separation in ``SQUARE_SITES``, stacked on a new first axis (``G_00`` alone if ``local``)."""
+    E = s - 4.0
     m = 16.0 / (E * E)
     # On the band (real 0 < s < 8, m > 1 real) take the limit Im s -> 0+: Im m -> -0 sign(E).
     on_cut = (s.imag == 0) & (m.real > 1.0)
     m = np.where(on_cut, m.real - 1j * np.copysign(1e-300, E.real), m)
     K, Ee = elliptic_ke(m)
     g00 = 2.0 * K / (np.pi * E)
-    if key == (0, 0):
+    if local:
         return g00
     g10 = (1.0 - E * g00) / 4.0
-    if key == (1, 0):
-        return g10
     g11 = (2.0 / (np.pi * E)) * ((2.0 / m - 1.0) * K - (2.0 / m) * Ee)
-    if key == (1, 1):
-        return g11
-    if key == (2, 0):
-        return -E * g10 - g00 - 2.0 * g11
-    if key == (2, 1):
-        return -(E * g11 + 2.0 * g10) / 2.0
+    g20 = -E * g10 - g00 - 2.0 * g11
+    g21 = -(E * g11 + 2.0 * g10) / 2.0
     # (2, 2): cos(2(qx+qy)) = T4(cos q1); <a^4 / sqrt(E^2 - 16 a^2)> from the fourth-moment integral.
     a4 = (2.0 / (np.pi * E)) * ((2.0 + m) * K - 2.0 * (1.0 + m) * Ee) / (3.0 * m * m)
     a2 = (2.0 / (np.pi * E)) * (K - Ee) / m
-    return 8.0 * a4 - 8.0 * a2 + g00
+    g22 = 8.0 * a4 - 8.0 * a2 + g00
+    return np.stack([g00, g10, g11, g20, g21, g22])
 
 
 @dataclass(frozen=True)
