@@ -27,7 +27,7 @@ from .model.lattice import SpringNetwork, coordination_distribution, network
 from .model.toy import new_poles, toy_model
 from .spectra import (DOS, Modes, default_edges, dos, eigenfrequencies, ensemble_dos, glass_dos, kpm_local_dos,
                       local_dos, lowest_modes, methods)
-from .theory import bond_cpa, effective_medium, sound_damping, spring_distribution
+from .theory import bond_cpa, effective_medium, node_cpa, sound_damping, spring_distribution, theory_curve
 from ._random import seed_sequences
 
 try:
@@ -65,9 +65,11 @@ __all__ = [
     "local_dos",
     "methods",
     "network",
+    "node_cpa",
     "new_poles",
     "seed_sequences",
     "sound_damping",
     "spring_distribution",
+    "theory_curve",
     "toy_model",
 ]

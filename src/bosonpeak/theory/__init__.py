@@ -2,15 +2,20 @@
 
 ``lattice_green``: the crystal's Green's functions in closed form; ``distributions``: P(k)
 of the disorder families as weighted atoms; ``cpa``: the single-bond coherent-potential
-approximation and Kirkpatrick's static limit; ``curve``: the ``TheoryCurve`` record and
-sound damping. The derivations are in ``docs/theory.md``.
+approximation and Kirkpatrick's static limit; ``node``: the node (star) CPA for
+coordination disorder; ``curve``: the ``TheoryCurve`` record and sound damping;
+``families``: the curve of a ``bosonpeak disorder`` family by name. The derivations are in
+``docs/theory.md``.
 """
 
 from .cpa import CPAConvergenceError, bond_cpa, effective_medium, kirkpatrick_dilution
 from .curve import TheoryCurve, sound_damping
+from .families import FAMILIES, theory_curve
 from .distributions import BOND_FAMILIES, SpringDistribution, atoms, spring_distribution
 from .lattice_green import Lattice, crystal_dos, square_lattice, square_lattice_green
+from .node import Stars, network_stars, node_cpa, paper_stars, star_effective_medium
 
-__all__ = ["BOND_FAMILIES", "CPAConvergenceError", "Lattice", "SpringDistribution", "TheoryCurve", "atoms", "bond_cpa",
-           "crystal_dos", "effective_medium", "kirkpatrick_dilution", "sound_damping", "spring_distribution",
-           "square_lattice", "square_lattice_green"]
+__all__ = ["BOND_FAMILIES", "CPAConvergenceError", "FAMILIES", "Lattice", "SpringDistribution", "Stars", "TheoryCurve",
+           "atoms", "bond_cpa", "crystal_dos", "effective_medium", "kirkpatrick_dilution", "network_stars", "node_cpa",
+           "paper_stars", "sound_damping", "spring_distribution", "square_lattice", "square_lattice_green",
+           "star_effective_medium", "theory_curve"]

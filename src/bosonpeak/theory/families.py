@@ -1,0 +1,59 @@
+"""The theory curve of one disorder family of ``bosonpeak disorder``, by name and strength.
+
+``springs-uniform``, ``springs-lognormal``, ``springs-power`` and ``dilution`` have i.i.d.
+springs on the square lattice's bonds: single-bond CPA (``cpa.bond_cpa``). ``paper`` is the
+paper's perturbed lattice (cut-off rule, springs ``1/r``) whose disorder sits on the nodes:
+node (star) CPA (``node.node_cpa``) over Monte Carlo stars of ``delta``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _checks
+from .cpa import bond_cpa
+from .curve import TheoryCurve
+from .distributions import BOND_FAMILIES, spring_distribution
+
+#: Every family with a theory curve.
+FAMILIES = BOND_FAMILIES + ("paper",)
+#: Default frequency grid of a theory curve.
+DEFAULT_OMEGA = np.linspace(0.0, 3.0, 301)
+
+
+def theory_curve(family: str, strength: float, omega=None, *, omega_max: float = 1.5, rng=0) -> TheoryCurve:
+    """Effective-medium ``k_eff``, ``g``, ``g/omega``, ``c^2``, ``omega_BP`` of one disorder family.
+
+    Parameters
+    ----------
+    family : {"springs-uniform", "springs-lognormal", "springs-power", "dilution", "paper"}
+    strength : float
+        ``w``, ``s``, ``alpha``, ``p`` or ``delta`` (see ``spring_distribution``; ``paper``:
+        ``0 <= delta < 1/3``).
+    omega : array_like, optional
+        Strictly increasing frequencies ``>= 0``; default 301 points on ``[0, 3]``.
+    omega_max : float
+        Upper end of the Boson-peak window (as ``bosonpeak.boson_peak``).
+    rng : int, SeedSequence or Generator
+        For the Monte Carlo stars of ``paper`` (fixed by default, so the curve is reproducible).
+
+    Returns
+    -------
+    TheoryCurve
+        ``c2`` is ``k_eff(0)``; ``omega_bp`` is None without an interior maximum of ``g/omega``.
+
+    Examples
+    --------
+    >>> import numpy as np, bosonpeak
+    >>> curve = bosonpeak.theory_curve("dilution", 0.3, np.linspace(0, 3, 301))
+    >>> round(curve.c2, 12), round(curve.omega_bp, 2)
+    (0.4, 0.4)
+    """
+    family = _checks.choice("family", family, FAMILIES)
+    omega = DEFAULT_OMEGA if omega is None else omega
+    if family == "paper":
+        from .node import node_cpa, paper_stars
+
+        delta = _checks.real("strength", strength, minimum=0.0, maximum=1.0 / 3.0, max_inclusive=False)
+        return node_cpa(paper_stars(delta, rng=rng), omega, omega_max=omega_max)
+    return bond_cpa(spring_distribution(family, strength), omega, omega_max=omega_max)
