@@ -7,12 +7,17 @@ import pytest
 import scipy.sparse as sp
 
 import bosonpeak
-from bosonpeak.workflows.glass import glass_dataset, glass_figure_data, glass_figures, glass_summary
-from bosonpeak.spectra.banded import banded_eigenvalues
+from bosonpeak.analysis.elasticity import debye_levels
 from bosonpeak.cli import main
 from bosonpeak.model.glass import DEFAULT_FTOL, MIN_CONTACTS, _forces, voronoi_numbers
-from bosonpeak.analysis.elasticity import debye_levels
+from bosonpeak.spectra.banded import banded_eigenvalues
 from bosonpeak.spectra.vector import glass_dos
+from bosonpeak.workflows.glass import (
+    glass_dataset,
+    glass_figure_data,
+    glass_figures,
+    glass_summary,
+)
 
 N = 256
 SEED = 11

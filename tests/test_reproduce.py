@@ -9,8 +9,8 @@ import pytest
 import xarray as xr
 
 import bosonpeak
-from bosonpeak.cli import main
 from bosonpeak._files import atomic_path
+from bosonpeak.cli import main
 from bosonpeak.workflows.reproduce import PaperSettings, compute, figures, summary
 
 SMALL = PaperSettings(L=10, seeds=2, deltas=(0.0, 0.3))

@@ -16,6 +16,7 @@ Examples
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._random import seed_sequences
 from .analysis.elasticity import conductivity_tensor, debye_level, sound_speed
 from .analysis.participation import participation_ratio
 from .analysis.peak import BosonPeak, boson_peak, excess_dos
@@ -24,11 +25,21 @@ from .matrices.hessian import glass_hessian
 from .matrices.laplacian import dynamical_matrix
 from .model.glass import Packing, contact_network, jammed_packing
 from .model.lattice import SpringNetwork, coordination_distribution, network
-from .model.toy import new_poles, toy_model
-from .spectra import (DOS, Modes, default_edges, dos, eigenfrequencies, ensemble_dos, glass_dos, kpm_local_dos,
-                      local_dos, lowest_modes, methods)
+from .matrices.toy import new_poles, toy_model
+from .spectra import (
+    DOS,
+    Modes,
+    default_edges,
+    dos,
+    eigenfrequencies,
+    ensemble_dos,
+    glass_dos,
+    kpm_local_dos,
+    local_dos,
+    lowest_modes,
+    methods,
+)
 from .theory import bond_cpa, effective_medium, node_cpa, sound_damping, spring_distribution, theory_curve
-from ._random import seed_sequences
 
 try:
     __version__ = version("bosonpeak")

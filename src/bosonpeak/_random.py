@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _checks
 
+
 def seed_sequences(rng, n: int) -> list[np.random.SeedSequence]:
     """``n`` independent child SeedSequences of ``rng`` (int, SeedSequence, Generator or None).
 

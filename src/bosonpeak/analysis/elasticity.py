@@ -18,19 +18,18 @@ is the usual ``c`` for an isotropic tensor and gives ``g_D / omega = 1 / (2 pi n
 from __future__ import annotations
 
 import warnings
-
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
-from scipy.sparse.linalg import splu
 from scipy.sparse.csgraph import connected_components
+from scipy.sparse.linalg import splu
 
 from .. import _checks
-from ..matrices.laplacian import dynamical_matrix
 from .._random import sample_streams, seed_sequences
 from ..matrices.hessian import glass_hessian
+from ..matrices.laplacian import dynamical_matrix
 from ..model.glass import DIM, Packing, _backbone_bonds, _check_packing, contact_network
 from ..model.lattice import SpringNetwork, network
 

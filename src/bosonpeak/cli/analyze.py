@@ -33,8 +33,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..workflows.analyze import AnalysisSettings, compute, figures, summary
     from .._files import save_dataset, save_figure
+    from ..workflows.analyze import AnalysisSettings, compute, figures, summary
 
     settings = AnalysisSettings(L=args.size, deltas=tuple(args.deltas), seeds=args.seeds, rule=args.rule, spring=args.spring, method=args.method,
                                 bin_width=args.bin_width, modes=args.modes, seed=args.seed)

@@ -53,24 +53,17 @@ def parse_options(items) -> dict:
 
 def run(args) -> int:
     import numpy as np
-    import xarray as xr
 
-    from .. import __version__
-    from .._checks import ParameterError, integer, real
-    from ..matrices.laplacian import dynamical_matrix
-    from ..spectra.ensemble import ensemble_dos
-    from .._random import sample_streams, seed_sequences
+    from .._checks import ParameterError, choice, integer, real
     from .._files import save_dataset
-    from ..model.lattice import network
-    from ..spectra.spectrum import default_edges
-
-    from .._checks import choice
     from ..spectra.spectrum import methods
+    from ..workflows.dos import compute, summary
 
     integer("size", args.size, minimum=3)
     choice("method", args.method, methods())
     integer("seeds", args.seeds, minimum=1)
     options = parse_options(args.option)
+    edges, width = None, None
     if args.edges is not None:
         edges = np.asarray(args.edges)
     else:
@@ -80,36 +73,9 @@ def run(args) -> int:
             if top < width:
                 raise ParameterError(f"'omega-max' must be at least the bin width {width:g}; got {top:g}")
             edges = width * np.arange(int(np.ceil(top / width - 1e-9)) + 1)
-        else:
-            first = network(args.size, args.delta, rule=args.rule, spring=args.spring, cutoff=args.cutoff, rng=sample_streams(seed_sequences(args.seed, 1)[0])[0])
-            edges = default_edges(dynamical_matrix(first), width * 1.0)
-            edges = np.append(edges, edges[-1] + width)  # headroom for other seeds' stiffest springs
-    g = ensemble_dos(
-        args.size, args.delta, edges, seeds=args.seeds, rule=args.rule, spring=args.spring, cutoff=args.cutoff,
-        method=args.method, zero_modes=args.keep_zero_modes, rng=args.seed, progress=not args.no_progress, **options,
-    )
-    ds = xr.Dataset(
-        {
-            "density": (("seed", "omega"), g.samples, {"long_name": "g(omega) per mode"}),
-            "density_mean": (("omega",), g.density),
-            "density_error": (("omega",), g.error, {"long_name": "standard error of the mean over seeds"}),
-            "reduced_mean": (("omega",), g.reduced, {"long_name": "g(omega)/omega"}),
-            "omega_edges": (("omega_edge",), g.edges),
-        },
-        coords={"omega": g.centres, "seed": np.arange(args.seeds)},
-        attrs={
-            "bosonpeak_version": __version__,
-            "L": args.size, "delta": args.delta, "rule": args.rule, "spring": args.spring,
-            "cutoff": "default" if args.cutoff is None else args.cutoff,
-            "method": args.method, "options": json.dumps(options), "root_seed": args.seed,
-            "spawn_keys": json.dumps([list(k) for k in g.info["spawn_keys"]]),
-            "zero_modes_per_network": g.zero_modes, "zero_modes_removed": int(g.zero_modes_removed),
-        },
-    )
+    ds = compute(args.size, args.delta, edges=edges, bin_width=width, seeds=args.seeds, seed=args.seed, rule=args.rule,
+                 spring=args.spring, cutoff=args.cutoff, method=args.method, keep_zero_modes=args.keep_zero_modes,
+                 progress=not args.no_progress, **options)
     save_dataset(ds, args.out)
-    lo = 2 * np.sin(np.pi / args.size)
-    sel = (g.centres > lo) & (g.centres < 1.5)
-    w = g.centres[sel][np.argmax(g.reduced[sel])] if sel.any() else float("nan")
-    print(f"N = {args.size ** 2}, {args.seeds} seed(s), {g.method}: integral {g.integral():.6f}, "
-          f"zero modes/network {g.zero_modes:.1f}, max g/omega in ({lo:.3f}, 1.5) at omega = {w:.3f}; wrote {args.out}")
+    print(summary(ds, args.out))
     return 0

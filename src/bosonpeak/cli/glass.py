@@ -27,29 +27,15 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    import matplotlib.pyplot as plt
-
     from .._checks import choice, integer, real
     from ..spectra.spectrum import methods
-    from ..workflows.glass import glass_dataset, glass_figures, glass_summary
-    from .._files import atomic_path, save_dataset, save_figure
-    from ..model.glass import jammed_packing
+    from ..workflows.glass import glass_outputs
 
     seed = integer("seed", args.seed, minimum=0)
     choice("method", args.method, methods())  # before the minimisation, so a typo fails at once
     real("bin-width", args.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
     t0 = time.perf_counter()
-    packing = jammed_packing(args.particles, args.phi, rng=seed)
-    ds = glass_dataset(packing, bin_width=args.bin_width, method=args.method, rng=seed)
-    ds.attrs["seed"] = seed
-    written = [save_dataset(ds, args.out / "glass_data.nc")]
-    for stem, fig in glass_figures(ds).items():
-        written += save_figure(fig, args.out / stem)
-        plt.close(fig)
-    text = glass_summary(ds)
-    with atomic_path(args.out / "summary.txt") as tmp:
-        tmp.write_text(text + "\n")
-    written.append(args.out / "summary.txt")
+    written, text = glass_outputs(args.out, args.particles, args.phi, seed=seed, bin_width=args.bin_width, method=args.method)
     print(text)
     print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
     return 0

@@ -25,8 +25,8 @@ def register(sub) -> None:
 def run(args) -> int:
     from .._checks import ParameterError, integer
     from ..workflows.cluster import connect, dashboard, worker_versions
-    from ..workflows.sweep import pending, plan, run_sweep
     from ..workflows.spec import load_spec
+    from ..workflows.sweep import pending, plan, run_sweep
 
     spec = load_spec(args.spec)  # every check before any work
     if args.workers is not None:

@@ -10,6 +10,7 @@ from ..matrices.laplacian import as_matrix
 from ..model.glass import DIM
 from .spectrum import DOS, dos
 
+
 def glass_dos(H, edges, *, method: str = "dense", rng=None, progress: bool = False, **options) -> DOS:
     """DOS per mode of a vector Hessian with its ``d = 2`` translational zero modes removed.
 

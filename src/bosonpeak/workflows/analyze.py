@@ -18,18 +18,23 @@ import xarray as xr
 from tqdm.auto import tqdm
 
 from .. import _checks
-from ..matrices.laplacian import dynamical_matrix
-from ..analysis.elasticity import conductivity_tensor, debye_level
-from ..spectra.ensemble import ensemble_dos
 from .._random import sample_streams, seed_sequences
-from ..plotting.analysis import plot_heat_capacity, plot_local_dos_by_z, plot_participation, plot_reduced_over_debye
-from ..model.lattice import network
-from ..spectra.local import local_dos_by_coordination
-from ..spectra.modes import lowest_modes
+from ..analysis.elasticity import conductivity_tensor, debye_level
 from ..analysis.participation import participation_ratio
 from ..analysis.peak import CUTOFF_MULTIPLE, boson_peak
-from ..spectra.spectrum import gershgorin_bound, methods
 from ..analysis.thermal import debye_limit, heat_capacity
+from ..matrices.laplacian import dynamical_matrix
+from ..model.lattice import network
+from ..plotting.analysis import (
+    plot_heat_capacity,
+    plot_local_dos_by_z,
+    plot_participation,
+    plot_reduced_over_debye,
+)
+from ..spectra.ensemble import combine_samples
+from ..spectra.local import local_dos_by_coordination
+from ..spectra.modes import lowest_modes
+from ..spectra.spectrum import default_edges, dos, gershgorin_bound, methods
 
 #: Largest N for which the participation ratio of every mode is added and the local DOS by z is
 #: dense (Lorentzian of width eps in omega^2); above it the KPM local DOS (resolution eps in omega).
@@ -68,16 +73,18 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
     child of ``SeedSequence(seed)``, as ``ensemble_dos`` does."""
     children = seed_sequences(s.seed, s.seeds)
     build = lambda delta, k: network(s.L, delta, rule=s.rule, spring=s.spring, rng=sample_streams(children[k])[0])  # noqa: E731
-    top = max(np.sqrt(gershgorin_bound(dynamical_matrix(build(d, k)))) for d in s.deltas for k in range(s.seeds))
-    edges = s.bin_width * np.arange(int(np.floor(top / s.bin_width)) + 2)
     T = np.geomspace(0.005, 3.0, 80)
     ldos_omega = np.arange(0.025, 3.0, 0.025)
-    nd, nk = len(s.deltas), s.seeds
+    nk = s.seeds
     out = {k: [] for k in ("c", "sigma", "affine", "density", "bp", "bp_crystal", "C", "mode_omega", "mode_P", "ldos", "zfrac", "all_omega", "all_P")}
     for delta in tqdm(s.deltas, desc="analyze", disable=not progress):
-        cond = [conductivity_tensor(build(delta, k)) for k in range(nk)]
+        nets = [build(delta, k) for k in range(nk)]  # each network built once, its matrix assembled once
+        Hs = [dynamical_matrix(net) for net in nets]
+        cond = [conductivity_tensor(net) for net in nets]
         c = np.array([x.c for x in cond])
-        g = ensemble_dos(s.L, delta, edges, seeds=nk, rule=s.rule, spring=s.spring, method=s.method, zero_modes=False, rng=s.seed)
+        edges = default_edges(max(Hs, key=gershgorin_bound), s.bin_width)
+        g = combine_samples([dos(H, edges, method=s.method, zero_modes=False, rng=sample_streams(children[k])[1])
+                             for k, H in enumerate(Hs)])
         out["c"].append(c)
         out["sigma"].append(np.stack([x.sigma for x in cond]))
         out["affine"].append(np.stack([x.affine for x in cond]))
@@ -85,13 +92,13 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         out["bp"].append(boson_peak(g, c=c, rng=s.seed))
         out["bp_crystal"].append(boson_peak(g, rng=s.seed, omega_min=out["bp"][-1].window[0]))
         out["C"].append(heat_capacity(g, T, c=float(np.sqrt(np.mean(c**2)))))
-        net0 = build(delta, 0)
-        m = lowest_modes(net0, s.modes, rng=sample_streams(children[0])[1])
+        net0 = nets[0]
+        m = lowest_modes(Hs[0], s.modes, rng=sample_streams(children[0])[1])
         out["mode_omega"].append(m.omega)
         out["mode_P"].append(participation_ratio(m.vectors))
         small = net0.n_nodes <= DENSE_EXTRAS_MAX_NODES
         if small:
-            lam, vec = np.linalg.eigh(dynamical_matrix(net0).toarray())
+            lam, vec = np.linalg.eigh(Hs[0].toarray())
             out["all_omega"].append(np.sqrt(np.clip(lam[1:], 0, None)))
             out["all_P"].append(participation_ratio(vec[:, 1:]))
             _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, eps=s.eps)
@@ -101,6 +108,9 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         out["ldos"].append(ld)
         out["zfrac"].append(frac)
     bp, bpc = out["bp"], out["bp_crystal"]
+    n_bins = max(d.shape[1] for d in out["density"])  # bins reach past each delta's own spectrum: pad with zeros
+    out["density"] = [np.pad(d, ((0, 0), (0, n_bins - d.shape[1]))) for d in out["density"]]
+    edges = s.bin_width * np.arange(n_bins + 1)
     interval = lambda x: x if x is not None else (np.nan, np.nan)  # noqa: E731
     data = {
         "sound_speed": (("delta", "seed"), np.stack(out["c"]), {"long_name": "c = det(sigma)^(1/4) / sqrt(n), relaxed conductivity"}),

@@ -21,15 +21,22 @@ import numpy as np
 import xarray as xr
 
 from .. import _checks
-from ..matrices.laplacian import dynamical_matrix
-from ..plotting.paper import plot_coordination, plot_coordination_map
 from .._files import save_dataset
-from ..model.glass import DEFAULT_PHI, DIAMETER_RATIO, Packing, coordination_fractions, jammed_packing, voronoi_numbers
-from ..model.glass import contact_network
 from ..analysis.elasticity import debye_levels
-from ..spectra.vector import glass_dos
 from ..matrices.hessian import glass_hessian
+from ..matrices.laplacian import dynamical_matrix
+from ..model.glass import (
+    DEFAULT_PHI,
+    DIAMETER_RATIO,
+    Packing,
+    contact_network,
+    coordination_fractions,
+    jammed_packing,
+    voronoi_numbers,
+)
+from ..plotting.paper import plot_coordination, plot_coordination_map
 from ..spectra.spectrum import dos, gershgorin_bound, methods
+from ..spectra.vector import glass_dos
 
 #: Bump when the data set's content changes, so old cache files are not reused.
 GLASS_DATA_VERSION = 1
@@ -260,3 +267,24 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     fig.suptitle(f"Reduced DOS of a jammed packing (N = {a['N']}, phi = {a['phi']:.3f}, <z> = {a['mean_contact_number']:.2f}): scalar model vs vector Hessian")
     out["glass_reduced_dos"] = fig
     return out
+
+
+def glass_outputs(out, particles: int, phi: float = DEFAULT_PHI, *, seed: int = 2026, bin_width: float = GLASS_BIN_WIDTH,
+                  method: str = "banded", progress: bool = False) -> tuple[list, str]:
+    """What ``bosonpeak glass`` makes: pack, compute, write ``glass_data.nc``, the figures and
+    ``summary.txt`` to ``out``. Returns the paths written and the summary text."""
+    from .._files import atomic_path, save_dataset, save_figure
+
+    out = Path(out)
+    packing = jammed_packing(particles, phi, rng=seed)
+    ds = glass_dataset(packing, bin_width=bin_width, method=method, rng=seed, progress=progress)
+    ds.attrs["seed"] = seed
+    written = [save_dataset(ds, out / "glass_data.nc")]
+    for stem, fig in glass_figures(ds).items():
+        written += save_figure(fig, out / stem)
+        plt.close(fig)
+    text = glass_summary(ds)
+    with atomic_path(out / "summary.txt") as tmp:
+        tmp.write_text(text + "\n")
+    written.append(out / "summary.txt")
+    return written, text

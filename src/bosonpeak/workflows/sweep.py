@@ -23,13 +23,13 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 
-from .cluster import connect, dashboard, worker_versions
-from ..matrices.laplacian import dynamical_matrix
 from .._random import sample_streams, seed_sequences
+from ..matrices.laplacian import dynamical_matrix
 from ..model.lattice import network
 from ..spectra.spectrum import dos
-from .store import load_result, remove_partials, save_result, task_key
+from .cluster import connect, dashboard, worker_versions
 from .spec import SweepSpec, load_spec, parse_spec
+from .store import load_result, remove_partials, save_result, task_key
 
 __all__ = ["SweepSpec", "Task", "combine", "compute_task", "connect", "dashboard", "load_spec", "parse_spec", "pending", "plan", "run_sweep", "run_tasks", "worker_versions"]
 

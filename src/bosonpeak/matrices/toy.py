@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _checks
-from ..matrices.laplacian import laplacian
+from .laplacian import laplacian
 
 TOY_KINDS = ("square", "extra", "missing")
 
