@@ -1,5 +1,6 @@
 """Node (star) CPA for coordination disorder: limits, sum rules and the paper's networks."""
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -8,8 +9,8 @@ import pytest
 import bosonpeak
 from bosonpeak._checks import ParameterError
 from bosonpeak.theory import crystal_dos, effective_medium, spring_distribution
-from bosonpeak.theory.node import (Stars, _bond_green, _static_bond_green, network_stars, node_cpa, paper_stars,
-                                   star_effective_medium)
+from bosonpeak.theory.node import (Stars, _bond_green, _static_bond_green, lattice_stars, network_stars, node_cpa,
+                                   paper_stars, star_effective_medium)
 
 
 def _independent_stars(values, weights):
@@ -33,10 +34,13 @@ def test_crystal_star_is_the_crystal():
 
 
 @pytest.mark.parametrize("p", [0.1, 0.2])
-def test_independent_dilution_star_is_close_to_kirkpatrick(p):
+@pytest.mark.parametrize("projection", ["strain", "bond"])
+def test_independent_dilution_star_is_close_to_kirkpatrick(p, projection):
     # the star keeps the correlations of four bonds at one node; for independent bonds it stays near 1 - 2p
-    c2 = star_effective_medium(_independent_stars([0.0, 1.0], [p, 1 - p]))
+    stars = _independent_stars([0.0, 1.0], [p, 1 - p])
+    c2 = star_effective_medium(stars, projection=projection)
     assert abs(c2 - effective_medium(spring_distribution("dilution", p))) < 0.005
+    assert star_effective_medium(lattice_stars(p, 0.0), projection=projection) == pytest.approx(c2, abs=1e-12)
 
 
 def test_independent_lognormal_star_keeps_duality_closely():
@@ -63,9 +67,27 @@ def test_sum_rules_for_nearest_only_stars():
     assert np.trapezoid(omega**2 * curve.dos, omega) == pytest.approx(stars.weights @ stars.stiffness.sum(axis=1), rel=1e-3)
 
 
-def test_paper_networks_c2_at_delta_02():
-    measured = np.mean([bosonpeak.sound_speed(bosonpeak.network(80, 0.2, rng=s)) ** 2 for s in range(2)])
-    assert abs(star_effective_medium(paper_stars(0.2)) - measured) < 0.03
+def test_paper_networks_c2_at_delta_01():
+    # delta = 0.1: no diagonal bonds yet, nearest bonds missing in node-correlated patterns
+    measured = np.mean([bosonpeak.sound_speed(bosonpeak.network(80, 0.1, rng=s)) ** 2 for s in range(2)])
+    assert abs(star_effective_medium(paper_stars(0.1)) - measured) < 0.03
+
+
+def _with_diagonals(L, x, rng):
+    base = bosonpeak.network(L, 0.0, rule="nearest", spring="constant")
+    idx = np.arange(L * L).reshape(L, L)
+    up = np.column_stack([idx.ravel(), np.roll(np.roll(idx, -1, 0), -1, 1).ravel()])
+    down = np.column_stack([np.roll(idx, -1, 0).ravel(), np.roll(idx, -1, 1).ravel()])
+    diagonals = np.sort(np.concatenate([up, down]), axis=1)
+    bonds = np.concatenate([base.bonds, diagonals[np.random.default_rng(rng).random(len(diagonals)) < x]])
+    return dataclasses.replace(base, bonds=bonds, stiffness=np.ones(len(bonds)))
+
+
+@pytest.mark.parametrize("x", [0.1, 0.3])
+def test_added_diagonals_stiffen_as_the_strain_projected_star_says(x):
+    measured = np.mean([bosonpeak.sound_speed(_with_diagonals(60, x, s)) ** 2 for s in range(2)])
+    assert abs(star_effective_medium(lattice_stars(0.0, x)) - measured) < 0.04
+    assert star_effective_medium(lattice_stars(0.0, x), projection="bond") == pytest.approx(1.0)  # blind to diagonals
 
 
 def test_bad_stars_are_clear_errors():

@@ -3,7 +3,9 @@
 ``springs-uniform``, ``springs-lognormal``, ``springs-power`` and ``dilution`` have i.i.d.
 springs on the square lattice's bonds: single-bond CPA (``cpa.bond_cpa``). ``paper`` is the
 paper's perturbed lattice (cut-off rule, springs ``1/r``) whose disorder sits on the nodes:
-node (star) CPA (``node.node_cpa``) over Monte Carlo stars of ``delta``.
+node (star) CPA (``node.node_cpa``) over Monte Carlo stars of ``delta``. ``diagonals`` (a
+fraction ``x`` of the diagonals added) and ``rewired`` (a fraction ``p`` of the bonds moved
+to diagonals) have bonds beyond the square lattice's: node CPA over their exact stars.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from .curve import TheoryCurve
 from .distributions import BOND_FAMILIES, spring_distribution
 
 #: Every family with a theory curve.
-FAMILIES = BOND_FAMILIES + ("paper",)
+FAMILIES = BOND_FAMILIES + ("diagonals", "rewired", "paper")
 #: Default frequency grid of a theory curve.
 DEFAULT_OMEGA = np.linspace(0.0, 3.0, 301)
 
@@ -26,10 +28,10 @@ def theory_curve(family: str, strength: float, omega=None, *, omega_max: float =
 
     Parameters
     ----------
-    family : {"springs-uniform", "springs-lognormal", "springs-power", "dilution", "paper"}
+    family : {"springs-uniform", "springs-lognormal", "springs-power", "dilution", "diagonals", "rewired", "paper"}
     strength : float
-        ``w``, ``s``, ``alpha``, ``p`` or ``delta`` (see ``spring_distribution``; ``paper``:
-        ``0 <= delta < 1/3``).
+        ``w``, ``s``, ``alpha``, ``p`` (see ``spring_distribution``), ``x`` or ``p`` in
+        ``[0, 1]``, or ``delta`` (``paper``: ``0 <= delta < 1/3``, no bonds beyond the diagonals).
     omega : array_like, optional
         Strictly increasing frequencies ``>= 0``; default 301 points on ``[0, 3]``.
     omega_max : float
@@ -56,4 +58,10 @@ def theory_curve(family: str, strength: float, omega=None, *, omega_max: float =
 
         delta = _checks.real("strength", strength, minimum=0.0, maximum=1.0 / 3.0, max_inclusive=False)
         return node_cpa(paper_stars(delta, rng=rng), omega, omega_max=omega_max)
+    if family in ("diagonals", "rewired"):
+        from .node import lattice_stars, node_cpa
+
+        x = _checks.real("strength", strength, minimum=0.0, maximum=1.0)
+        stars = lattice_stars(x if family == "rewired" else 0.0, x)
+        return node_cpa(stars, omega, omega_max=omega_max)
     return bond_cpa(spring_distribution(family, strength), omega, omega_max=omega_max)

@@ -124,8 +124,11 @@ def square_lattice_green(s, site=(0, 0)) -> np.ndarray:
 
 
 def square_green_sites(s: complex) -> np.ndarray:
-    """``G_r(s)`` at one ``s`` for all ``SQUARE_SITES`` at once (no validation), shape (6,)."""
-    return _square_sites(np.asarray(complex(s)))
+    """``G_r(s)`` at one ``s`` for all ``SQUARE_SITES`` at once (no validation), shape (6,).
+
+    The singular points ``s = 0, 4`` are moved off the axis by ``1e-12 i`` (finite, log-large values)."""
+    s = complex(s)
+    return _square_sites(np.asarray(s + 1e-12j if s in (0, 4) else s))
 
 
 def _square_sites(s: np.ndarray, local: bool = False) -> np.ndarray:

@@ -6,16 +6,18 @@ bonds sharing a node are correlated and a single-bond CPA misses it. Here the ra
 a *star*: node 0 with its springs to the four nearest and four diagonal lattice neighbours,
 ``k_a`` (0 for a missing bond), drawn jointly. The star replaces the corresponding bonds of
 the square-lattice medium (springs ``k_m`` on the nearest bonds, none on the diagonals), and
-``k_m(omega)`` is fixed by asking that the stars scatter nothing on average on the nearest
-bonds (an embedded-cluster, "molecular" CPA; Blackman, Esterling & Berk, PRB 4, 2412 (1971);
-Ducastelle, J. Phys. C 7, 1795 (1974)):
+``k_m(omega)`` is fixed by asking that the stars scatter nothing on average, in the sense
+of an embedded-cluster ("molecular") CPA (Blackman, Esterling & Berk, PRB 4, 2412 (1971);
+Ducastelle, J. Phys. C 7, 1795 (1974)) projected on a uniform strain, Kirkpatrick's
+uniform-field condition (RMP 45, 574 (1973)):
 
-    sum_{a nearest} < [Delta (1 - M Delta)^-1]_aa > = 0,    Delta = diag(k_a - k_m [a nearest]),
+    sum_ab (r_a . r_b) < [Delta (1 - M Delta)^-1]_ab > = 0,    Delta = diag(k_a - k_m [a nearest]),
 
-with the bond-space Green's matrix ``M_ab = b_a^T G_m b_b = (D_a + D_b - D_{a-b}) / (2 k_m)``,
-``D_r = 2 (G_00 - G_r)(omega^2 / k_m)`` from ``lattice_green``. A star whose bonds are
-independent and nearest-only with one random bond is the single-bond CPA; the docs compare
-this theory with the paper's networks.
+with ``r_a`` the bond vectors, the bond-space Green's matrix
+``M_ab = b_a^T G_m b_b = (D_a + D_b - D_{a-b}) / (2 k_m)`` and ``D_r = 2 (G_00 - G_r)(omega^2 / k_m)``
+from ``lattice_green``. A star with one random nearest bond gives back the single-bond CPA.
+Nodes without springs (isolated zero modes) are left out. ``docs/theory.md`` compares this
+theory with the networks, where it works and where it fails.
 """
 
 from __future__ import annotations
@@ -97,6 +99,28 @@ def paper_stars(delta: float, *, samples: int = STAR_SAMPLES, spring: str = "inv
     return Stars(k, name=f"paper delta={delta:g}")
 
 
+def lattice_stars(p_missing: float = 0.0, x_diagonal: float = 0.0) -> Stars:
+    """Stars of a square lattice with independent unit bonds: every nearest bond missing with
+    probability ``p_missing``, every diagonal present with probability ``x_diagonal``.
+
+    All ``2^8`` configurations with their exact probabilities (no sampling): the families
+    ``dilution`` (``p``), ``diagonals`` (``x``) and ``rewired`` (``p`` of each) of ``bosonpeak disorder``.
+
+    Examples
+    --------
+    >>> from bosonpeak.theory.node import lattice_stars, star_effective_medium
+    >>> round(star_effective_medium(lattice_stars(0.0, 0.0)), 12)
+    1.0
+    """
+    p = _checks.real("p_missing", p_missing, minimum=0.0, maximum=1.0)
+    x = _checks.real("x_diagonal", x_diagonal, minimum=0.0, maximum=1.0)
+    bits = ((np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1).astype(float)
+    prob = np.where(np.arange(8) < 4, 1.0 - p, x)
+    weights = np.prod(np.where(bits > 0, prob, 1.0 - prob), axis=1)
+    keep = weights > 0
+    return Stars(bits[keep], weights[keep], name=f"lattice p={p:g} x={x:g}")
+
+
 def network_stars(net) -> Stars:
     """The stars of a lattice-based network (``bosonpeak.network``): one row per node.
 
@@ -152,10 +176,20 @@ def _static_bond_green():
     return -0.5 * (R[_A] + R[_B] - R[_AB])
 
 
-class _StarResidual:
-    """Mean over stars of ``sum_{a nearest} T_aa / k_m``; stars without diagonal bonds use 4 x 4 blocks."""
+#: Projections of the star's T-matrix that the self-consistency sets to zero on average.
+PROJECTIONS = ("strain", "bond")
+#: ``r_a . r_b`` of the star's bond vectors: the bond elongations of a uniform strain.
+_STRAIN = (OFFSETS @ OFFSETS.T).astype(float)
 
-    def __init__(self, stars: Stars):
+
+class _StarResidual:
+    """Mean over stars of the projected T-matrix over ``k_m``; stars without diagonal bonds use 4 x 4 blocks.
+
+    ``"strain"``: ``sum_ab (r_a . r_b) T_ab`` (the star's extra energy under a uniform strain,
+    Kirkpatrick's uniform-field condition); ``"bond"``: ``sum_{a nearest} T_aa``.
+    """
+
+    def __init__(self, stars: Stars, projection: str = "strain"):
         # A node without springs is an isolated zero mode (a pole of its T-matrix at omega = 0)
         # that does not load the medium: it is left out.
         keep = np.any(stars.stiffness > 0, axis=1)
@@ -163,6 +197,7 @@ class _StarResidual:
         diagonal = np.any(k[:, 4:] > 0, axis=1)
         self.groups = [(k[~diagonal, :4], w[~diagonal], 4), (k[diagonal], w[diagonal], 8)]
         self.total_weight = float(w.sum())
+        self.projection = projection
 
     def __call__(self, x, z, M_unit=None):
         if M_unit is None:
@@ -175,17 +210,28 @@ class _StarResidual:
             nearest = np.zeros(n)
             nearest[:4] = 1.0
             delta = k - x * nearest  # (S, n): Delta of each bond against the medium
-            A = np.eye(n)[None] - M[None] * delta[:, None, :]  # 1 - M Delta
-            inv_diag = np.einsum("saa->sa", np.linalg.inv(A))[:, :4]
-            total = total + w @ np.sum(delta[:, :4] * inv_diag, axis=1)  # T_aa = Delta_a [(1 - M Delta)^-1]_aa
+            inv = np.linalg.inv(np.eye(n)[None] - M[None] * delta[:, None, :])  # (1 - M Delta)^-1
+            if self.projection == "bond":
+                per_star = np.sum(delta[:, :4] * np.einsum("saa->sa", inv)[:, :4], axis=1)  # T_aa = Delta_a inv_aa
+            else:
+                per_star = np.einsum("sa,sab,ab->s", delta, inv, _STRAIN[:n, :n])  # T_ab = Delta_a inv_ab
+            total = total + w @ per_star
         return complex(total) / (self.total_weight * x)
 
 
-def star_effective_medium(stars: Stars) -> float:
-    """Static (``omega = 0``) star-CPA spring ``k_m``; 0 if the star medium is floppy."""
+def star_effective_medium(stars: Stars, *, projection: str = "strain") -> float:
+    """Static (``omega = 0``) star-CPA spring ``k_m`` (``c^2``); 0 if the star medium is floppy.
+
+    Examples
+    --------
+    >>> from bosonpeak.theory.node import lattice_stars, star_effective_medium
+    >>> round(star_effective_medium(lattice_stars(0.2, 0.0)), 3)   # near Kirkpatrick's 1 - 2p
+    0.601
+    """
     from scipy.optimize import brentq
 
-    res = _StarResidual(stars)
+    projection = _checks.choice("projection", projection, PROJECTIONS)
+    res = _StarResidual(stars, projection)
     f = lambda x: res(x, 0.0).real
     hi = float(stars.weights @ stars.stiffness[:, :4].mean(axis=1) + 2.0 * stars.weights @ stars.stiffness[:, 4:].mean(axis=1))
     lo = hi
@@ -198,7 +244,7 @@ def star_effective_medium(stars: Stars) -> float:
     return float(brentq(f, lo, hi, xtol=1e-14 * hi, rtol=1e-14))
 
 
-def node_cpa(stars: Stars, omega, *, omega_max: float = 1.5) -> TheoryCurve:
+def node_cpa(stars: Stars, omega, *, projection: str = "strain", omega_max: float = 1.5) -> TheoryCurve:
     """Star (node) CPA on the square lattice: ``k_m(omega)``, ``g``, ``g/omega``, ``c^2``, ``omega_BP``.
 
     Parameters
@@ -207,6 +253,9 @@ def node_cpa(stars: Stars, omega, *, omega_max: float = 1.5) -> TheoryCurve:
         Joint spring samples around a node (``paper_stars``, ``network_stars``).
     omega : array_like
         Strictly increasing frequencies ``>= 0``.
+    projection : {"strain", "bond"}
+        What averages to zero: the stars' T-matrix projected on a uniform strain (default), or
+        its diagonal on the nearest bonds (blind to diagonal bonds; for comparison).
     omega_max : float
         Upper end of the Boson-peak window.
 
@@ -222,10 +271,10 @@ def node_cpa(stars: Stars, omega, *, omega_max: float = 1.5) -> TheoryCurve:
         raise _checks.ParameterTypeError(f"'stars' must be a Stars record (paper_stars, network_stars); got {type(stars).__name__}")
     omega = _check_omega(omega)
     omega_max = _checks.real("omega_max", omega_max, minimum=0.0, min_inclusive=False)
-    c2 = star_effective_medium(stars)
+    c2 = star_effective_medium(stars, projection=projection)
     if c2 <= 0.0:
         raise _checks.ParameterError(f"the static star medium of {stars.name!r} is floppy; the node CPA needs a rigid medium")
-    res = _StarResidual(stars)
+    res = _StarResidual(stars, projection)
     k_eff, info = _continue(lambda x, z: res(x, z), omega, c2, "node CPA")
     from .cpa import _curve
     from .lattice_green import square_lattice
