@@ -108,7 +108,12 @@ def families() -> None:
         ax.set_xlabel(r"$\omega$")
     for ax in axes[:, 0]:
         ax.set_ylabel(r"$g(\omega)/\omega$")
-    axes[0, 0].legend(fontsize=8, loc="upper left")
+    from matplotlib.lines import Line2D
+
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles.append(Line2D([], [], color="C1", lw=1))
+    labels.append(r"CPA $\omega_{\rm BP}$")
+    axes[0, 0].legend(handles, labels, fontsize=8, loc="upper left")
     fig.tight_layout()
     FIGURES.mkdir(parents=True, exist_ok=True)
     fig.savefig(FIGURES / "theory_families.png", dpi=110)
@@ -120,27 +125,35 @@ def paper() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    omega = np.linspace(0, 3, 151)
+    omega = np.linspace(0, 4.5, 226)
     edges = np.round(np.arange(0.0, 3.01, 0.05), 10)
     fig, axes = plt.subplots(1, 3, figsize=(13, 4), sharey=True)
-    print("delta  c2: measured  node-CPA  bond-CPA(nn)   omega_BP: measured [95%]       node-CPA  bond-CPA(nn)")
+    print("delta  c2: measured  node(strain)  node(bond)  bond-CPA(nn)   omega_BP: measured [95%]   node(strain)  node(bond)  bond-CPA(nn)")
     for ax, delta in zip(axes, (0.1, 0.2, 0.3)):
         stars = paper_stars(delta)
         node = node_cpa(stars, omega)
+        node_bond = node_cpa(stars, omega, projection="bond")
         bond = bond_cpa(atoms(stars.stiffness[:, :4].ravel(), name=f"nearest springs of delta={delta:g}"), omega)
         g = bosonpeak.ensemble_dos(100, delta, edges, seeds=4, method="slicing", zero_modes=False, rng=ROOT)
         c = [bosonpeak.sound_speed(bosonpeak.network(100, delta, rng=ch)) for ch in np.random.SeedSequence(ROOT).spawn(4)]
         bp = bosonpeak.boson_peak(g, c=np.mean(c), rng=0)
         lo, hi = bp.omega_interval
-        print(f"{delta:4.2f}   {np.mean(np.square(c)):.3f}       {node.c2:.3f}     {bond.c2:.3f}          "
-              f"{bp.omega:.3f} [{lo:.3f}, {hi:.3f}]      {node.omega_bp:.3f}     {bond.omega_bp:.3f}")
+        fmt = lambda v: "None " if v is None else f"{v:.3f}"
+        print(f"{delta:4.2f}   {np.mean(np.square(c)):.3f}        {node.c2:.3f}        {node_bond.c2:.3f}       {bond.c2:.3f}"
+              f"          {bp.omega:.3f} [{lo:.3f}, {hi:.3f}]    {fmt(node.omega_bp)}         {fmt(node_bond.omega_bp)}"
+              f"       {fmt(bond.omega_bp)}")
+        second = stars.weights @ stars.stiffness.sum(axis=1)
+        print(f"       <omega^2>: exact {second:.3f}, node(strain) {np.trapezoid(omega**2 * node.dos, omega):.3f}, "
+              f"node(bond) {np.trapezoid(omega**2 * node_bond.dos, omega):.3f} (grid to omega = {omega[-1]:g})")
         ax.errorbar(g.centres, g.reduced, g.error / g.centres, fmt="o", ms=3, color="k", label=r"networks, $L=100$, 4 seeds")
-        ax.plot(omega, node.reduced, color="C0", label="node (star) CPA")
+        ax.plot(omega, node.reduced, color="C0", label="node CPA (strain)")
+        ax.plot(omega, node_bond.reduced, color="C3", ls="-.", label="node CPA (bond)")
         ax.plot(omega, bond.reduced, color="C2", ls="--", label="bond CPA, nearest springs")
         ax.axhline(1 / (2 * np.pi * np.mean(np.square(c))), color="k", ls=":", lw=1, label=r"Debye, measured $c^2$")
         ax.set_title(rf"paper's networks, $\delta = {delta:g}$")
         ax.set_xlabel(r"$\omega$")
         ax.set_ylim(0, 0.5)
+        ax.set_xlim(0, 3)
     axes[0].set_ylabel(r"$g(\omega)/\omega$")
     axes[0].legend(fontsize=8, loc="lower left")
     fig.tight_layout()

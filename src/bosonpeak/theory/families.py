@@ -65,3 +65,34 @@ def theory_curve(family: str, strength: float, omega=None, *, omega_max: float =
         stars = lattice_stars(x if family == "rewired" else 0.0, x)
         return node_cpa(stars, omega, omega_max=omega_max)
     return bond_cpa(spring_distribution(family, strength), omega, omega_max=omega_max)
+
+
+def theory_arrays(family: str, strength: float, omega) -> dict:
+    """The theory of one family as plain arrays, NaN where it has no answer.
+
+    For ``workflows.disorder.add_theory``: ``dos``, ``reduced``, ``k_eff_real``, ``k_eff_imag``
+    on ``omega``, and the scalars ``c2`` (``k_eff(0)``) and ``omega_bp`` (NaN without a peak).
+    A strength outside the theory's range (``paper`` with ``delta >= 1/3``, a floppy medium)
+    or a failed self-consistency gives NaN everywhere rather than an error, so that a scan
+    keeps its other points.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.theory import theory_arrays
+    >>> t = theory_arrays("dilution", 0.6, np.linspace(0.025, 3, 60))   # floppy: no theory
+    >>> bool(np.isnan(t["c2"])), bool(np.isnan(t["dos"]).all())
+    (True, True)
+    >>> round(float(theory_arrays("dilution", 0.2, [0.5, 1.0])["c2"]), 12)
+    0.6
+    """
+    from .cpa import CPAConvergenceError
+
+    omega = _checks.increasing_edges("omega", omega)
+    try:
+        curve = theory_curve(family, strength, omega)
+    except (_checks.ParameterError, CPAConvergenceError):
+        nan = np.full(omega.shape, np.nan)
+        return dict(dos=nan, reduced=nan, k_eff_real=nan, k_eff_imag=nan, c2=np.nan, omega_bp=np.nan)
+    return dict(dos=curve.dos, reduced=curve.reduced, k_eff_real=curve.k_eff.real, k_eff_imag=curve.k_eff.imag, c2=curve.c2,
+                omega_bp=np.nan if curve.omega_bp is None else curve.omega_bp)
