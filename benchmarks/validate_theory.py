@@ -5,6 +5,7 @@
     PYTHONPATH=src python benchmarks/validate_theory.py uniform     # CPA g vs DOS in 0.1 bins, w = 0.5
     PYTHONPATH=src python benchmarks/validate_theory.py families    # figure: w = 0.5, 0.9, 1.0 and p = 0.1, 0.2, 0.3
     PYTHONPATH=src python benchmarks/validate_theory.py paper       # node CPA vs the paper's networks (+ figure)
+    PYTHONPATH=src python benchmarks/validate_theory.py diagonals   # c^2 of the paper's networks with/without diagonals
 
 Networks with i.i.d. springs or diluted bonds are built here from the crystal
 (``bosonpeak.network(L, 0, rule="nearest", spring="constant")`` with new stiffness or fewer
@@ -162,5 +163,27 @@ def paper() -> None:
     print(f"wrote {FIGURES / 'theory_paper.png'}")
 
 
+def diagonals() -> None:
+    """How much of c^2 the diagonal bonds carry: the paper's networks with and without them, against the stars."""
+    from bosonpeak.theory.node import Stars, star_effective_medium
+
+    print("delta  c2 networks (L=80, 3 seeds): full  nearest only | star CPA: full  nearest only")
+    for delta in (0.2, 0.3):
+        full, nearest = [], []
+        for ch in np.random.SeedSequence(ROOT).spawn(3):
+            net = bosonpeak.network(80, delta, rng=ch)
+            ix, iy = np.divmod(net.bonds, net.L)
+            off = (np.stack([ix[:, 1] - ix[:, 0], iy[:, 1] - iy[:, 0]], -1) + net.L // 2) % net.L - net.L // 2
+            nn = np.abs(off).sum(axis=1) == 1
+            full.append(bosonpeak.sound_speed(net) ** 2)
+            nearest.append(bosonpeak.sound_speed(dataclasses.replace(net, bonds=net.bonds[nn], stiffness=net.stiffness[nn])) ** 2)
+        stars = paper_stars(delta, samples=4000)
+        k = stars.stiffness.copy()
+        k[:, 4:] = 0.0
+        print(f"{delta:4.2f}   {np.mean(full):.3f}  {np.mean(nearest):.3f}            "
+              f"{star_effective_medium(stars):.3f}  {star_effective_medium(Stars(k)):.3f}")
+
+
 if __name__ == "__main__":
-    {"crystal": crystal, "dilution": dilution, "uniform": uniform, "families": families, "paper": paper}[sys.argv[1]]()
+    {"crystal": crystal, "dilution": dilution, "uniform": uniform, "families": families, "paper": paper,
+     "diagonals": diagonals}[sys.argv[1]]()
