@@ -119,3 +119,17 @@ def test_floppy_medium_and_bad_input_are_clear_errors(monkeypatch):
     monkeypatch.setattr(cpa_module, "MAX_ITERATIONS", 0)
     with pytest.raises(CPAConvergenceError, match="did not converge at omega"):
         bond_cpa(spring_distribution("springs-uniform", 0.5), np.linspace(0, 1, 5))
+
+
+def test_chain_green_matches_brillouin_zone_sum_and_static_cpa_is_the_series_spring():
+    from bosonpeak.theory import chain_lattice
+
+    q = 2 * np.pi * np.arange(4096) / 4096
+    for s in (0.5 + 0.3j, 3.0 + 0.2j, 6.0 + 0.2j):
+        assert abs(chain_lattice().green(s) - np.mean(1 / (s - 2 + 2 * np.cos(q)))) < 1e-12
+    d = spring_distribution("springs-uniform", 0.5)
+    harmonic = 1 / d.average(lambda k: 1 / k)
+    assert effective_medium(d, z=2) == pytest.approx(harmonic, rel=1e-13)  # exact for a random chain
+    curve = bond_cpa(d, np.linspace(0, 2.6, 261), lattice=chain_lattice())
+    assert curve.c2 == pytest.approx(harmonic, rel=1e-13)
+    assert np.trapezoid(curve.dos, curve.omega) == pytest.approx(1.0, abs=2e-3)

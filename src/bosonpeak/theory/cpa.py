@@ -52,7 +52,7 @@ def effective_medium(distribution: SpringDistribution, z: int = 4) -> float:
     ----------
     distribution : SpringDistribution
     z : int
-        Coordination of the lattice (>= 3).
+        Coordination of the lattice (>= 2; ``z = 2`` is the chain, where ``k_m`` is the harmonic mean).
 
     Returns
     -------
@@ -69,7 +69,7 @@ def effective_medium(distribution: SpringDistribution, z: int = 4) -> float:
     from scipy.optimize import brentq
 
     _check_distribution(distribution)
-    z = _checks.integer("z", z, minimum=3)
+    z = _checks.integer("z", z, minimum=2)
     k, w, phi = distribution.values, distribution.weights, 2.0 / z
 
     def residual(x):
@@ -78,7 +78,7 @@ def effective_medium(distribution: SpringDistribution, z: int = 4) -> float:
     # The residual falls monotonically in k_m; the root lies between the harmonic and arithmetic
     # means (Reuss and Voigt bounds). Rigid iff the residual at k_m -> 0+ is positive.
     w0 = float(w[k == 0].sum())
-    if (1.0 - w0) / phi - w0 / (1.0 - phi) <= 0.0:
+    if w0 > 0 and (phi == 1.0 or (1.0 - w0) / phi - w0 / (1.0 - phi) <= 0.0):  # z = 2: one missing bond cuts the chain
         return 0.0
     hi = float(w @ k)
     if residual(hi) >= 0.0:  # a single spring value

@@ -187,6 +187,36 @@ def square_lattice() -> Lattice:
     return Lattice("square", 4, square_lattice_green, 8.0)
 
 
+def chain_green(s) -> np.ndarray:
+    """Local Green's function of the unit-spring chain, ``G_00(s) = 1 / (s sqrt(1 - 4/s))`` (``Im s >= 0``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.theory.lattice_green import chain_green
+    >>> round(float(-chain_green(2.0).imag / np.pi), 12), round(1 / (2 * np.pi), 12)   # rho(2) = 1 / (pi sqrt(4))
+    (0.159154943092, 0.159154943092)
+    """
+    s = np.asarray(s, dtype=complex)
+    inside = (s.imag == 0) & (s.real > 0) & (s.real < 4)
+    root = np.where(inside, 1j * np.sqrt(np.abs(4.0 / np.where(inside, s.real, 1.0) - 1.0)), np.sqrt(1.0 - 4.0 / s))
+    return 1.0 / (s * root)
+
+
+def chain_lattice() -> Lattice:
+    """The linear chain (``z = 2``, band ``0 <= lambda <= 4``): a second lattice for the CPA.
+
+    Its static CPA is the exact series (harmonic-mean) spring of a random chain.
+
+    Examples
+    --------
+    >>> from bosonpeak.theory.lattice_green import chain_lattice
+    >>> chain_lattice().z
+    2
+    """
+    return Lattice("chain", 2, chain_green, 4.0)
+
+
 def crystal_dos(omega, t: float = 1.0) -> np.ndarray:
     """DOS per mode ``g(omega)`` of the infinite square-lattice crystal with springs ``t``.
 
