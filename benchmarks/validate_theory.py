@@ -88,6 +88,8 @@ def families() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from bosonpeak.plotting.theory import plot_theory_vs_numerics, theory_legend_handles
+
     cases = [("springs-uniform", w) for w in (0.5, 0.9, 1.0)] + [("dilution", p) for p in (0.1, 0.2, 0.3)]
     fig, axes = plt.subplots(2, 3, figsize=(12, 7), sharex=True)
     omega = np.linspace(0, 3, 301)
@@ -95,27 +97,16 @@ def families() -> None:
     for ax, (family, s) in zip(axes.ravel(), cases):
         centres, red, err, c2 = _ensemble(family, s)
         curve = theory_curve(family, s, omega)
-        ax.errorbar(centres, red, err, fmt="o", ms=3, color="k", label=r"networks, $L=100$, 4 seeds")
-        ax.plot(omega, curve.reduced, color="C0", label="bond CPA")
-        ax.axhline(1 / (2 * np.pi * c2), color="k", ls=":", lw=1, label=r"Debye, measured $c^2$")
-        ax.axhline(curve.debye_level, color="C0", ls="--", lw=1, label=r"Debye, CPA $c^2$")
-        if curve.omega_bp is not None:
-            ax.axvline(curve.omega_bp, color="C1", lw=1, label=r"CPA $\omega_{\rm BP}$")
         name = r"$w$" if family.startswith("springs") else r"$p$"
-        ax.set_title(f"{family}, {name} = {s:g}")
+        plot_theory_vs_numerics(centres, red, err, omega, curve.reduced, c2=c2, c2_theory=curve.c2, omega_bp_theory=curve.omega_bp,
+                                theory_label="bond CPA", data_label=r"networks, $L=100$, 4 seeds", omega_max=3.0, ax=ax,
+                                title=f"{family}, {name} = {s:g}")
         ax.set_ylim(0, 0.65)
+        ax.get_legend().remove()
         print(f"{family:16s} {s:4.2f}  {c2:.4f}      {curve.c2:.4f}     {curve.omega_bp}")
-    for ax in axes[1]:
-        ax.set_xlabel(r"$\omega$")
-    for ax in axes[:, 0]:
-        ax.set_ylabel(r"$g(\omega)/\omega$")
-    from matplotlib.lines import Line2D
-
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    handles.append(Line2D([], [], color="C1", lw=1))
-    labels.append(r"CPA $\omega_{\rm BP}$")
-    axes[0, 0].legend(handles, labels, fontsize=8, loc="upper left")
-    fig.tight_layout()
+    fig.legend(theory_legend_handles(), [r"networks, $L=100$, 4 seeds", "bond CPA", r"Debye, measured $c^2$", r"Debye, CPA $c^2$",
+                                         r"CPA $\omega_{\rm BP}$"], loc="lower center", ncol=5, frameon=False)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     FIGURES.mkdir(parents=True, exist_ok=True)
     fig.savefig(FIGURES / "theory_families.png", dpi=110)
     print(f"wrote {FIGURES / 'theory_families.png'}")

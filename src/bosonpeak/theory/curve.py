@@ -54,6 +54,14 @@ class TheoryCurve:
         """Mean of ``g`` over each bin ``[e_k, e_k+1)`` (trapezoid on the curve's grid), shape (B,).
 
         The grid must cover the bins; use it to compare with a histogram DOS.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bosonpeak.theory import bond_cpa, spring_distribution
+        >>> curve = bond_cpa(spring_distribution("springs-uniform", 0.5), np.linspace(0, 3.6, 721))
+        >>> round(float(curve.binned([0.0, 3.6])[0] * 3.6), 4)   # all modes lie below 3.6
+        1.0
         """
         edges = _checks.increasing_edges("edges", edges)
         if edges[0] < self.omega[0] or edges[-1] > self.omega[-1]:

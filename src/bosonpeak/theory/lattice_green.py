@@ -123,7 +123,7 @@ def square_lattice_green(s, site=(0, 0)) -> np.ndarray:
     return _square_sites(s)[SQUARE_SITES.index(key)]
 
 
-def square_green_sites(s: complex) -> np.ndarray:
+def _green_sites(s: complex) -> np.ndarray:
     """``G_r(s)`` at one ``s`` for all ``SQUARE_SITES`` at once (no validation), shape (6,).
 
     The singular points ``s = 0, 4`` are moved off the axis by ``1e-12 i`` (finite, log-large values)."""

@@ -29,7 +29,7 @@ import numpy as np
 from .. import _checks
 from .cpa import CPAConvergenceError, _continue, _check_omega
 from .curve import TheoryCurve, peak_of_reduced
-from .lattice_green import SQUARE_SITES, square_green_sites
+from .lattice_green import SQUARE_SITES, _green_sites
 
 #: Lattice offsets of a star: four nearest neighbours, then four diagonal ones.
 OFFSETS = np.array([(1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, 1), (-1, -1), (1, -1)])
@@ -134,7 +134,13 @@ def network_stars(net) -> Stars:
     >>> network_stars(bosonpeak.network(6, 0.0)).stiffness.sum(axis=0).tolist()
     [36.0, 36.0, 36.0, 36.0, 0.0, 0.0, 0.0, 0.0]
     """
+    from ..model.lattice import SpringNetwork
+
+    if not isinstance(net, SpringNetwork):
+        raise _checks.ParameterTypeError(f"'net' must be a SpringNetwork; got {type(net).__name__}")
     L = net.L
+    if net.n_nodes != L * L:
+        raise _checks.ParameterError(f"'net' must have one node per lattice site (N = L^2 = {L * L}); got N = {net.n_nodes}")
     ix, iy = np.divmod(net.bonds, L)
     off = np.stack([ix[:, 1] - ix[:, 0], iy[:, 1] - iy[:, 0]], axis=-1)
     off = (off + L // 2) % L - L // 2
@@ -161,7 +167,7 @@ _AB = np.array([[_SITES.index(_key(oa - ob)) for ob in OFFSETS] for oa in OFFSET
 
 def _bond_green(s):
     """Unit-medium bond matrix ``M_ab`` (8 x 8) at one ``s``: ``(D_a + D_b - D_{a-b}) / 2``."""
-    g = square_green_sites(s)
+    g = _green_sites(s)
     D = 2.0 * (g[0] - g)
     return 0.5 * (D[_A] + D[_B] - D[_AB])
 
