@@ -91,7 +91,7 @@ def families() -> None:
     from bosonpeak.plotting.theory import plot_theory_vs_numerics, theory_legend_handles
 
     cases = [("springs-uniform", w) for w in (0.5, 0.9, 1.0)] + [("dilution", p) for p in (0.1, 0.2, 0.3)]
-    fig, axes = plt.subplots(2, 3, figsize=(12, 7), sharex=True)
+    fig, axes = plt.subplots(2, 3, figsize=(12, 7))
     omega = np.linspace(0, 3, 301)
     print("family             c2 measured  c2 theory   omega_BP theory")
     for ax, (family, s) in zip(axes.ravel(), cases):

@@ -119,6 +119,8 @@ def test_floppy_medium_and_bad_input_are_clear_errors(monkeypatch):
     monkeypatch.setattr(cpa_module, "MAX_ITERATIONS", 0)
     with pytest.raises(CPAConvergenceError, match="did not converge at omega"):
         bond_cpa(spring_distribution("springs-uniform", 0.5), np.linspace(0, 1, 5))
+    cut = bond_cpa(spring_distribution("springs-uniform", 0.5), np.linspace(0, 1, 5), on_failure="truncate")
+    assert cut.info["failed_at"] == 0.25 and np.isnan(cut.dos[1:]).all() and cut.dos[0] == 0 and cut.omega_bp is None
 
 
 def test_chain_green_matches_brillouin_zone_sum_and_static_cpa_is_the_series_spring():

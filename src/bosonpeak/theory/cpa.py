@@ -34,8 +34,10 @@ TOLERANCE = 1e-12
 MAX_ITERATIONS = 60
 #: Halvings of a frequency step allowed before giving up.
 MAX_SPLITS = 12
-#: Below this k_m(0) the static medium counts as floppy (no rigid CPA medium).
-FLOPPY = 1e-10
+#: Relative imaginary offsets of the guess tried when the previous root does not continue (band edges).
+ROOT_TILTS = (1e-3, 1e-2, 0.1, 0.5)
+#: What a failed frequency does: raise ``CPAConvergenceError``, or end the curve there (NaN above).
+ON_FAILURE = ("raise", "truncate")
 
 
 class CPAConvergenceError(RuntimeError):
@@ -103,7 +105,8 @@ def kirkpatrick_dilution(p: float, z: int = 4) -> float:
     return max(0.0, (1.0 - p - 2.0 / z) / (1.0 - 2.0 / z))
 
 
-def bond_cpa(distribution: SpringDistribution, omega, *, lattice: Lattice | None = None, omega_max: float = 1.5) -> TheoryCurve:
+def bond_cpa(distribution: SpringDistribution, omega, *, lattice: Lattice | None = None, omega_max: float = 1.5,
+             on_failure: str = "raise") -> TheoryCurve:
     """Solve the single-bond CPA on a grid of frequencies: ``k_m(omega)``, ``g(omega)``, ``g/omega``.
 
     The solution is continued upwards in omega from Kirkpatrick's static ``k_m(0)``: each
@@ -120,6 +123,10 @@ def bond_cpa(distribution: SpringDistribution, omega, *, lattice: Lattice | None
         Default ``square_lattice()``.
     omega_max : float
         Upper end of the window searched for the Boson peak (as ``bosonpeak.boson_peak``).
+    on_failure : {"raise", "truncate"}
+        At a frequency where no causal root is found: raise, or end the curve there (NaN from
+        that frequency on, ``info["failed_at"]``). Very broad P(k) discretised into atoms (log-normal
+        ``s >~ 2.5``) open artificial gaps between the atoms' bands, where this can happen.
 
     Returns
     -------
@@ -154,7 +161,7 @@ def bond_cpa(distribution: SpringDistribution, omega, *, lattice: Lattice | None
             f"the static effective medium of {distribution.name!r} is floppy (k_m(0) = 0 on the {lattice.name} lattice, "
             f"z = {lattice.z}); the bond CPA needs a rigid medium")
     solver = _BondResidual(distribution, lattice)
-    k_eff, info = _continue(solver, omega, c2, "bond CPA", seed=solver.fixed_point)
+    k_eff, info = _continue(solver, omega, c2, "bond CPA", seed=solver.fixed_point, on_failure=on_failure)
     return _curve(omega, k_eff, c2, lattice, omega_max, f"bond CPA, {distribution.name}", info)
 
 
@@ -162,26 +169,35 @@ def _check_omega(omega):
     return _checks.increasing_edges("omega", omega)
 
 
-def _continue(residual, omega, c2, label, seed=None):
-    """``k_m`` on every frequency, continued upwards from the static ``c2``."""
+def _continue(residual, omega, c2, label, seed=None, on_failure="raise"):
+    """``k_m`` on every frequency, continued upwards from the static ``c2``; with ``on_failure="truncate"``
+    the frequencies from the first failure on are NaN and ``info["failed_at"]`` names it."""
+    on_failure = _checks.choice("on_failure", on_failure, ON_FAILURE)
     solver = _Solver(residual, label, seed)
-    k_eff = np.empty(omega.size, dtype=complex)
-    iterations = 0
+    k_eff = np.full(omega.size, np.nan, dtype=complex)
+    iterations, failed_at = 0, None
     prev_w, prev_x = 0.0, complex(c2)
     for i, w in enumerate(omega):
         if w == 0.0:
             k_eff[i] = c2
             continue
-        prev_x, n = solver.continue_to(prev_w, prev_x, w)
+        try:
+            prev_x, n = solver.continue_to(prev_w, prev_x, w)
+        except CPAConvergenceError:
+            if on_failure == "raise":
+                raise
+            failed_at = float(w)
+            break
         prev_w = w
         k_eff[i] = prev_x
         iterations += n
-    return k_eff, dict(iterations=iterations, max_residual=solver.max_residual)
+    return k_eff, dict(iterations=iterations, max_residual=solver.max_residual, failed_at=failed_at)
 
 
 def _curve(omega, k_eff, c2, lattice, omega_max, theory, info) -> TheoryCurve:
-    dos = np.zeros(omega.size)
-    pos = omega > 0
+    dos = np.full(omega.size, np.nan)
+    dos[omega == 0] = 0.0
+    pos = (omega > 0) & np.isfinite(k_eff)
     s = omega[pos] ** 2 / k_eff[pos]
     dos[pos] = -(2.0 * omega[pos] / np.pi) * (_local_green(lattice, s) / k_eff[pos]).imag
     level = 1.0 / (2.0 * np.pi * c2)
@@ -254,7 +270,13 @@ class _Solver:
         stack, total, splits = [w1], 0, 0
         while stack:
             target = stack[-1]
-            found = self.solve(x0, complex(target * target))
+            z = complex(target * target)
+            found = self.solve(x0, z)
+            # At a band edge two roots meet and move off the real axis: look below it (Im k_m < 0).
+            for tilt in ROOT_TILTS if found is None else ():
+                found = self.solve(x0 * (1.0 - 1j * tilt), z)
+                if found is not None:
+                    break
             if found is None:
                 splits += 1
                 if splits > MAX_SPLITS * 8 or target - w0 < 2.0**-MAX_SPLITS * max(w1 - w0, 1e-300):

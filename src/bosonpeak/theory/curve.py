@@ -75,8 +75,11 @@ class TheoryCurve:
 
 
 def peak_of_reduced(omega: np.ndarray, reduced: np.ndarray, omega_max: float) -> float | None:
-    """``omega`` of the largest ``g/omega`` in ``(0, omega_max]``, refined by a parabola; None at the window's edge."""
+    """``omega`` of the largest ``g/omega`` in ``(0, omega_max]``, refined by a parabola; None at the window's edge
+    (or where the curve ends, NaN, inside the window)."""
     inside = np.flatnonzero((omega > 0) & (omega <= omega_max))
+    if not np.all(np.isfinite(reduced[inside])):
+        return None
     if inside.size < 3:
         return None
     j = inside[np.argmax(reduced[inside])]

@@ -19,11 +19,13 @@ from .distributions import BOND_FAMILIES, spring_distribution
 
 #: Every family with a theory curve.
 FAMILIES = BOND_FAMILIES + ("diagonals", "rewired", "paper")
+#: ``theory_arrays`` stops here (NaN above): twice the crystal's band top covers every Boson-peak window.
+THEORY_OMEGA_MAX = 6.0
 #: Default frequency grid of a theory curve.
 DEFAULT_OMEGA = np.linspace(0.0, 3.0, 301)
 
 
-def theory_curve(family: str, strength: float, omega=None, *, omega_max: float = 1.5, rng=0) -> TheoryCurve:
+def theory_curve(family: str, strength: float, omega=None, *, omega_max: float = 1.5, on_failure: str = "raise", rng=0) -> TheoryCurve:
     """Effective-medium ``k_eff``, ``g``, ``g/omega``, ``c^2``, ``omega_BP`` of one disorder family.
 
     Parameters
@@ -36,6 +38,8 @@ def theory_curve(family: str, strength: float, omega=None, *, omega_max: float =
         Strictly increasing frequencies ``>= 0``; default 301 points on ``[0, 3]``.
     omega_max : float
         Upper end of the Boson-peak window (as ``bosonpeak.boson_peak``).
+    on_failure : {"raise", "truncate"}
+        See ``bond_cpa``.
     rng : int, SeedSequence or Generator
         For the Monte Carlo stars of ``paper`` (fixed by default, so the curve is reproducible).
 
@@ -57,14 +61,14 @@ def theory_curve(family: str, strength: float, omega=None, *, omega_max: float =
         from .node import node_cpa, paper_stars
 
         delta = _checks.real("strength", strength, minimum=0.0, maximum=1.0 / 3.0, max_inclusive=False)
-        return node_cpa(paper_stars(delta, rng=rng), omega, omega_max=omega_max)
+        return node_cpa(paper_stars(delta, rng=rng), omega, omega_max=omega_max, on_failure=on_failure)
     if family in ("diagonals", "rewired"):
         from .node import lattice_stars, node_cpa
 
         x = _checks.real("strength", strength, minimum=0.0, maximum=1.0)
         stars = lattice_stars(x if family == "rewired" else 0.0, x)
-        return node_cpa(stars, omega, omega_max=omega_max)
-    return bond_cpa(spring_distribution(family, strength), omega, omega_max=omega_max)
+        return node_cpa(stars, omega, omega_max=omega_max, on_failure=on_failure)
+    return bond_cpa(spring_distribution(family, strength), omega, omega_max=omega_max, on_failure=on_failure)
 
 
 def theory_arrays(family: str, strength: float, omega) -> dict:
@@ -73,8 +77,9 @@ def theory_arrays(family: str, strength: float, omega) -> dict:
     For ``workflows.disorder.add_theory``: ``dos``, ``reduced``, ``k_eff_real``, ``k_eff_imag``
     on ``omega``, and the scalars ``c2`` (``k_eff(0)``) and ``omega_bp`` (NaN without a peak).
     A strength outside the theory's range (``paper`` with ``delta >= 1/3``, a floppy medium)
-    or a failed self-consistency gives NaN everywhere rather than an error, so that a scan
-    keeps its other points.
+    gives NaN everywhere rather than an error, so that a scan keeps its other points; the
+    curve stops (NaN) above ``THEORY_OMEGA_MAX`` and from a frequency where the
+    self-consistency fails (``on_failure="truncate"``).
 
     Examples
     --------
@@ -86,13 +91,18 @@ def theory_arrays(family: str, strength: float, omega) -> dict:
     >>> round(float(theory_arrays("dilution", 0.2, [0.5, 1.0])["c2"]), 12)
     0.6
     """
-    from .cpa import CPAConvergenceError
-
     omega = _checks.increasing_edges("omega", omega)
+    nan = np.full(omega.shape, np.nan)
+    out = dict(dos=nan, reduced=nan.copy(), k_eff_real=nan.copy(), k_eff_imag=nan.copy(), c2=np.nan, omega_bp=np.nan)
+    below = omega <= THEORY_OMEGA_MAX
+    if np.count_nonzero(below) < 2:
+        return out
     try:
-        curve = theory_curve(family, strength, omega)
-    except (_checks.ParameterError, CPAConvergenceError):
-        nan = np.full(omega.shape, np.nan)
-        return dict(dos=nan, reduced=nan, k_eff_real=nan, k_eff_imag=nan, c2=np.nan, omega_bp=np.nan)
-    return dict(dos=curve.dos, reduced=curve.reduced, k_eff_real=curve.k_eff.real, k_eff_imag=curve.k_eff.imag, c2=curve.c2,
-                omega_bp=np.nan if curve.omega_bp is None else curve.omega_bp)
+        curve = theory_curve(family, strength, omega[below], on_failure="truncate")
+    except _checks.ParameterError:
+        return out
+    for name, values in (("dos", curve.dos), ("reduced", curve.reduced), ("k_eff_real", curve.k_eff.real), ("k_eff_imag", curve.k_eff.imag)):
+        out[name] = np.where(below, np.pad(values, (0, omega.size - values.size), constant_values=np.nan), np.nan)
+    out["c2"] = curve.c2
+    out["omega_bp"] = np.nan if curve.omega_bp is None else curve.omega_bp
+    return out

@@ -250,7 +250,7 @@ def star_effective_medium(stars: Stars, *, projection: str = "strain") -> float:
     return float(brentq(f, lo, hi, xtol=1e-14 * hi, rtol=1e-14))
 
 
-def node_cpa(stars: Stars, omega, *, projection: str = "strain", omega_max: float = 1.5) -> TheoryCurve:
+def node_cpa(stars: Stars, omega, *, projection: str = "strain", omega_max: float = 1.5, on_failure: str = "raise") -> TheoryCurve:
     """Star (node) CPA on the square lattice: ``k_m(omega)``, ``g``, ``g/omega``, ``c^2``, ``omega_BP``.
 
     Parameters
@@ -264,6 +264,8 @@ def node_cpa(stars: Stars, omega, *, projection: str = "strain", omega_max: floa
         its diagonal on the nearest bonds (blind to diagonal bonds; for comparison).
     omega_max : float
         Upper end of the Boson-peak window.
+    on_failure : {"raise", "truncate"}
+        As for ``bond_cpa``.
 
     Examples
     --------
@@ -281,7 +283,7 @@ def node_cpa(stars: Stars, omega, *, projection: str = "strain", omega_max: floa
     if c2 <= 0.0:
         raise _checks.ParameterError(f"the static star medium of {stars.name!r} is floppy; the node CPA needs a rigid medium")
     res = _StarResidual(stars, projection)
-    k_eff, info = _continue(lambda x, z: res(x, z), omega, c2, "node CPA")
+    k_eff, info = _continue(lambda x, z: res(x, z), omega, c2, "node CPA", on_failure=on_failure)
     from .cpa import _curve
     from .lattice_green import square_lattice
     return _curve(omega, k_eff, c2, square_lattice(), omega_max, f"node CPA, {stars.name}", info)
