@@ -173,6 +173,10 @@ def diagonals() -> None:
         k[:, 4:] = 0.0
         print(f"{delta:4.2f}   {np.mean(full):.3f}  {np.mean(nearest):.3f}            "
               f"{star_effective_medium(stars):.3f}  {star_effective_medium(Stars(k)):.3f}")
+        # single-bond CPA with every present spring of the last network on the z = 4 lattice, padded with zeros
+        missing = max(0, 2 * net.n_nodes - len(net.stiffness))
+        print(f"       bond CPA, all present springs + {missing} zeros on z = 4: "
+              f"{effective_medium(atoms(np.r_[net.stiffness, np.zeros(missing)])):.3f}")
 
 
 if __name__ == "__main__":
