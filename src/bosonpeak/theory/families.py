@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import _checks
 from .cpa import bond_cpa
-from .curve import TheoryCurve
+from .curve import TheoryCurve, peak_of_reduced
 from .distributions import BOND_FAMILIES, spring_distribution
 
 #: Every family with a theory curve.
@@ -71,7 +71,7 @@ def theory_curve(family: str, strength: float, omega=None, *, omega_max: float =
     return bond_cpa(spring_distribution(family, strength), omega, omega_max=omega_max, on_failure=on_failure)
 
 
-def theory_arrays(family: str, strength: float, omega) -> dict:
+def theory_arrays(family: str, strength: float, omega, *, omega_max: float = 1.5, window_in_c: bool = False) -> dict:
     """The theory of one family as plain arrays, NaN where it has no answer.
 
     For ``workflows.disorder.add_theory``: ``dos``, ``reduced``, ``k_eff_real``, ``k_eff_imag``
@@ -79,7 +79,9 @@ def theory_arrays(family: str, strength: float, omega) -> dict:
     A strength outside the theory's range (``paper`` with ``delta >= 1/3``, a floppy medium)
     gives NaN everywhere rather than an error, so that a scan keeps its other points; the
     curve stops (NaN) above ``THEORY_OMEGA_MAX`` and from a frequency where the
-    self-consistency fails (``on_failure="truncate"``).
+    self-consistency fails (``on_failure="truncate"``). The Boson-peak window ends at
+    ``omega_max``, or at ``omega_max`` times the theory's own ``c`` with ``window_in_c``
+    (as ``bosonpeak disorder`` does for the networks).
 
     Examples
     --------
@@ -103,6 +105,8 @@ def theory_arrays(family: str, strength: float, omega) -> dict:
         return out
     for name, values in (("dos", curve.dos), ("reduced", curve.reduced), ("k_eff_real", curve.k_eff.real), ("k_eff_imag", curve.k_eff.imag)):
         out[name] = np.where(below, np.pad(values, (0, omega.size - values.size), constant_values=np.nan), np.nan)
+    top = omega_max * np.sqrt(curve.c2) if window_in_c else omega_max
+    peak = peak_of_reduced(curve.omega, curve.reduced, top)
     out["c2"] = curve.c2
-    out["omega_bp"] = np.nan if curve.omega_bp is None else curve.omega_bp
+    out["omega_bp"] = np.nan if peak is None else peak
     return out
