@@ -10,10 +10,23 @@ coordination disorder; ``curve``: the ``TheoryCurve`` record and sound damping;
 
 from .cpa import CPAConvergenceError, bond_cpa, effective_medium, kirkpatrick_dilution
 from .curve import TheoryCurve, sound_damping
-from .families import FAMILIES, theory_arrays, theory_curve
 from .distributions import BOND_FAMILIES, SpringDistribution, atoms, spring_distribution
-from .lattice_green import Lattice, chain_lattice, crystal_dos, square_lattice, square_lattice_green
-from .node import Stars, lattice_stars, network_stars, node_cpa, paper_stars, star_effective_medium
+from .families import FAMILIES, theory_arrays, theory_curve
+from .lattice_green import (
+           Lattice,
+           chain_lattice,
+           crystal_dos,
+           square_lattice,
+           square_lattice_green,
+)
+from .node import (
+           Stars,
+           lattice_stars,
+           network_stars,
+           node_cpa,
+           paper_stars,
+           star_effective_medium,
+)
 
 __all__ = ["BOND_FAMILIES", "CPAConvergenceError", "FAMILIES", "Lattice", "SpringDistribution", "Stars", "TheoryCurve",
            "atoms", "bond_cpa", "chain_lattice", "crystal_dos", "effective_medium", "kirkpatrick_dilution", "lattice_stars", "network_stars", "node_cpa",

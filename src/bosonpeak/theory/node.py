@@ -27,9 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _checks
-from .cpa import CPAConvergenceError, _continue, _check_omega
-from .curve import TheoryCurve, peak_of_reduced
-from .lattice_green import SQUARE_SITES, _green_sites
+from .cpa import _check_omega, _continue, _curve
+from .curve import TheoryCurve
+from .lattice_green import SQUARE_SITES, _green_sites, square_lattice
 
 #: Lattice offsets of a star: four nearest neighbours, then four diagonal ones.
 OFFSETS = np.array([(1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, 1), (-1, -1), (1, -1)])
@@ -284,6 +284,4 @@ def node_cpa(stars: Stars, omega, *, projection: str = "strain", omega_max: floa
         raise _checks.ParameterError(f"the static star medium of {stars.name!r} is floppy; the node CPA needs a rigid medium")
     res = _StarResidual(stars, projection)
     k_eff, info = _continue(lambda x, z: res(x, z), omega, c2, "node CPA", on_failure=on_failure)
-    from .cpa import _curve
-    from .lattice_green import square_lattice
     return _curve(omega, k_eff, c2, square_lattice(), omega_max, f"node CPA, {stars.name}", info)
