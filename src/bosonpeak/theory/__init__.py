@@ -9,7 +9,7 @@ coordination disorder; ``curve``: the ``TheoryCurve`` record and sound damping;
 """
 
 from .cpa import CPAConvergenceError, bond_cpa, effective_medium, kirkpatrick_dilution
-from .curve import TheoryCurve, sound_damping
+from .curve import TheoryCurve, medium_damping, sound_damping
 from .distributions import BOND_FAMILIES, SpringDistribution, atoms, spring_distribution
 from .families import FAMILIES, theory_arrays, theory_curve
 from .lattice_green import (
@@ -29,6 +29,6 @@ from .node import (
 )
 
 __all__ = ["BOND_FAMILIES", "CPAConvergenceError", "FAMILIES", "Lattice", "SpringDistribution", "Stars", "TheoryCurve",
-           "atoms", "bond_cpa", "chain_lattice", "crystal_dos", "effective_medium", "kirkpatrick_dilution", "lattice_stars", "network_stars", "node_cpa",
+           "atoms", "bond_cpa", "chain_lattice", "crystal_dos", "effective_medium", "kirkpatrick_dilution", "lattice_stars", "medium_damping", "network_stars", "node_cpa",
            "paper_stars", "sound_damping", "spring_distribution", "square_lattice", "square_lattice_green",
            "star_effective_medium", "theory_arrays", "theory_curve"]

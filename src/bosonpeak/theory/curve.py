@@ -123,20 +123,41 @@ def sound_damping(curve: TheoryCurve, q) -> tuple[np.ndarray, np.ndarray]:
     """
     if not isinstance(curve, TheoryCurve):
         raise _checks.ParameterTypeError(f"'curve' must be a TheoryCurve; got {type(curve).__name__}")
+    return medium_damping(curve.omega, curve.k_eff, q)
+
+
+def medium_damping(omega, k_eff, q) -> tuple[np.ndarray, np.ndarray]:
+    """``sound_damping`` from a tabulated ``k_eff(omega)`` (e.g. a saved ``theory_k_eff_real/imag``); NaN
+    entries of ``k_eff`` end the table.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.theory import medium_damping
+    >>> Omega, Gamma = medium_damping(np.linspace(0, 3, 31), np.ones(31), [0.5])   # the crystal: no damping
+    >>> round(float(Omega[0]), 3), float(Gamma[0])
+    (0.495, 0.0)
+    """
+    w = _checks.increasing_edges("omega", omega)
+    k = np.asarray(k_eff, dtype=complex)
+    if k.shape != w.shape:
+        raise _checks.ParameterError(f"'k_eff' must have the shape of 'omega' {w.shape}; got {k.shape}")
+    ok = np.isfinite(k)
+    if not ok.all():
+        end = int(np.argmin(ok))
+        w, k = w[:end], k[:end]
     q = np.asarray(q, dtype=float)
     if np.any(~np.isfinite(q)) or np.any(q <= 0) or np.any(q > np.pi):
         raise _checks.ParameterError(f"'q' must lie in (0, pi]; got range [{np.min(q):g}, {np.max(q):g}]")
     lam = 4.0 * np.sin(0.5 * q) ** 2
-    w = curve.omega
     Omega, Gamma = np.full(q.shape, np.nan), np.full(q.shape, np.nan)
     for idx, l0 in np.ndenumerate(lam):
-        f = w**2 - curve.k_eff.real * l0
+        f = w**2 - k.real * l0
         cross = np.flatnonzero((f[:-1] < 0) & (f[1:] >= 0))
         if cross.size == 0:
             continue
         i = cross[0]
         t = -f[i] / (f[i + 1] - f[i])
         Omega[idx] = w[i] + t * (w[i + 1] - w[i])
-        k_imag = np.interp(Omega[idx], w, curve.k_eff.imag)
-        Gamma[idx] = -k_imag * l0 / Omega[idx]
+        Gamma[idx] = -np.interp(Omega[idx], w, k.imag) * l0 / Omega[idx]
     return Omega, Gamma
