@@ -135,7 +135,7 @@ def medium_damping(omega, k_eff, q) -> tuple[np.ndarray, np.ndarray]:
     >>> import numpy as np
     >>> from bosonpeak.theory import medium_damping
     >>> Omega, Gamma = medium_damping(np.linspace(0, 3, 301), np.ones(301), [0.5])   # the crystal: no damping
-    >>> round(float(Omega[0]), 4), round(2 * np.sin(0.25), 4), abs(float(Gamma[0]))
+    >>> round(float(Omega[0]), 4), round(float(2 * np.sin(0.25)), 4), abs(float(Gamma[0]))
     (0.4948, 0.4948, 0.0)
     """
     w = _checks.increasing_edges("omega", omega)
