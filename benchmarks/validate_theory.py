@@ -61,6 +61,8 @@ def dilution() -> None:
 
 
 def uniform() -> None:
+    from bosonpeak.theory import sound_damping
+
     theory = bond_cpa(spring_distribution("springs-uniform", 0.5), np.linspace(0, 2, 401))
     edges = np.round(np.arange(0.2, 1.81, 0.1), 10)
     for L, seeds in ((100, 4), (300, 2)):
@@ -71,6 +73,9 @@ def uniform() -> None:
         print(f"L = {L}, {seeds} seeds: relative deviation per 0.1 bin from omega = 0.2:")
         print("  " + " ".join(f"{r:+.3f}" for r in rel), f"  max |dev| = {np.max(np.abs(rel)):.3f}",
               f"(omega >= 0.6: {np.max(np.abs(rel[4:])):.3f})")
+        print(f"  lowest bin: g per seed {' '.join(f'{x:.4f}' for x in g[:, 0])}, CPA {theory.binned(edges)[0]:.4f}")
+    Omega, Gamma = sound_damping(theory, [0.2, 0.3])
+    print(f"CPA damping: Gamma = {Gamma[0]:.1e} at Omega = {Omega[0]:.3f}, {Gamma[1]:.1e} at Omega = {Omega[1]:.3f}")
 
 
 def _ensemble(family, strength, L=100, seeds=4):
@@ -93,7 +98,7 @@ def families() -> None:
     cases = [("springs-uniform", w) for w in (0.5, 0.9, 1.0)] + [("dilution", p) for p in (0.1, 0.2, 0.3)]
     fig, axes = plt.subplots(2, 3, figsize=(12, 7))
     omega = np.linspace(0, 3, 301)
-    print("family             c2 measured  c2 theory   omega_BP theory")
+    print("family             c2 measured  c2 theory   omega_BP theory   max g/omega: networks  CPA")
     for ax, (family, s) in zip(axes.ravel(), cases):
         centres, red, err, c2 = _ensemble(family, s)
         curve = theory_curve(family, s, omega)
@@ -103,7 +108,10 @@ def families() -> None:
                                 title=f"{family}, {name} = {s:g}")
         ax.set_ylim(0, 0.65)
         ax.get_legend().remove()
-        print(f"{family:16s} {s:4.2f}  {c2:.4f}      {curve.c2:.4f}     {curve.omega_bp}")
+        inside = centres <= 1.5
+        bp = "none " if curve.omega_bp is None else f"{curve.omega_bp:.3f}"
+        print(f"{family:16s} {s:4.2f}  {c2:.4f}      {curve.c2:.4f}     {bp}             "
+              f"{np.max(red[inside]):.3f}     {np.max(curve.reduced[omega <= 1.5]):.3f}   (omega <= 1.5)")
     fig.legend(theory_legend_handles(), [r"networks, $L=100$, 4 seeds", "bond CPA", r"Debye, measured $c^2$", r"Debye, CPA $c^2$",
                                          r"CPA $\omega_{\rm BP}$"], loc="lower center", ncol=5, frameon=False)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
