@@ -208,7 +208,7 @@ def memory_estimate(method: str, n: int, nnz: int, edges, *, H=None, **options) 
     Examples
     --------
     >>> from bosonpeak.spectra.spectrum import memory_estimate
-    >>> memory_estimate("dense", 10_000, 50_000, [0.0, 1.0]) / 1e9  # 2.5 copies of 10^8 doubles
+    >>> round(memory_estimate("dense", 10_000, 50_000, [0.0, 1.0]) / 1e9, 1)  # 2.5 copies of 10^8 doubles
     2.0
     """
     engine = _ENGINES.get(method)
