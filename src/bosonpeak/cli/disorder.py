@@ -32,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--out", type=path, default=Path("bosonpeak-disorder"), help="output directory")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--json", action="store_true", help="print the per-point summary as a JSON list instead of text")
+    p.add_argument("--theory", action="store_true",
+                   help="add the effective-medium theory (bond CPA; node CPA for diagonals, rewired, paper): theory curves in the "
+                   "NetCDF and figures, c2_theory and omega_bp_theory in the summary and JSON")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run the networks as tasks on a running Dask scheduler")
     p.add_argument("--workers", type=int, default=None, metavar="N", help="run the networks as tasks on a local Dask cluster of N processes")
     p.set_defaults(run=run)
@@ -41,7 +44,7 @@ def run(args) -> int:
     from .._checks import ParameterError, integer
     from .._files import save_dataset, save_figure
     from ..workflows._plans import disorder_plan
-    from ..workflows.disorder import DisorderSettings, compute, figures, records, summary
+    from ..workflows.disorder import DisorderSettings, compute, figures, records, summary, with_theory
     from . import prepare
 
     families = tuple(f.strip() for f in args.family.split(",") if f.strip())
@@ -64,6 +67,8 @@ def run(args) -> int:
         with connect(args.scheduler, args.workers) as client:
             worker_versions(client)
             ds = compute(settings, client=client, progress=progress)
+    if args.theory:
+        ds = with_theory(ds)
     written = [save_dataset(ds, args.out / "disorder_data.nc")]
     import matplotlib.pyplot as plt
 

@@ -66,7 +66,7 @@ def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, la
     return axes
 
 
-def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window_min=None, omega_max=2.0):
+def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window_min=None, omega_max=2.0, theory=None):
     """One panel per family: ``(g/omega)`` over the own Debye level, one line per strength.
 
     Parameters
@@ -76,6 +76,8 @@ def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window_min
     strength : (S,) array
     window_min : (F, S) array, optional
         Lower end of the Boson-peak window (grey below the smallest).
+    theory : (F, S, B) array, optional
+        A theory's ``(g/omega)`` on the same scale, dashed in the strength's colour.
     """
     import matplotlib.pyplot as plt
 
@@ -83,7 +85,11 @@ def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window_min
     for i, (ax, label) in enumerate(zip(axes, labels)):
         for j, st in enumerate(strength):
             ax.plot(omega, reduced[i, j], color=cmap(j / max(len(strength) - 1, 1)), lw=1.3, label=f"{st:g}")
+            if theory is not None:
+                ax.plot(omega, theory[i, j], color=cmap(j / max(len(strength) - 1, 1)), lw=1.0, ls="--")
         ax.axhline(1.0, color="0.3", ls=":", lw=1, label="own Debye level")
+        if theory is not None:
+            ax.plot([], [], color="0.3", lw=1.0, ls="--", label="effective-medium theory")
         if window_min is not None and np.isfinite(window_min[i]).any():
             ax.axvspan(0, float(np.nanmin(window_min[i])), color="0.88", lw=0, zorder=0, label="below the window")
         ax.set_xlim(0, omega_max)
@@ -96,7 +102,7 @@ def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window_min
     return axes
 
 
-def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axes, *, floor=None):
+def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axes, *, floor=None, theory=None):
     """One panel per family: ``Gamma(q)`` (log-log) per strength, the Ioffe-Regel line
     ``Omega/pi`` (dotted) and a ``q^3`` guide; open markers are unresolved widths.
 
@@ -107,6 +113,8 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
     resolved : (F, S, Q) bool array
     floor : float, optional
         Resolution of S(q, omega), drawn as a grey line.
+    theory : (F, S, Q) array, optional
+        A theory's ``Gamma(q)``, dashed in the strength's colour.
     """
     import matplotlib.pyplot as plt
 
@@ -120,6 +128,8 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
             ax.errorbar(q[r], g[r], yerr=gamma_error[i, j][r], color=col, marker="o", ms=4, lw=1, label=f"{st:g}")
             ax.plot(q[~r], g[~r], color=col, marker="o", mfc="none", ls="", ms=4)
             ax.plot(q, omega_q[i, j] / np.pi, color=col, ls=":", lw=1)
+            if theory is not None:
+                ax.plot(q, np.where(theory[i, j] > 0, theory[i, j], np.nan), color=col, ls="--", lw=1)
             if r.any() and anchor is None:
                 anchor = (q[r][0], g[r][0])
         if anchor is not None:
@@ -128,6 +138,8 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
             ax.axhline(floor, color="0.6", lw=0.8, label="resolution")
         ax.plot([], [], color="0.4", ls=":", label=r"$\Omega/\pi$ (Ioffe-Regel)")
         ax.plot([], [], color="0.4", marker="o", mfc="none", ls="", label="unresolved")
+        if theory is not None:
+            ax.plot([], [], color="0.4", ls="--", lw=1, label="effective-medium theory")
         ax.set_xlabel(r"$|q|$")
         ax.set_ylabel(r"$\Gamma$")
         finite = gamma[i][np.isfinite(gamma[i]) & (gamma[i] > 0)]
