@@ -21,7 +21,7 @@ _ADVICE = "another --method (kpm or slicing for large N), a smaller --size"
 
 
 def dos_plan(L: int, *, seeds: int = 1, method: str = "dense", bins: int | None = None, options: dict | None = None,
-             advice: str = _ADVICE) -> Plan:
+             advice: str = _ADVICE, dim: int = 2, model: str = "scalar") -> Plan:
     """One ensemble of ``seeds`` L x L networks, one at a time, and its samples (seeds x bins).
 
     Examples
@@ -30,8 +30,8 @@ def dos_plan(L: int, *, seeds: int = 1, method: str = "dense", bins: int | None 
     >>> dos_plan(100, method="dense").memory > 2e9  # 2.5 copies of (10^4)^2 doubles
     True
     """
-    n = int(L) ** 2
-    return _one_dos(n, method, bins or int(OMEGA_TOP / 0.05), options, f"{method} DOS of {seeds} network(s) of N = {n} nodes",
+    n = int(L) ** int(dim) * (int(dim) if model == "vector" else 1)  # degrees of freedom
+    return _one_dos(n, method, bins or int(OMEGA_TOP / 0.05), options, f"{method} DOS of {seeds} {model} network(s) of {n} degrees of freedom",
                     extra=8 * int(seeds) * (bins or 80) * 2, advice=advice)
 
 
