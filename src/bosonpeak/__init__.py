@@ -43,6 +43,7 @@ from .spectra import (
     vector_dos,
     vector_zero_modes,
 )
+from .theory import bond_cpa, effective_medium, node_cpa, sound_damping, spring_distribution, theory_curve
 
 try:
     __version__ = version("bosonpeak")
@@ -54,6 +55,7 @@ __all__ = [
     "DOS",
     "Packing",
     "Modes",
+    "bond_cpa",
     "boson_peak",
     "conductivity_tensor",
     "debye_level",
@@ -69,6 +71,7 @@ __all__ = [
     "default_edges",
     "dos",
     "dynamical_matrix",
+    "effective_medium",
     "eigenfrequencies",
     "ensemble_dos",
     "kpm_local_dos",
@@ -78,8 +81,12 @@ __all__ = [
     "local_dos",
     "methods",
     "network",
+    "node_cpa",
     "new_poles",
     "seed_sequences",
+    "sound_damping",
+    "spring_distribution",
+    "theory_curve",
     "toy_model",
     "vector_dos",
     "vector_dynamical_matrix",

@@ -32,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--out", type=path, default=Path("bosonpeak-disorder"), help="output directory")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--json", action="store_true", help="print the per-point summary as a JSON list instead of text")
+    p.add_argument("--theory", action="store_true",
+                   help="add the effective-medium theory (bond CPA; node CPA for diagonals, rewired, paper): theory curves in the "
+                   "NetCDF and figures, c2_theory and omega_bp_theory in the summary and JSON")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run the networks as tasks on a running Dask scheduler")
     p.add_argument("--reanalyse", type=Path, default=None, metavar="FILE",
                    help="redo the analysis, summary and figures of a saved disorder_data.nc without recomputing the networks")
@@ -91,8 +94,10 @@ def _reanalyse(args) -> int:
 
 def _report(ds, args, t0) -> int:
     from .._files import save_dataset, save_figure
-    from ..workflows.disorder import figures, records, summary
+    from ..workflows.disorder import figures, records, summary, with_theory
 
+    if args.theory:
+        ds = with_theory(ds)
     written = [save_dataset(ds, args.out / "disorder_data.nc")]
     import matplotlib.pyplot as plt
 

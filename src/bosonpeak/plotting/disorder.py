@@ -79,7 +79,7 @@ def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, la
     return axes
 
 
-def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=None, omega_max=2.0):
+def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=None, omega_max=2.0, theory=None):
     """One panel per family: ``(g/omega)`` over the own Debye level, one line per strength.
 
     Parameters
@@ -90,6 +90,8 @@ def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=Non
     window : pair of (F, S) arrays, optional
         Ends of each point's Boson-peak window: grey below the smallest lower end, a tick
         on each curve at its upper end.
+    theory : (F, S, B) array, optional
+        A theory's ``(g/omega)`` on the same scale, dashed in the strength's colour.
 
     Examples
     --------
@@ -108,10 +110,14 @@ def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=Non
         for j, st in enumerate(strength):
             col = cmap(j / max(len(strength) - 1, 1))
             ax.plot(omega, reduced[i, j], color=col, lw=1.3, label=f"{st:g}")
+            if theory is not None:
+                ax.plot(omega, theory[i, j], color=col, lw=1.0, ls="--")
             if window is not None and np.isfinite(window[1][i, j]):
                 k = min(np.searchsorted(omega, window[1][i, j]), len(omega) - 1)
                 ax.plot([window[1][i, j]], [reduced[i, j, k]], marker="|", ms=12, mew=2, color=col)
         ax.axhline(1.0, color="0.3", ls=":", lw=1, label="own Debye level")
+        if theory is not None:
+            ax.plot([], [], color="0.3", lw=1.0, ls="--", label="effective-medium theory")
         if window is not None and np.isfinite(window[0][i]).any():
             ax.axvspan(0, float(np.nanmin(window[0][i])), color="0.88", lw=0, zorder=0, label="below the window")
             ax.plot([], [], marker="|", ms=10, mew=2, color="0.3", ls="", label=r"window end $1.5\,c$")
@@ -125,7 +131,7 @@ def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=Non
     return axes
 
 
-def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axes, *, floor=None):
+def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axes, *, floor=None, theory=None):
     """One panel per family: ``Gamma(q)`` (log-log) per strength, the Ioffe-Regel line
     ``Omega/pi`` (dotted) and a ``q^3`` guide; open markers are unresolved widths.
 
@@ -159,14 +165,18 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
             ax.errorbar(q[r], g[r], yerr=gamma_error[i, j][r], color=col, marker="o", ms=4, lw=1, label=f"{st:g}")
             ax.plot(q[~r], g[~r], color=col, marker="o", mfc="none", ls="", ms=4)
             ax.plot(q, omega_q[i, j] / np.pi, color=col, ls=":", lw=1)
+            if theory is not None:
+                ax.plot(q, np.where(theory[i, j] > 0, theory[i, j], np.nan), color=col, ls="--", lw=1)
             if r.any() and anchor is None:
                 anchor = (q[r][0], g[r][0])
         if anchor is not None:
-            ax.plot(q, anchor[1] * (q / anchor[0]) ** 3, color="k", ls="--", lw=0.8, label=r"$\propto q^3$")
+            ax.plot(q, anchor[1] * (q / anchor[0]) ** 3, color="k", ls="-.", lw=0.8, label=r"$\propto q^3$")
         if floor is not None:
             ax.axhline(floor, color="0.6", lw=0.8, label="resolution")
         ax.plot([], [], color="0.4", ls=":", lw=1, label=r"$\Omega/\pi$ (Ioffe-Regel)")
         ax.plot([], [], color="0.4", marker="o", mfc="none", ls="", label="unresolved")
+        if theory is not None:
+            ax.plot([], [], color="0.4", ls="--", lw=1, label="effective-medium theory")
         ax.set_xlabel(r"$|q|$")
         ax.set_ylabel(r"$\Gamma$")
         finite = gamma[i][np.isfinite(gamma[i]) & (gamma[i] > 0)]

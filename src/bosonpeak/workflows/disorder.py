@@ -245,6 +245,34 @@ def add_theory(ds: xr.Dataset, theory) -> xr.Dataset:
     return ds.assign(new)
 
 
+def with_theory(ds: xr.Dataset) -> xr.Dataset:
+    """``add_theory`` with the effective-medium theory of every family (``bosonpeak.theory``, docs/theory.md).
+
+    Bond CPA for the i.i.d. spring families and dilution, node (star) CPA for ``diagonals``,
+    ``rewired`` and ``paper``; NaN where the theory has no answer (``paper`` at
+    ``delta >= 1/3``, a floppy medium). Adds ``theory_dos``, ``theory_reduced``,
+    ``theory_k_eff_real``, ``theory_k_eff_imag`` over ``omega``, ``theory_c2``,
+    ``theory_omega_bp`` per point (in the networks' window, ``omega <= analysis.peak.OMEGA_MAX``), and
+    the medium's ``theory_omega_q``, ``theory_gamma`` on the scan's ``q`` (``theory.medium_damping``:
+    ``Gamma = -Im k_eff lambda0(q) / Omega``, the same Lorentzian-in-omega^2 width the fit measures).
+    """
+    from ..analysis.peak import OMEGA_MAX
+    from ..theory.curve import medium_damping
+    from ..theory.families import theory_arrays
+
+    out = add_theory(ds, lambda family, strength, omega: theory_arrays(family, strength, omega, omega_max=OMEGA_MAX))
+    k = out["theory_k_eff_real"].values + 1j * out["theory_k_eff_imag"].values
+    q, omega = out["q"].values, out["omega"].values
+    shape = k.shape[:2] + q.shape
+    omega_q, gamma = np.full(shape, np.nan), np.full(shape, np.nan)
+    for i, j in np.ndindex(k.shape[:2]):
+        if np.isfinite(k[i, j, 0]):
+            omega_q[i, j], gamma[i, j] = medium_damping(omega, k[i, j], q)
+    out = out.assign(theory_omega_q=(("family", "strength", "q"), omega_q), theory_gamma=(("family", "strength", "q"), gamma))
+    out.attrs["theory"] = "bond CPA (springs-*, dilution), node (star) CPA (diagonals, rewired, paper); see docs/theory.md"
+    return out
+
+
 def _num(x):
     x = float(x)
     return x if np.isfinite(x) else None
@@ -271,6 +299,8 @@ def records(ds: xr.Dataset) -> list[dict]:
                 no_peak_reason=str(x["no_peak_reason"].item()) or None, omega_ir=_num(x["omega_ir"]),
                 ir_note=str(x["ir_reason"].item()) or None, gamma_exponent=_num(x["rayleigh"]), gamma_exponent_error=_num(x["rayleigh_error"]),
                 gamma=gamma))
+            if "theory_c2" in ds:
+                out[-1].update(c2_theory=_num(x["theory_c2"]), omega_bp_theory=_num(x["theory_omega_bp"]))
     return out
 
 
@@ -286,7 +316,12 @@ def summary(ds: xr.Dataset) -> str:
         ir = f"{r['omega_ir']:.3f}" if r["omega_ir"] is not None else "-"
         n = f"{r['gamma_exponent']:.2f}" + (f"+-{r['gamma_exponent_error']:.2f}" if r["gamma_exponent_error"] is not None else "") if r["gamma_exponent"] is not None else "-"
         c2 = f"{r['c2']:.3f}" if r["c2"] is not None else "-"
-        lines.append(f"{r['family']:18s} {r['strength_name']}={r['strength']:<8g} {r['mean_z']:6.3f} {r['var_z']:6.3f} {c2:>6s}  {bp:42s} {ir:>9s} {n:>12s}")
+        theory = ""
+        if "c2_theory" in r:
+            c2t, bpt = r["c2_theory"], r["omega_bp_theory"]
+            theory = f"   theory: c^2 = {c2t:.3f}" if c2t is not None else "   theory: -"
+            theory += f", omega_BP = {bpt:.3f}" if bpt is not None else (", no peak" if c2t is not None else "")
+        lines.append(f"{r['family']:18s} {r['strength_name']}={r['strength']:<8g} {r['mean_z']:6.3f} {r['var_z']:6.3f} {c2:>6s}  {bp:42s} {ir:>9s} {n:>12s}{theory}")
     lines.append("omega_IR '-': Gamma stays below Omega/pi over the q measured (or is above it already at the lowest q); see ir_reason in the NetCDF")
     return "\n".join(lines)
 
@@ -312,19 +347,54 @@ def figures(ds: xr.Dataset) -> dict:
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 3.9 * nrow), squeeze=False)
     level = 1.0 / (2 * np.pi * np.where(c2 > 0, c2, np.nan))
     red = ds["density"].mean("seed").values / ds["omega"].values / level[:, :, None]
-    plot_reduced_by_family(ds["omega"].values, red, st, labels, axes.ravel(), window=(ds["window_min"].values, ds["window_max"].values), omega_max=2.2)
+    theory = ds["theory_reduced"].values / level[:, :, None] if "theory_reduced" in ds else None
+    plot_reduced_by_family(ds["omega"].values, red, st, labels, axes.ravel(), window=(ds["window_min"].values, ds["window_max"].values), omega_max=2.2,
+                           theory=theory)
     for ax in axes.ravel()[len(fams):]:
         ax.set_visible(False)
     fig.tight_layout()
     out["disorder_reduced_dos"] = fig
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 3.9 * nrow), squeeze=False)
     plot_damping(ds["q"].values, ds["omega_q"].values, ds["gamma"].values, ds["gamma_error"].values, ds["gamma_resolved"].values.astype(bool),
-                 st, labels, axes.ravel(), floor=float(ds.attrs["sq_resolution"]) if np.isfinite(ds.attrs["sq_resolution"]) else None)
+                 st, labels, axes.ravel(), floor=float(ds.attrs["sq_resolution"]) if np.isfinite(ds.attrs["sq_resolution"]) else None,
+                 theory=ds["theory_gamma"].values if "theory_gamma" in ds else None)
     for ax in axes.ravel()[len(fams):]:
         ax.set_visible(False)
     fig.tight_layout()
     out["disorder_damping"] = fig
+    if "theory_reduced" in ds:
+        out["disorder_theory"] = _theory_figure(ds, labels)
     return out
+
+
+def _theory_figure(ds: xr.Dataset, labels) -> "object":
+    """One panel per (family, strength): the ensemble's g/omega against the theory's, with both Debye levels."""
+    from ..plotting.theory import plot_theory_vs_numerics, theory_legend_handles
+
+    import matplotlib.pyplot as plt
+
+    s = json.loads(ds.attrs["settings"])
+    F, S = ds.sizes["family"], ds.sizes["strength"]
+    fig, axes = plt.subplots(F, S, figsize=(3.6 * S, 3.1 * F), squeeze=False)
+    omega = ds["omega"].values
+    for i, f in enumerate(ds["family"].values):
+        for j, st in enumerate(ds["strength"].values):
+            x = ds.sel(family=f, strength=st)
+            K = x.sizes["seed"]
+            red = x["density"].mean("seed").values / omega
+            err = x["density"].std("seed", ddof=1).values / np.sqrt(K) / omega if K > 1 else None
+            plot_theory_vs_numerics(omega, red, err, omega, x["theory_reduced"].values, c2=float(x["c2"].mean()),
+                                    c2_theory=float(x["theory_c2"]), omega_bp_theory=float(x["theory_omega_bp"]),
+                                    omega_max=min(3.0, float(omega[-1])), ax=axes[i, j], title=f"{labels[i]} = {float(st):g}")
+            axes[i, j].get_legend().remove()
+            if not np.isfinite(float(x["theory_c2"])):
+                axes[i, j].text(0.5, 0.92, "no theory (floppy or out of range)", transform=axes[i, j].transAxes, ha="center", fontsize=8)
+    fig.legend(theory_legend_handles(), [f"networks, $L = {s['L']}$, {s['seeds']} seeds", "effective-medium theory",
+                                         r"Debye, measured $c^2$", r"Debye, theory $c^2$", r"theory $\omega_{\rm BP}$"],
+               loc="lower center", ncol=5, frameon=False)
+    fig.tight_layout(rect=(0, 0.06 if F == 1 else 0.035, 1, 1))
+    return fig
+
 
 
 def _math(name: str) -> str:
