@@ -80,6 +80,12 @@ class Packing:
         for name in ("positions", "radii", "contacts", "rattler"):
             getattr(self, name).setflags(write=False)
 
+    def __repr__(self) -> str:
+        """One line: size, packing fraction, rattlers, contacts and the force reached; never the arrays."""
+        return (f"Packing(N={self.n_particles}, phi={self.phi:.4g}, box={self.box:.4g}, {int(self.rattler.sum())} rattlers, "
+                f"{len(self.contacts)} contacts, mean z={self.mean_contact_number:.4g} (backbone), "
+                f"max_force={self.max_force:.2g}, energy={self.energy:.4g})")
+
     @property
     def n_particles(self) -> int:
         """Number of particles ``N``, rattlers included."""
