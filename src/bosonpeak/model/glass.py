@@ -31,7 +31,7 @@ from .lattice import SpringNetwork
 DIAMETER_RATIO = 1.4
 #: Default packing fraction, a little above jamming (phi_J ~ 0.84 in 2D).
 DEFAULT_PHI = 0.86
-#: Default force-balance tolerance: max over particles of |F_i| (units eps / sigma_small).
+#: Default force-balance tolerance: max over particles of ``|F_i|`` (units eps / sigma_small).
 DEFAULT_FTOL = 1e-12
 #: Fewer contacts than this make a particle a rattler (d + 1 in d dimensions).
 MIN_CONTACTS = DIM + 1
