@@ -35,6 +35,7 @@ from ..spectra.ensemble import combine_samples
 from ..spectra.local import local_dos_by_coordination
 from ..spectra.modes import lowest_modes
 from ..spectra.spectrum import default_edges, dos, gershgorin_bound, methods
+from ._units import annotate
 
 #: Largest N for which the participation ratio of every mode is added and the local DOS by z is
 #: dense (Lorentzian of width eps in omega^2); above it the KPM local DOS (resolution eps in omega).
@@ -139,14 +140,14 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         data["all_participation"] = (("delta", "all_mode"), np.stack(out["all_P"]))
     from .. import __version__
 
-    return xr.Dataset(
+    return annotate(xr.Dataset(
         data,
         coords={"delta": list(s.deltas), "seed": np.arange(nk), "omega": 0.5 * (edges[1:] + edges[:-1]), "T": T, "mode": np.arange(s.modes),
                 "z": Z_RANGE, "ldos_omega": ldos_omega, "bound": ["low", "high"], "i": ["x", "y"], "j": ["x", "y"]},
         attrs={"title": "bosonpeak Boson-peak analysis (beyond the paper)", "bosonpeak_version": __version__, "settings": json.dumps(asdict(s)),
                "root_seed": s.seed, "confidence": bp[0].confidence, "debye_level_crystal": debye_level(1.0),
                "conventions": "density per mode; reduced = density/omega at bin centres; own Debye level uses each seed's c"},
-    )
+    ))
 
 
 def summary(ds: xr.Dataset) -> str:

@@ -8,6 +8,7 @@ import numpy as np
 import xarray as xr
 
 from ..spectra.ensemble import ensemble_dos
+from ._units import annotate
 
 #: Lower bound of the window in which ``summary`` reports the maximum of g/omega.
 SUMMARY_OMEGA_MAX = 1.5
@@ -32,7 +33,7 @@ def compute(L: int, delta: float, *, edges=None, bin_width: float | None = None,
 
     g = ensemble_dos(L, delta, edges, seeds=seeds, rule=rule, spring=spring, cutoff=cutoff, method=method,
                      zero_modes=keep_zero_modes, rng=seed, progress=progress, bin_width=bin_width, **options)
-    return xr.Dataset(
+    return annotate(xr.Dataset(
         {
             "density": (("seed", "omega"), g.samples, {"long_name": "g(omega) per mode"}),
             "density_mean": (("omega",), g.density, {"long_name": "mean g(omega) per mode over seeds"}),
@@ -49,7 +50,7 @@ def compute(L: int, delta: float, *, edges=None, bin_width: float | None = None,
             "spawn_keys": json.dumps([list(k) for k in g.info["spawn_keys"]]),
             "zero_modes_per_network": g.zero_modes, "zero_modes_removed": int(g.zero_modes_removed),
         },
-    )
+    ))
 
 
 def summary(ds: xr.Dataset, path=None) -> str:

@@ -37,6 +37,7 @@ from ..model.glass import (
 from ..plotting.paper import plot_coordination, plot_coordination_map
 from ..spectra.spectrum import dos, gershgorin_bound, methods
 from ..spectra.vector import glass_dos
+from ._units import annotate
 
 #: Bump when the data set's content changes, so old cache files are not reused.
 GLASS_DATA_VERSION = 1
@@ -119,7 +120,7 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         conventions="density per mode (vector: per 2M modes), zero modes removed; reduced = density / omega at bin centres; "
         "excess = g / g_Debye; vector Debye level (1/c_L^2 + 1/c_T^2)/(4 pi rho), scalar 1/(2 pi rho c^2), rho = M / box^2",
     )
-    return xr.Dataset(
+    return annotate(xr.Dataset(
         {
             "density_vector": ("omega", gv.density, {"long_name": "g(omega) per mode of the vector Hessian (2M modes), zero modes removed"}),
             "density_scalar": ("omega", gs.density, {"long_name": "g(omega) per mode of the scalar contact network (M modes), zero mode removed"}),
@@ -138,7 +139,7 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         },
         coords={"omega": omega, "z": np.arange(Z_MAX + 1), "particle": np.arange(packing.n_particles), "xy": ["x", "y"]},
         attrs=attrs,
-    )
+    ), "glass")
 
 
 def default_cache_dir() -> Path:
@@ -187,7 +188,7 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     path = Path(cache_dir if cache_dir is not None else default_cache_dir()) / f"glass-N{N}-phi{phi:g}-seed{seed}-{digest}.nc"
     if path.exists() and not refresh:
-        ds = xr.load_dataset(path)
+        ds = annotate(xr.load_dataset(path), "glass")  # files cached before units were added get them here
         ds.attrs["cached"] = 1
         return ds
     packing = jammed_packing(N, phi, rng=seed)

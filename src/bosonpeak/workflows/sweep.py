@@ -29,6 +29,7 @@ from ..model.lattice import network
 from ..spectra.spectrum import dos
 from .cluster import connect, dashboard, worker_versions
 from .spec import SweepSpec, load_spec, parse_spec
+from ._units import annotate
 from .store import load_result, remove_partials, save_result, task_key
 
 __all__ = ["SweepSpec", "Task", "combine", "compute_task", "connect", "dashboard", "load_spec", "parse_spec", "pending", "plan", "run_sweep", "run_tasks", "worker_versions"]
@@ -309,7 +310,7 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
         "zero_modes_removed": int(not spec.zero_modes),
         "conventions": "density per mode, counts/(N bin width); bins [e_k, e_k+1); sample k uses child k of SeedSequence(root_seed)",
     }
-    return xr.Dataset(data, coords=coords, attrs=attrs)
+    return annotate(xr.Dataset(data, coords=coords, attrs=attrs))
 
 
 def run_sweep(spec: SweepSpec, client=None, *, store, progress: bool = False) -> tuple[xr.Dataset, Path]:
