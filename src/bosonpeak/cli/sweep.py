@@ -59,6 +59,7 @@ def run(args) -> int:
     if "omega_bp" in ds:
         for p in range(ds.sizes["point"]):
             c = ds.isel(point=p)
-            print(f"  L={int(c.L)} delta={float(c.delta):g} {c.rule.item()}/{c.spring.item()}: "
-                  f"omega_BP = {float(c.omega_bp):.3f}, g/omega there = {float(c.reduced_bp):.3f}")
+            reason = str(c["no_peak_reason"].item()) if "no_peak_reason" in c else ""
+            verdict = f"no peak ({reason})" if reason else f"omega_BP = {float(c.omega_bp):.3f}, g/omega there = {float(c.reduced_bp):.3f}"
+            print(f"  L={int(c.L)} delta={float(c.delta):g} {c.rule.item()}/{c.spring.item()}: {verdict}")
     return 0

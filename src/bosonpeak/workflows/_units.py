@@ -69,6 +69,7 @@ VARIABLES = {
     "height_crystal_interval": ("bootstrap interval of height_crystal", "one"),
     "window_min": ("lower end of the Boson-peak search window", "omega"),
     "debye_level_own": ("network's own Debye level g_D/omega = 1/(2 pi n c^2)", "reduced"),
+    "no_peak_reason": ("why omega_bp is no Boson peak ('' when it is one)", "one"),
     "bound": ("lower or upper end of an interval", "one"),
     # elasticity and heat
     "sound_speed": ("sound speed c from the relaxed conductivity", "speed"),

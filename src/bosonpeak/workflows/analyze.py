@@ -90,7 +90,7 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         out["sigma"].append(np.stack([x.sigma for x in cond]))
         out["affine"].append(np.stack([x.affine for x in cond]))
         out["density"].append(g.samples)
-        out["bp"].append(boson_peak(g, c=c, rng=s.seed))
+        out["bp"].append(boson_peak(g, c=c, crystal=delta == 0, rng=s.seed))
         out["bp_crystal"].append(boson_peak(g, rng=s.seed, omega_min=out["bp"][-1].window[0]))
         out["C"].append(heat_capacity(g, T, c=float(np.sqrt(np.mean(c**2)))))
         net0 = nets[0]
@@ -123,6 +123,7 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         "omega_bp_interval": (("delta", "bound"), [interval(b.omega_interval) for b in bp]),
         "height_own": (("delta",), [b.height for b in bp], {"long_name": "max <g/omega> over the own Debye level 1/(2 pi <c^-2>^-1)"}),
         "height_own_interval": (("delta", "bound"), [interval(b.height_interval) for b in bp]),
+        "no_peak_reason": (("delta",), [b.reason or "" for b in bp], {"long_name": "why omega_bp is no Boson peak ('' when it is one)"}),
         "height_crystal": (("delta",), [b.height for b in bpc], {"long_name": "max <g/omega> over the crystal level 1/(2 pi)"}),
         "height_crystal_interval": (("delta", "bound"), [interval(b.height_interval) for b in bpc]),
         "window_min": (("delta",), [b.window[0] for b in bp]),
@@ -165,8 +166,10 @@ def summary(ds: xr.Dataset) -> str:
         lo, hi = x["omega_bp_interval"].values
         ho = x["height_own_interval"].values
         hc = x["height_crystal_interval"].values
+        reason = str(x["no_peak_reason"].item()) if "no_peak_reason" in x else ""
+        peak = f"{f'no peak ({reason})':42s}" if reason else f"{float(x['omega_bp']):.3f} [{lo:.3f}, {hi:.3f}]   {float(x['height_own']):.3f} [{ho[0]:.3f}, {ho[1]:.3f}]"
         lines.append(f" {d:4.2f}   {c2.mean():.3f}+-{c2.std(ddof=1):.3f}    {float(x['debye_level_own']) / ds.attrs['debye_level_crystal']:.3f}"
-                     f"              {float(x['omega_bp']):.3f} [{lo:.3f}, {hi:.3f}]   {float(x['height_own']):.3f} [{ho[0]:.3f}, {ho[1]:.3f}]"
+                     f"              {peak}"
                      f"      {float(x['height_crystal']):.3f} [{hc[0]:.3f}, {hc[1]:.3f}]   {ct2[j]:.3f} ({ds['T'].values[j]:.3f})"
                      f"               {float(np.median(x['lowest_participation'])):.3f}")
     lines.append(f"omega_BP searched above {CUTOFF_MULTIPLE:g} x the finite-size cut-off 2 pi c / L (= {float(ds['window_min'].min()):.3f}..{float(ds['window_min'].max()):.3f}) up to 1.5")

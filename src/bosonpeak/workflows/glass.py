@@ -37,6 +37,7 @@ from ..model.glass import (
 from ..plotting.paper import plot_coordination, plot_coordination_map
 from ..spectra.spectrum import dos, gershgorin_bound, methods
 from ..spectra.vector import glass_dos
+from ..analysis.peak import peak_verdict
 from ._units import annotate
 
 #: Bump when the data set's content changes, so old cache files are not reused.
@@ -208,6 +209,11 @@ def glass_summary(ds: xr.Dataset) -> str:
         w = a[f"omega_bp_{kind}"]
         if not np.isfinite(w):
             return "n/a (no Debye level: the packing is unstable to some shear)"
+        omega = ds["omega"].values
+        inside = np.flatnonzero((omega > a[f"omega_min_{kind}"]) & (omega < 0.5 * ds["omega_edges"].values[-1]))
+        reason = peak_verdict(ds[f"excess_{kind}"].values, 1.0, inside)
+        if reason is not None:
+            return f"no peak ({reason})"
         return f"omega = {w:.3f} ({float(ds[f'excess_{kind}'].sel(omega=w)):.2f}x Debye)"
     return "\n".join([
         f"glass: N = {a['N']}, phi = {a['phi']:.4f}, {a['rattlers']} rattlers, FIRE {a['fire_steps']} steps, max |F| = {a['max_force']:.2e}, "

@@ -35,6 +35,7 @@ from ..plotting.paper import (
 )
 from ..spectra.local import local_dos
 from ..spectra.spectrum import dos, gershgorin_bound, methods
+from ..analysis.peak import peak_verdict
 from ._units import annotate
 
 #: The three network families of the paper: (rule, spring law, figure panel).
@@ -253,11 +254,19 @@ def summary(ds: xr.Dataset) -> str:
         zm = float(ds["zero_modes"].sel(case="cutoff-inverse", delta=d).mean())
         lines.append(f"               {d:4.2f}  {float(zmean.sel(delta=d)):.3f}  {int(zmode.sel(delta=d)):d}               {zm:.1f}")
     lines.append(f"max of <g/omega> for {lo:.3f} < omega < 1.5, height over the crystal's Debye level 1/(2 pi) = {DEBYE_CRYSTAL:.4f}:")
+    k = ds.sizes["seed"]
+    sem = (ds["density"] / ds["omega"]).std("seed", ddof=1) / np.sqrt(k) if k > 1 else None
+    inside = np.flatnonzero((ds["omega"].values > lo) & (ds["omega"].values < 1.5))
     for case in ds["case"].values:
         cells = []
         for d in ds["delta"].values:
             w = float(peaks.sel(case=case, delta=d))
-            cells.append(f"delta {d:.1f}: omega {w:.3f} ({float(red.sel(case=case, delta=d, omega=w)) / DEBYE_CRYSTAL:.2f}x)")
+            err = None if sem is None else sem.sel(case=case, delta=d).values
+            reason = peak_verdict(red.sel(case=case, delta=d).values, DEBYE_CRYSTAL, inside, error=err, crystal=bool(d == 0))
+            if reason is None:
+                cells.append(f"delta {d:.1f}: omega {w:.3f} ({float(red.sel(case=case, delta=d, omega=w)) / DEBYE_CRYSTAL:.2f}x)")
+            else:
+                cells.append(f"delta {d:.1f}: no peak ({reason})")
         lines.append(f"  {case:16s} " + "; ".join(cells))
     poles = ", ".join(
         f"{k}: " + (" ".join(f"{w:.3f}" for w in ds["toy_new_poles"].sel(toy_kind=k).values if np.isfinite(w)) or "none")

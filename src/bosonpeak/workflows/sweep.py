@@ -27,6 +27,7 @@ from .._random import sample_streams, seed_sequences
 from ..matrices.laplacian import dynamical_matrix
 from ..model.lattice import network
 from ..spectra.spectrum import dos
+from ..analysis.peak import peak_verdict
 from .cluster import connect, dashboard, worker_versions
 from .spec import SweepSpec, load_spec, parse_spec
 from ._units import annotate
@@ -277,14 +278,16 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
         data["density_sem"] = (("point", "omega"), sem, {"long_name": "standard error of density_mean"})
         data["reduced_mean"] = (("point", "omega"), mean / omega, {"long_name": "g(omega)/omega of density_mean"})
     if "boson_peak" in spec.analyses:
-        w_bp, height = np.full(P, np.nan), np.full(P, np.nan)
+        w_bp, height, reasons = np.full(P, np.nan), np.full(P, np.nan), np.full(P, "empty window", dtype=object)
         for p, point in enumerate(pts):
             sel = np.flatnonzero((omega > 2 * np.sin(np.pi / point["L"])) & (omega < BOSON_PEAK_OMEGA_MAX))
             if sel.size:
                 j = sel[np.argmax(mean[p, sel] / omega[sel])]
                 w_bp[p], height[p] = omega[j], mean[p, j] / omega[j]
+                reasons[p] = peak_verdict(mean[p] / omega, 1 / (2 * np.pi), sel, error=sem[p] / omega, crystal=point["delta"] == 0) or ""
         data["omega_bp"] = (("point",), w_bp, {"long_name": f"argmax of mean g/omega in (2 sin(pi/L), {BOSON_PEAK_OMEGA_MAX:g})"})
         data["reduced_bp"] = (("point",), height, {"long_name": "mean g/omega at omega_bp (crystal Debye level 1/(2 pi))"})
+        data["no_peak_reason"] = (("point",), reasons.astype(str), {"long_name": "why omega_bp is no Boson peak ('' when it is one; bosonpeak.analysis.peak)"})
     if "coordination" in spec.analyses:
         frac = stack("coordination")
         data["coordination_fraction"] = (("point", "seed", "z"), frac, {"long_name": f"fraction of nodes with z springs (last: z >= {Z_MAX})"})
