@@ -28,6 +28,7 @@ def test_reprs_are_short_and_name_what_matters(ensemble):
         (packing, ["N=40", f"{int(packing.rattler.sum())} rattlers", "phi=0.86"]),
         (g, ["method='slicing'", "N=3600", "72 bins", "integral=1"]),
         (ensemble, ["3 samples", "with error", "zero_modes=1 (removed)"]),
+        (bosonpeak.boson_peak(ensemble, c=0.8, omega_min=0.5, omega_max=2.5, rng=0), ["BosonPeak(omega=", "network's Debye level", "3 samples"]),
     ]:
         text = repr(obj)
         assert len(text) <= MAX_REPR and "\n" not in text and "array" not in text, text
