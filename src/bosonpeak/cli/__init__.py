@@ -13,7 +13,7 @@ import sys
 from .._checks import ParameterError, ParameterTypeError
 
 #: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("reproduce", "dos", "glass", "sweep", "analyze")
+SUBCOMMANDS = ("reproduce", "dos", "glass", "sweep", "analyze", "disorder")
 
 
 class _Parser(argparse.ArgumentParser):
