@@ -6,7 +6,7 @@ import xarray as xr
 
 import bosonpeak
 from bosonpeak._files import save_dataset
-from bosonpeak.workflows import _units, analyze, dos, glass, reproduce, sweep
+from bosonpeak.workflows import _units, analyze, disorder, dos, glass, reproduce, sweep
 from bosonpeak.workflows.spec import parse_spec
 
 
@@ -23,6 +23,8 @@ WORKFLOWS = {
     "glass": lambda tmp: glass.glass_dataset(bosonpeak.jammed_packing(40, rng=1), bin_width=0.2),
     "glass-cached": lambda tmp: [glass.glass_figure_data(40, seed=1, cache_dir=tmp, bin_width=0.2) for _ in range(2)][-1],
     "dos": lambda tmp: dos.compute(8, 0.2, seeds=2, seed=1),
+    "disorder": lambda tmp: disorder.compute(disorder.DisorderSettings(families=("springs-uniform", "dilution"), strengths=(0.0, 0.3),
+                                                                       L=16, seeds=2)),
     "sweep": lambda tmp: _sweep(),
 }
 
@@ -40,7 +42,7 @@ def test_every_variable_has_units_and_long_name(name, tmp_path):
         assert back.attrs["units_note"]
         # a quantity in omega has the units of omega, wherever it appears
         omega_units = back["omega"].attrs["units"]
-        for var_name in ("omega_edges", "omega_bp", "lowest_omega", "toy_omega", "resolution"):
+        for var_name in ("omega_edges", "omega_bp", "lowest_omega", "toy_omega", "resolution", "omega_s", "gamma", "omega_ir"):
             if var_name in back:
                 assert back[var_name].attrs["units"] == omega_units, var_name
 

@@ -33,6 +33,7 @@ from ..matrices.laplacian import dynamical_matrix
 from ..model.disorder import FAMILIES, check_strength, connectivity, coordination_moments, disordered_network
 from ..spectra.spectrum import DOS, dos, gershgorin_bound, methods
 from ..spectra.structure import StructureFactor, lattice_wavevectors, structure_factor
+from ._units import annotate
 
 #: Largest N for which S(q, omega) is exact (dense eigenvectors); KPM above.
 SQ_DENSE_MAX_NODES = 400
@@ -178,7 +179,7 @@ def compute(s: DisorderSettings = DisorderSettings(), *, client=None, progress: 
     }
     from .. import __version__
 
-    return xr.Dataset(
+    return annotate(xr.Dataset(
         data,
         coords={"family": list(s.families), "strength": list(s.strengths), "seed": np.arange(K), "omega": centres, "q": q,
                 "omega_s": 0.5 * (sq_edges[1:] + sq_edges[:-1])},
@@ -187,7 +188,7 @@ def compute(s: DisorderSettings = DisorderSettings(), *, client=None, progress: 
                "sq_method": results[0]["sq_method"], "sq_resolution": sq_res if sq_res is not None else np.nan,
                "conventions": "density and S per unit omega, bins [e_k, e_k+1); peak_ratio = max of smoothed g/omega over the own Debye "
                               "level 1/(2 pi c^2); Gamma = FWHM of the Lorentzian-in-omega^2 fit; omega_IR where Gamma = Omega/pi"},
-    )
+    ))
 
 
 def add_theory(ds: xr.Dataset, theory) -> xr.Dataset:
