@@ -245,7 +245,7 @@ def boson_peak(dos_or_ensemble: DOS, *, c=None, omega_min: float | None = None, 
     if c is None:
         speeds, reference = np.ones(k), "crystal"
     else:
-        speeds = np.atleast_1d(np.asarray(c, dtype=float))
+        speeds = _checks.nonempty("c", c)
         if speeds.size == 1:
             speeds = np.full(k, float(speeds[0]))
         if speeds.shape != (k,) or not np.all(np.isfinite(speeds)) or np.any(speeds <= 0):

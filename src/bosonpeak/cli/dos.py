@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
-from . import floats
+from . import floats, path
 
 
 def register(sub) -> None:
@@ -15,7 +14,6 @@ def register(sub) -> None:
         help="DOS of one ensemble of networks (NetCDF)",
         description="Compute the vibrational DOS of --seeds networks of one kind and write it (every sample, the mean, "
         "its standard error and g/omega) to a NetCDF file.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument("--size", type=int, default=60, help="lattice sites per side L (N = L^2)")
     p.add_argument("--delta", type=float, default=0.2, help="displacement of every node, 0 <= delta < 1")
@@ -30,7 +28,7 @@ def register(sub) -> None:
     p.add_argument("--edges", type=floats, default=None, help="explicit bin edges (overrides --bin-width/--omega-max)")
     p.add_argument("--keep-zero-modes", action="store_true", help="keep the exact zero modes in the lowest bin")
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="method option, repeatable (values parsed as JSON)")
-    p.add_argument("--out", type=Path, default=Path("dos.nc"), help="output NetCDF file")
+    p.add_argument("--out", type=path, default=Path("dos.nc"), help="output NetCDF file")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(run=run)
 
@@ -54,14 +52,18 @@ def parse_options(items) -> dict:
 def run(args) -> int:
     import numpy as np
 
-    from .._checks import ParameterError, choice, integer, real
+    from .._checks import ParameterError, choice, integer, real, seed
     from .._files import save_dataset
     from ..spectra.spectrum import methods
+    from ..workflows._plans import dos_plan
     from ..workflows.dos import compute, summary
+    from . import prepare
 
     integer("size", args.size, minimum=3)
     choice("method", args.method, methods())
     integer("seeds", args.seeds, minimum=1)
+    seed("seed", args.seed)
+    real("delta", args.delta, minimum=0.0, maximum=1.0, max_inclusive=False)
     options = parse_options(args.option)
     edges, width = None, None
     if args.edges is not None:
@@ -73,6 +75,8 @@ def run(args) -> int:
             if top < width:
                 raise ParameterError(f"'omega-max' must be at least the bin width {width:g}; got {top:g}")
             edges = width * np.arange(int(np.ceil(top / width - 1e-9)) + 1)
+    bins = len(edges) - 1 if edges is not None else int(np.ceil(4.0 / width))
+    prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options))
     ds = compute(args.size, args.delta, edges=edges, bin_width=width, seeds=args.seeds, seed=args.seed, rule=args.rule,
                  spring=args.spring, cutoff=args.cutoff, method=args.method, keep_zero_modes=args.keep_zero_modes,
                  progress=not args.no_progress, **options)

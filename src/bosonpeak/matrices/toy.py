@@ -64,6 +64,8 @@ def new_poles(kind: str, *, decimals: int = 9) -> np.ndarray:
     >>> bosonpeak.new_poles("square").size
     0
     """
+    decimals = _checks.integer("decimals", decimals, minimum=0, maximum=15)
+
     def frequencies(H):
         lam = np.linalg.eigvalsh(H)
         lam[np.abs(lam) < 10.0**-decimals] = 0.0

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.spatial import Delaunay
 
-from .. import _checks
+from .. import _checks, _resources
 from ._fire import DIM, _fire, _forces, _pairs, pair_geometry
 from .lattice import SpringNetwork
 
@@ -178,6 +178,8 @@ def jammed_packing(N: int, phi: float = DEFAULT_PHI, *, ratio: float = DIAMETER_
     ratio = _checks.real("ratio", ratio, minimum=1.0, maximum=3.0)
     ftol = _checks.real("ftol", ftol, minimum=1e-15, maximum=1e-3)
     max_steps = _checks.integer("max_steps", max_steps, minimum=1)
+    _checks.rng("rng", rng)
+    _resources.check(_resources.Plan(f"a packing of {N} particles", _resources.network_bytes(N), advice="fewer particles"))
     gen = np.random.default_rng(rng)
     radii = bidisperse_radii(N, phi, ratio)
     box = float(np.sqrt(N))

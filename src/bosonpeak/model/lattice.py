@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .. import _checks
+from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
 
 RULES = ("nearest", "cutoff")
@@ -142,6 +142,8 @@ def network(
     200
     """
     L = _checks.integer("L", L, minimum=3)
+    _checks.rng("rng", rng)
+    _resources.check(_resources.Plan(f"a network of L^2 = {L * L} nodes", _resources.network_bytes(L * L), advice="a smaller L"))
     a = _checks.real("a", a, minimum=0.0, min_inclusive=False)
     delta = _checks.real("delta", delta, minimum=0.0, maximum=a, max_inclusive=False)
     rule = _checks.choice("rule", rule, RULES)

@@ -149,7 +149,7 @@ def local_dos(H, omega, *, eps: float, convention: str = "paper") -> np.ndarray:
         raise _checks.ParameterTypeError(f"'omega' must be an array of numbers; got {omega!r}") from exc
     if omega.ndim > 1 or not np.all(np.isfinite(omega)) or np.any(omega < 0):
         raise _checks.ParameterError("'omega' must be a 1-D array of finite values >= 0")
-    omega = np.atleast_1d(omega)
+    omega = _checks.nonempty("omega", omega)
     lam, vec = np.linalg.eigh(H.toarray() if sp.issparse(H) else H)
     weight = vec**2  # (N nodes, N modes)
     # -Im G_ii(z) = sum_k |v_ik|^2 eps / ((omega^2 - lambda_k)^2 + eps^2)

@@ -122,6 +122,7 @@ def lowest_modes(net_or_H, k: int, *, zero_modes: bool = False, sigma: float | N
     if not isinstance(zero_modes, bool):
         raise _checks.ParameterTypeError(f"'zero_modes' must be True or False; got {zero_modes!r}")
     tol = _checks.real("tol", tol, minimum=0.0)
+    _checks.rng("rng", rng)
     top = gershgorin_bound(H)
     if sigma is None:
         sigma = -SHIFT_FRACTION * top

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
-from .. import _checks
+from .. import _checks, _resources
 from ..matrices.laplacian import as_matrix
 
 #: Default bin width in omega.
@@ -271,6 +272,9 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
     edges = default_edges(H) if edges is None else _checks.increasing_edges("edges", edges)
     if not isinstance(zero_modes, bool):
         raise _checks.ParameterTypeError(f"'zero_modes' must be True or False; got {zero_modes!r}")
+    n = H.shape[0]
+    _resources.check(_resources.Plan(f"DOS of N = {n} modes by method {method!r}", memory_estimate(method, n, H.nnz, edges, H=H, **options),
+                                     advice="another method (bosonpeak.methods())"))
     return engine(H, edges, zero_modes=zero_modes, rng=rng, progress=progress, **options)
 
 
@@ -318,6 +322,30 @@ def _engine_options_doc(indent: str = "        ") -> str:
             head = "; ".join(x for x in (kind, default) if x)
             text.append(f"{indent}  - ``{p.name}`` ({head}): {description}\n".replace(": \n", "\n"))
     return "".join(text)
+
+
+def memory_estimate(method: str, n: int, nnz: int, edges, *, H=None, **options) -> int:
+    """Peak bytes of ``dos(H, edges, method=method, **options)`` for an ``n``-node matrix with
+    ``nnz`` stored entries, from the sizes alone (``H``, if given, sharpens the KPM bound).
+
+    The engine module's own ``memory_estimate(n, nnz, edges, **options)`` if it has one, else
+    ``bosonpeak._resources.dos_bytes``.
+
+    Examples
+    --------
+    >>> from bosonpeak.spectra.spectrum import memory_estimate
+    >>> memory_estimate("dense", 10_000, 50_000, [0.0, 1.0]) / 1e9  # 2.5 copies of 10^8 doubles
+    2.0
+    """
+    engine = _ENGINES.get(method)
+    own = getattr(sys.modules.get(getattr(engine, "__module__", ""), None), "memory_estimate", None)
+    if callable(own) and own is not memory_estimate:
+        try:
+            return int(own(n, nnz, edges, **options))
+        except TypeError:  # another signature: fall back to the generic estimate
+            pass
+    omega_max = float(np.sqrt(gershgorin_bound(H))) if H is not None else 4.0
+    return _resources.dos_bytes(method, n, nnz=nnz, bins=max(len(edges) - 1, 1), omega_max=omega_max, options=options)
 
 
 def histogram_dos(below: np.ndarray, edges: np.ndarray, n: int, *, n_zero: int, zero_modes: bool, method: str, info=None) -> DOS:

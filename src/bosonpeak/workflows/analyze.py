@@ -24,7 +24,7 @@ from ..analysis.participation import participation_ratio
 from ..analysis.peak import CUTOFF_MULTIPLE, boson_peak
 from ..analysis.thermal import debye_limit, heat_capacity
 from ..matrices.laplacian import dynamical_matrix
-from ..model.lattice import network
+from ..model.lattice import RULES, SPRINGS, network
 from ..plotting.analysis import (
     plot_heat_capacity,
     plot_local_dos_by_z,
@@ -67,6 +67,11 @@ class AnalysisSettings:
         _checks.real("bin_width", self.bin_width, minimum=0.0, maximum=0.5, min_inclusive=False)
         _checks.integer("modes", self.modes, minimum=1, maximum=self.L**2 // 2)
         _checks.real("eps", self.eps, minimum=0.0, min_inclusive=False)
+        _checks.seed("seed", self.seed)
+        if not self.deltas:
+            raise _checks.ParameterError("'deltas' must hold at least one value; got none")
+        _checks.choice("rule", self.rule, RULES)
+        _checks.choice("spring", self.spring, SPRINGS)
 
 
 def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False) -> xr.Dataset:

@@ -21,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 from .. import _checks
-from .._files import save_dataset
+from .._files import atomic_path, remove_stale_parts, save_dataset, sign, verify
 from ..analysis.elasticity import debye_levels
 from ..matrices.hessian import glass_hessian
 from ..matrices.laplacian import dynamical_matrix
@@ -155,7 +155,11 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
     """The data set of ``glass_dataset`` for one generated glass, from an on-disk cache if present.
 
     The cache file name holds a hash of the parameters, ``GLASS_DATA_VERSION`` and the
-    package version, so a change of either computes afresh. Files are written atomically.
+    package version, so a change of either computes afresh. Files are written atomically,
+    with a sidecar ``<file>.sig``: the HMAC of the file's bytes under the cache folder's
+    secret key (``_files.sign``). A file is used only if its signature verifies and its
+    ``cache_key`` attribute holds these parameters; a corrupt, foreign or forged file is
+    computed again and overwritten, never read as data.
 
     Parameters
     ----------
@@ -182,22 +186,43 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
 
     N = _checks.integer("N", N, minimum=16)
     phi = _checks.real("phi", phi, minimum=0.5, maximum=1.2, min_inclusive=False)
-    seed = _checks.integer("seed", seed, minimum=0)
+    seed = _checks.seed("seed", seed)
     method = _checks.choice("method", method, methods())
     key = json.dumps(dict(N=N, phi=phi, seed=seed, method=method, bin_width=bin_width, ratio=DIAMETER_RATIO,
                           data=GLASS_DATA_VERSION, version=__version__), sort_keys=True)
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    path = Path(cache_dir if cache_dir is not None else default_cache_dir()) / f"glass-N{N}-phi{phi:g}-seed{seed}-{digest}.nc"
-    if path.exists() and not refresh:
-        ds = annotate(xr.load_dataset(path), "glass")  # files cached before units were added get them here
-        ds.attrs["cached"] = 1
-        return ds
+    folder = Path(cache_dir if cache_dir is not None else default_cache_dir())
+    path = folder / f"glass-N{N}-phi{phi:g}-seed{seed}-{digest}.nc"
+    if not refresh:
+        ds = _cached(path, key)
+        if ds is not None:
+            ds = annotate(ds, "glass")  # files cached before units were added get them here
+            ds.attrs["cached"] = 1
+            return ds
     packing = jammed_packing(N, phi, rng=seed)
     ds = glass_dataset(packing, bin_width=bin_width, method=method, rng=seed, progress=progress)
     ds.attrs.update(seed=seed, cache_key=key)
+    remove_stale_parts(folder)
     save_dataset(ds, path)
+    with atomic_path(path.with_name(path.name + ".sig")) as tmp:
+        tmp.write_text(sign(folder, path.read_bytes()))
     ds.attrs["cached"] = 0
     return ds
+
+
+def _cached(path: Path, key: str) -> xr.Dataset | None:
+    """The data set cached at ``path`` if its signature verifies and it was made with ``key``; else None."""
+    try:
+        data = path.read_bytes()
+        if not verify(path.parent, path.with_name(path.name + ".sig").read_text().strip(), data):
+            return None
+        with xr.open_dataset(path) as f:
+            ds = f.load()
+        if ds.attrs.get("cache_key") != key or not {"density_vector", "density_scalar", "omega_edges"} <= set(ds.data_vars):
+            return None
+        return ds
+    except Exception:  # noqa: BLE001 - unreadable, truncated, foreign: computed again
+        return None
 
 
 def glass_summary(ds: xr.Dataset) -> str:
@@ -280,7 +305,7 @@ def glass_outputs(out, particles: int, phi: float = DEFAULT_PHI, *, seed: int = 
                   method: str = "banded", progress: bool = False) -> tuple[list, str]:
     """What ``bosonpeak glass`` makes: pack, compute, write ``glass_data.nc``, the figures and
     ``summary.txt`` to ``out``. Returns the paths written and the summary text."""
-    from .._files import atomic_path, save_dataset, save_figure
+    from .._files import save_figure
 
     out = Path(out)
     packing = jammed_packing(particles, phi, rng=seed)

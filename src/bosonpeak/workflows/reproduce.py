@@ -76,7 +76,7 @@ class PaperSettings:
             raise _checks.ParameterError(f"'size' must exceed 2 (1 + max delta) = {2 * (1 + max(self.deltas)):g} for the cut-off rule; got {self.L}")
         _checks.real("bin_width", self.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
         _checks.choice("method", self.method, methods())
-        _checks.integer("seed", self.seed, minimum=0)
+        _checks.seed("seed", self.seed)
         _checks.real("toy_eps", self.toy_eps, minimum=0.0, min_inclusive=False)
         _checks.real("omega_plot_max", self.omega_plot_max, minimum=0.0, min_inclusive=False)
 

@@ -42,6 +42,8 @@ Z_MAX = 16
 BOSON_PEAK_OMEGA_MAX = 1.5
 #: How often a task whose worker died (``KilledWorker``) is submitted again.
 RESUBMITS = 2
+#: Seconds between two looks of the watchdog at the cluster.
+POLL_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -153,14 +155,18 @@ def pending(tasks: list[Task], store) -> list[int]:
     return [i for i, t in enumerate(tasks) if load_result(store, t.key) is None]
 
 
-def run_tasks(tasks: list[Task], client=None, *, store=None, progress: bool = False) -> list[dict[str, np.ndarray]]:
+def run_tasks(tasks: list[Task], client=None, *, store=None, progress: bool = False, timeout: float | None = None) -> list[dict[str, np.ndarray]]:
     """Results of every task, in the order of ``tasks``.
 
     Tasks with a valid result in ``store`` are read, not computed; every task computed is
     written to ``store`` as soon as it finishes. With ``client`` None the tasks run one
     after another in this process. A task whose worker dies is recomputed by Dask
     (``distributed.scheduler.allowed-failures`` times), then resubmitted here up to
-    ``RESUBMITS`` times; any other error stops the sweep and is raised.
+    ``RESUBMITS`` times, then the sweep stops with ``RunError`` naming the task and its
+    parameters. A cluster without any worker for ``timeout`` seconds (default
+    ``cluster.WORKER_TIMEOUT_S``), or whose scheduler goes away, also ends the sweep with
+    ``RunError``; the finished tasks stay in ``store`` and a rerun resumes. Any other error
+    stops the sweep and is raised.
 
     Examples
     --------
@@ -194,34 +200,63 @@ def run_tasks(tasks: list[Task], client=None, *, store=None, progress: bool = Fa
             for key, idx in todo.items():
                 finish(key, compute_task(tasks[idx[0]]), bar)
         else:
-            _run_on_client(client, tasks, todo, finish, bar)
+            def resume():
+                left = sum(r is None for r in results)
+                where = f"{len(tasks) - left} of {len(tasks)} tasks are in {store}/: run the same command again to resume" if store is not None else \
+                    f"{len(tasks) - left} of {len(tasks)} tasks finished"
+                return where
+
+            _run_on_client(client, tasks, todo, finish, bar, timeout, resume)
     return results
 
 
-def _run_on_client(client, tasks, todo, finish, bar):
-    from distributed import as_completed
+def planned_task(task: Task) -> dict[str, np.ndarray]:
+    """``compute_task`` on a worker: its resources were planned by the client against the
+    workers' memory (``bosonpeak.workflows._plans.sweep_plan``), so the worker does not refuse it again."""
+    from .. import _resources
+
+    with _resources.limits(force=True):
+        return compute_task(task)
+
+
+def _run_on_client(client, tasks, todo, finish, bar, timeout, resume):
+    from distributed import wait
     from distributed.scheduler import KilledWorker
 
+    from .. import _checks
+    from .cluster import WORKER_TIMEOUT_S, Watchdog
+
     tries = dict.fromkeys(todo, 0)
+    watchdog = Watchdog(client, WORKER_TIMEOUT_S if timeout is None else timeout, what=resume)
 
     def submit(key):
-        return client.submit(compute_task, tasks[todo[key][0]], key=f"bosonpeak-{key}-{tries[key]}", pure=False)
+        return client.submit(planned_task, tasks[todo[key][0]], key=f"bosonpeak-{key}-{tries[key]}", pure=False)
 
     futures = {submit(key): key for key in todo}
-    queue = as_completed(futures)
     try:
-        for fut in queue:
-            key = futures.pop(fut)
-            if fut.status == "error" and isinstance(fut.exception(), KilledWorker) and tries[key] < RESUBMITS:
-                tries[key] += 1
-                new = submit(key)
-                futures[new] = key
-                queue.add(new)
-                continue
-            finish(key, fut.result(), bar)
-            fut.release()
+        while futures:
+            try:
+                done = wait(list(futures), timeout=POLL_S, return_when="FIRST_COMPLETED").done
+            except TimeoutError:
+                done = ()
+            for fut in done:
+                key = futures.pop(fut)
+                if fut.status == "error" and isinstance(fut.exception(), KilledWorker):
+                    if tries[key] >= RESUBMITS:
+                        t = tasks[todo[key][0]]
+                        raise _checks.RunError(
+                            f"task {key} killed the Dask worker running it, on each of its {tries[key] + 1} submission(s) (L={t.L}, delta={t.delta:g}, rule={t.rule}, spring={t.spring}, "
+                            f"method={t.method}, options={t.options}, sample {list(t.spawn_key)}); is it too large for a worker? {resume()}")
+                    tries[key] += 1
+                    futures[submit(key)] = key
+                    continue
+                finish(key, fut.result(), bar)
+                fut.release()
+            if futures:
+                watchdog.check()
     finally:
-        client.cancel(list(futures))
+        if futures and client.status == "running":
+            client.cancel(list(futures))
 
 
 def _version_attrs() -> dict:
@@ -366,14 +401,14 @@ def as_points(ds: xr.Dataset) -> xr.Dataset:
     return ds.stack(point=ds.attrs["grid_dims"].split())
 
 
-def run_sweep(spec: SweepSpec, client=None, *, store, progress: bool = False) -> tuple[xr.Dataset, Path]:
+def run_sweep(spec: SweepSpec, client=None, *, store, progress: bool = False, timeout: float | None = None) -> tuple[xr.Dataset, Path]:
     """Plan, run (resuming from ``store``), combine and write ``store/<spec.name>.nc``.
 
-    Returns the dataset and the path written.
+    Returns the dataset and the path written. ``timeout`` as for ``run_tasks``.
     """
     from .._files import save_dataset
 
     tasks = plan(spec)
-    results = run_tasks(tasks, client, store=store, progress=progress)
+    results = run_tasks(tasks, client, store=store, progress=progress, timeout=timeout)
     ds = combine(spec, tasks, results)
     return ds, save_dataset(ds, Path(store) / f"{spec.name}.nc")
