@@ -31,11 +31,12 @@ print(net)
 # statistics, percolation, ``c^2``, the DOS and the dynamic structure factor ``S(q, omega)``;
 # per (family, strength): the Boson-peak verdict over the network's own Debye level, the sound
 # damping ``Gamma(q)`` and the Ioffe-Regel crossover). ``--json`` prints the records for a
-# script. The same from Python, here at ``L = 16`` with 2 seeds so that the page builds in
+# script. The same from Python, here at ``L = 24`` with 3 seeds so that the page builds in
 # seconds (at this size the peak search window is short and the verdicts are not the physics):
 from bosonpeak.workflows import disorder
 
-settings = disorder.DisorderSettings(families=("springs-uniform", "dilution"), strengths=(0.0, 0.3, 0.5), L=16, seeds=2)
+settings = disorder.DisorderSettings(families=("springs-uniform", "dilution"), strengths=(0.0, 0.3, 0.5), L=24, seeds=3,
+                                      bin_width=0.1)
 ds = disorder.compute(settings)
 print(disorder.summary(ds))
 

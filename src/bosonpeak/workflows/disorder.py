@@ -37,7 +37,7 @@ from ._units import annotate
 
 #: Largest N for which S(q, omega) is exact (dense eigenvectors); KPM above.
 SQ_DENSE_MAX_NODES = 400
-#: Orders m of |q| = 2 pi m / L (those below L / 2 are used).
+#: Orders m of ``|q| = 2 pi m / L`` (those below L / 2 are used).
 Q_ORDERS = (1, 2, 3, 4, 6, 8, 11, 15, 20, 26, 33, 42)
 #: Wave vectors (orders) whose Gamma the summary and JSON print.
 REPORT_ORDERS = (2, 4, 8)
