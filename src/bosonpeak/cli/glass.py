@@ -23,6 +23,7 @@ def register(sub) -> None:
     p.add_argument("--method", default="banded", help="DOS engine for both Hessians")
     p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
     p.add_argument("--out", type=path, default=Path("bosonpeak-glass"), help="output directory")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bars (minimisation, DOS)")
     p.set_defaults(run=run)
 
 
@@ -40,7 +41,8 @@ def run(args) -> int:
     real("bin-width", args.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
     prepare(outputs=[(args.out, "dir", "--out")], plan=glass_plan(args.particles, method=args.method, bin_width=args.bin_width))
     t0 = time.perf_counter()
-    written, text = glass_outputs(args.out, args.particles, args.phi, seed=seed, bin_width=args.bin_width, method=args.method)
+    written, text = glass_outputs(args.out, args.particles, args.phi, seed=seed, bin_width=args.bin_width, method=args.method,
+                                  progress=not args.no_progress)
     print(text)
     print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
     return 0

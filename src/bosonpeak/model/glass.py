@@ -18,6 +18,7 @@ remaining particles are the rigid backbone whose Hessian ``bosonpeak.matrices.he
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -120,6 +121,28 @@ class Packing:
         return float(np.sum(r * (1.0 - r / sigma) / sigma) / (DIM * self.box**2))
 
 
+@contextmanager
+def _force_bar(ftol: float, show: bool):
+    """A progress bar over the decades of ``max |F|`` from the first report down to ``ftol``;
+    yields the ``report(step, max_force)`` callback for ``_fire`` (None when not shown)."""
+    if not show:
+        yield None
+        return
+    from tqdm.auto import tqdm
+
+    state = {}
+    with tqdm(desc="FIRE", unit="decade", bar_format="{l_bar}{bar}| {elapsed}{postfix}") as bar:
+        def report(step, max_force):
+            if "start" not in state:
+                state["start"] = max(max_force, ftol)
+                bar.total = round(float(np.log10(state["start"] / ftol)), 1)
+            gained = round(float(np.log10(state["start"] / max(max_force, ftol))), 1)
+            bar.n = min(bar.total, max(bar.n, gained))  # the best reached so far: max |F| is not monotone
+            bar.set_postfix_str(f"step {step}, max|F| = {max_force:.1e}", refresh=True)
+
+        yield report
+
+
 def bidisperse_radii(N: int, phi: float, ratio: float = DIAMETER_RATIO) -> np.ndarray:
     """Radii of a 50:50 mixture at number density 1 and packing fraction ``phi``.
 
@@ -140,7 +163,7 @@ def bidisperse_radii(N: int, phi: float, ratio: float = DIAMETER_RATIO) -> np.nd
 
 
 def jammed_packing(N: int, phi: float = DEFAULT_PHI, *, ratio: float = DIAMETER_RATIO, ftol: float = DEFAULT_FTOL,
-                   max_steps: int = 1_000_000, rng=None) -> Packing:
+                   max_steps: int = 1_000_000, rng=None, progress: bool = False) -> Packing:
     """A jammed packing of ``N`` bidisperse harmonic disks at packing fraction ``phi``.
 
     Particles start at uniformly random positions and are relaxed by FIRE until
@@ -161,6 +184,8 @@ def jammed_packing(N: int, phi: float = DEFAULT_PHI, *, ratio: float = DIAMETER_
         FIRE steps allowed before giving up (raises ``RuntimeError``).
     rng : int, SeedSequence or Generator, optional
         Source of the initial positions (SPEC 7). The same seed gives bit-identical packings.
+    progress : bool
+        Show the minimisation's progress: decades of ``max |F|`` gained towards ``ftol``.
 
     Returns
     -------
@@ -184,7 +209,8 @@ def jammed_packing(N: int, phi: float = DEFAULT_PHI, *, ratio: float = DIAMETER_
     radii = bidisperse_radii(N, phi, ratio)
     box = float(np.sqrt(N))
     start = time.perf_counter()
-    x, steps, rebuilds = _fire(gen.uniform(0.0, box, size=(N, DIM)), radii, box, ftol, max_steps)
+    with _force_bar(ftol, progress) as report:
+        x, steps, rebuilds = _fire(gen.uniform(0.0, box, size=(N, DIM)), radii, box, ftol, max_steps, report)
     x = np.mod(x, box)
     x[x >= box] -= box
     pairs = _pairs(x, box, 2.0 * radii.max())

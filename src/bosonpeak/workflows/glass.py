@@ -199,7 +199,7 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
             ds = annotate(ds, "glass")  # files cached before units were added get them here
             ds.attrs["cached"] = 1
             return ds
-    packing = jammed_packing(N, phi, rng=seed)
+    packing = jammed_packing(N, phi, rng=seed, progress=progress)
     ds = glass_dataset(packing, bin_width=bin_width, method=method, rng=seed, progress=progress)
     ds.attrs.update(seed=seed, cache_key=key)
     remove_stale_parts(folder)
@@ -308,7 +308,7 @@ def glass_outputs(out, particles: int, phi: float = DEFAULT_PHI, *, seed: int = 
     from .._files import save_figure
 
     out = Path(out)
-    packing = jammed_packing(particles, phi, rng=seed)
+    packing = jammed_packing(particles, phi, rng=seed, progress=progress)
     ds = glass_dataset(packing, bin_width=bin_width, method=method, rng=seed, progress=progress)
     ds.attrs["seed"] = seed
     written = [save_dataset(ds, out / "glass_data.nc")]
