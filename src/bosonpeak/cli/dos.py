@@ -30,6 +30,7 @@ def register(sub) -> None:
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="method option, repeatable (values parsed as JSON)")
     p.add_argument("--out", type=path, default=Path("dos.nc"), help="output NetCDF file")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON instead of text")
     p.set_defaults(run=run)
 
 
@@ -56,7 +57,7 @@ def run(args) -> int:
     from .._files import save_dataset
     from ..spectra.spectrum import methods
     from ..workflows._plans import dos_plan
-    from ..workflows.dos import compute, summary
+    from ..workflows.dos import compute, records, summary
     from . import prepare
 
     integer("size", args.size, minimum=3)
@@ -79,7 +80,10 @@ def run(args) -> int:
     prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options))
     ds = compute(args.size, args.delta, edges=edges, bin_width=width, seeds=args.seeds, seed=args.seed, rule=args.rule,
                  spring=args.spring, cutoff=args.cutoff, method=args.method, keep_zero_modes=args.keep_zero_modes,
-                 progress=not args.no_progress, **options)
+                 progress=not (args.no_progress or args.json), **options)
     save_dataset(ds, args.out)
+    if args.json:
+        print(json.dumps(dict(records(ds), file=str(args.out)), indent=1))
+        return 0
     print(summary(ds, args.out))
     return 0

@@ -181,6 +181,32 @@ def summary(ds: xr.Dataset) -> str:
     return "\n".join(lines)
 
 
+def records(ds: xr.Dataset) -> list[dict]:
+    """The numbers of ``summary`` as JSON-ready dicts, one per delta (NaN as None)."""
+    def num(x):
+        x = float(x)
+        return x if np.isfinite(x) else None
+
+    out = []
+    for d in ds["delta"].values:
+        x = ds.sel(delta=d)
+        c2 = x["sound_speed"].values ** 2
+        ct2 = x["heat_capacity"].values / ds["T"].values ** 2 / debye_limit(np.sqrt(np.mean(c2)))
+        j = int(np.argmax(ct2))
+        reason = str(x["no_peak_reason"].item()) if "no_peak_reason" in x else ""
+        out.append(dict(
+            delta=float(d), c2=num(c2.mean()), c2_sd=num(c2.std(ddof=1)) if len(c2) > 1 else None,
+            debye_own_over_crystal=num(x["debye_level_own"] / ds.attrs["debye_level_crystal"]),
+            found=not reason, no_peak_reason=reason or None, omega_bp=num(x["omega_bp"]),
+            omega_bp_interval=[num(v) for v in x["omega_bp_interval"].values],
+            height_own=num(x["height_own"]), height_own_interval=[num(v) for v in x["height_own_interval"].values],
+            height_crystal=num(x["height_crystal"]), height_crystal_interval=[num(v) for v in x["height_crystal_interval"].values],
+            heat_capacity_max_over_debye=num(ct2[j]), heat_capacity_max_T=num(ds["T"].values[j]),
+            median_participation_lowest=num(np.median(x["lowest_participation"])),
+        ))
+    return out
+
+
 def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     """The analysis figures; keys are file stems."""
     s = json.loads(ds.attrs["settings"])

@@ -53,6 +53,19 @@ def compute(L: int, delta: float, *, edges=None, bin_width: float | None = None,
     ))
 
 
+def records(ds: xr.Dataset) -> dict:
+    """The numbers of ``summary`` as a JSON-ready dict."""
+    L = int(ds.attrs["L"])
+    omega = ds["omega"].values
+    lo = 2 * np.sin(np.pi / L)
+    sel = (omega > lo) & (omega < SUMMARY_OMEGA_MAX)
+    return dict(L=L, N=L**2, seeds=int(ds.sizes["seed"]), method=ds.attrs["method"],
+                integral=float(np.sum(ds["density_mean"].values * np.diff(ds["omega_edges"].values))),
+                zero_modes_per_network=float(ds.attrs["zero_modes_per_network"]),
+                reduced_max_omega=float(omega[sel][np.argmax(ds["reduced_mean"].values[sel])]) if sel.any() else None,
+                reduced_max_window=[float(lo), SUMMARY_OMEGA_MAX])
+
+
 def summary(ds: xr.Dataset, path=None) -> str:
     """One line: size, seeds, method, integral, zero modes and where g/omega is largest."""
     L, seeds = int(ds.attrs["L"]), ds.sizes["seed"]

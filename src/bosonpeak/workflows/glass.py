@@ -250,6 +250,26 @@ def glass_summary(ds: xr.Dataset) -> str:
     ])
 
 
+def glass_records(ds: xr.Dataset) -> dict:
+    """The numbers of ``glass_summary`` as a JSON-ready dict (NaN as None)."""
+    a = ds.attrs
+
+    def num(x):
+        x = float(x)
+        return x if np.isfinite(x) else None
+
+    out = dict(N=int(a["N"]), phi=num(a["phi"]), rattlers=int(a["rattlers"]), fire_steps=int(a["fire_steps"]),
+               max_force=num(a["max_force"]), pressure=num(a["pressure"]), mean_contact_number=num(a["mean_contact_number"]),
+               contacts_minus_isostatic=int(a["contacts_minus_isostatic"]), most_common_z=int(ds["contact_fraction"].idxmax("z")),
+               mean_voronoi_number=num(a["mean_voronoi_number"]), c_L=num(a["c_L"]), c_T=num(a["c_T"]), c_scalar=num(a["c_scalar"]))
+    omega = ds["omega"].values
+    for kind in ("vector", "scalar"):
+        inside = np.flatnonzero((omega > a[f"omega_min_{kind}"]) & (omega < 0.5 * ds["omega_edges"].values[-1]))
+        reason = peak_verdict(ds[f"excess_{kind}"].values, 1.0, inside) if np.isfinite(a[f"omega_bp_{kind}"]) else "no Debye level"
+        out[f"boson_peak_{kind}"] = dict(found=reason is None, no_peak_reason=reason, omega=num(a[f"omega_bp_{kind}"]))
+    return out
+
+
 def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     """Fig. 3 right (coordination of the glass, structure inset) and the scalar-vs-vector DOS figure."""
     a = ds.attrs
@@ -302,9 +322,10 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
 
 
 def glass_outputs(out, particles: int, phi: float = DEFAULT_PHI, *, seed: int = 2026, bin_width: float = GLASS_BIN_WIDTH,
-                  method: str = "banded", progress: bool = False) -> tuple[list, str]:
+                  method: str = "banded", progress: bool = False, with_dataset: bool = False) -> tuple:
     """What ``bosonpeak glass`` makes: pack, compute, write ``glass_data.nc``, the figures and
-    ``summary.txt`` to ``out``. Returns the paths written and the summary text."""
+    ``summary.txt`` to ``out``. Returns the paths written and the summary text (and the dataset,
+    third, if ``with_dataset``)."""
     from .._files import save_figure
 
     out = Path(out)
@@ -319,4 +340,4 @@ def glass_outputs(out, particles: int, phi: float = DEFAULT_PHI, *, seed: int = 
     with atomic_path(out / "summary.txt") as tmp:
         tmp.write_text(text + "\n")
     written.append(out / "summary.txt")
-    return written, text
+    return (written, text, ds) if with_dataset else (written, text)
