@@ -9,6 +9,7 @@ import pytest
 
 import bosonpeak
 from bosonpeak.spectra import spectrum
+from bosonpeak.spectra.structure import lattice_wavevectors, structure_factor
 
 #: A repr is one short line whatever the size of the arrays behind it.
 MAX_REPR = 260
@@ -29,6 +30,9 @@ def test_reprs_are_short_and_name_what_matters(ensemble):
         (g, ["method='slicing'", "N=3600", "72 bins", "integral=1"]),
         (ensemble, ["3 samples", "with error", "zero_modes=1 (removed)"]),
         (bosonpeak.boson_peak(ensemble, c=0.8, omega_min=0.5, omega_max=2.5, rng=0), ["BosonPeak(omega=", "network's Debye level", "3 samples"]),
+        (bosonpeak.lowest_modes(net, 10), ["Modes(10 modes of N=3600", "zero modes left out"]),
+        (structure_factor(net, lattice_wavevectors(60, [1, 2]), np.arange(0, 3.01, 0.1), method="kpm", resolution=0.05),
+         ["method='kpm'", "N=3600", "2 wave vectors", "30 bins"]),
     ]:
         text = repr(obj)
         assert len(text) <= MAX_REPR and "\n" not in text and "array" not in text, text
