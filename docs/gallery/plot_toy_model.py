@@ -19,7 +19,11 @@ for kind, colour in [("square", "black"), ("extra", "tab:red"), ("missing", "tab
     response = bosonpeak.local_dos(H, omega, eps=0.02)[:, 4]  # node 4: the centre
     ax.plot(omega, response, color=colour, lw=1.2, label=kind)
     if kind != "square":
-        print(kind, "new poles at omega =", np.round(bosonpeak.new_poles(kind), 4))
+        poles = bosonpeak.new_poles(kind)
+        print(kind, "new poles at omega =", np.round(poles, 4))
+        for w in poles:
+            ax.axvline(w, color=colour, ls=":", lw=1)
+ax.plot([], [], color="0.4", ls=":", lw=1, label="new poles")
 ax.set_xlabel(r"$\omega$")
 ax.set_ylabel(r"$-\mathrm{Im}\,G_{ii}(\omega)$ (centre node)")
 ax.set_yscale("log")
