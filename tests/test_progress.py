@@ -41,9 +41,9 @@ def test_json_summaries_hold_the_numbers_of_the_datasets(tmp_path, capsys):
 
     assert main(["dos", "--size", "8", "--delta", "0.2", "--seeds", "2", "--keep-zero-modes", "--out", str(tmp_path / "d.nc"), "--json"]) == 0
     rec = _json(capsys)
-    assert rec["N"] == 64 and abs(rec["integral"] - 1.0) < 1e-12  # every mode, zero modes kept, lies in the default bins
+    assert rec["n_nodes"] == 64 and abs(rec["integral"] - 1.0) < 1e-12  # every mode, zero modes kept, lies in the default bins
     with xr.open_dataset(tmp_path / "d.nc") as ds:
-        assert rec["zero_modes_per_network"] == float(ds.attrs["zero_modes_per_network"])
+        assert rec["zero_modes"] == float(ds.attrs["zero_modes_per_network"])
 
     assert main(["analyze", "--size", "16", "--deltas", "0.2", "--seeds", "2", "--modes", "4", "--out", str(tmp_path / "a"), "--json"]) == 0
     rec = _json(capsys)

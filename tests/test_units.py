@@ -6,7 +6,7 @@ import xarray as xr
 
 import bosonpeak
 from bosonpeak._files import save_dataset
-from bosonpeak.workflows import _units, analyze, disorder, dos, glass, reproduce, sweep
+from bosonpeak.workflows import _units, analyze, disorder, dos, glass, reproduce, sweep, vector
 from bosonpeak.workflows.spec import parse_spec
 
 
@@ -26,6 +26,8 @@ WORKFLOWS = {
     "disorder": lambda tmp: disorder.compute(disorder.DisorderSettings(families=("springs-uniform", "dilution"), strengths=(0.0, 0.3),
                                                                        L=16, seeds=2)),
     "sweep": lambda tmp: _sweep(),
+    "dos-3d": lambda tmp: dos.compute(4, 0.2, seeds=2, seed=1, dim=3),
+    "vector": lambda tmp: vector.compute(6, 0.2, dim=2, cutoff=1.6),
 }
 
 

@@ -21,8 +21,10 @@ from .analysis.elasticity import conductivity_tensor, debye_level, sound_speed
 from .analysis.participation import participation_ratio
 from .analysis.peak import BosonPeak, boson_peak, excess_dos
 from .analysis.thermal import heat_capacity
+from .analysis.vector_elasticity import elastic_tensor
 from .matrices.hessian import glass_hessian
 from .matrices.laplacian import dynamical_matrix
+from .matrices.vector import vector_dynamical_matrix
 from .model.glass import Packing, contact_network, jammed_packing
 from .model.lattice import SpringNetwork, coordination_distribution, network
 from .matrices.toy import new_poles, toy_model
@@ -38,6 +40,8 @@ from .spectra import (
     local_dos,
     lowest_modes,
     methods,
+    vector_dos,
+    vector_zero_modes,
 )
 
 try:
@@ -53,6 +57,7 @@ __all__ = [
     "boson_peak",
     "conductivity_tensor",
     "debye_level",
+    "elastic_tensor",
     "excess_dos",
     "heat_capacity",
     "lowest_modes",
@@ -76,4 +81,7 @@ __all__ = [
     "new_poles",
     "seed_sequences",
     "toy_model",
+    "vector_dos",
+    "vector_dynamical_matrix",
+    "vector_zero_modes",
 ]

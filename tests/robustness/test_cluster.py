@@ -9,7 +9,6 @@ import time
 
 import cloudpickle
 import dask
-import numpy as np
 import pytest
 from distributed import LocalCluster
 from distributed.diagnostics.plugin import WorkerPlugin

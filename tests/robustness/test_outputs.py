@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bosonpeak._files import atomic_path, check_output, remove_stale_parts
+from bosonpeak._files import check_output, remove_stale_parts
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 #: Every refusal here comes before a network is built or a cluster started.

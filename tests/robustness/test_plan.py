@@ -17,7 +17,7 @@ REFUSE_WITHIN_S = 5.0
 
 @pytest.mark.parametrize("args, what", [
     (["dos", "--size", "3000"], "dense DOS"),
-    (["dos", "--size", "20", "--seeds", str(10**12)], "DOS of 1000000000000 network"),
+    (["dos", "--size", "20", "--seeds", str(10**12)], "DOS of 1000000000000 scalar network"),
     (["dos", "--size", "20", "--method", "kpm", "--option", "moments=1000000000"], "kpm"),
     (["dos", "--size", "20", "--method", "kpm", "--option", "vectors=100000000000"], "kpm"),
     (["reproduce", "--size", "3000", "--glass-particles", "0"], "DOS of the 3000 x 3000 networks"),

@@ -12,7 +12,7 @@ import pytest
 from bosonpeak._files import KEY_FILE
 from bosonpeak.workflows.glass import glass_figure_data
 from bosonpeak.workflows.spec import parse_spec
-from bosonpeak.workflows.store import load_result, task_path
+from bosonpeak.workflows.store import task_path
 from bosonpeak.workflows.sweep import pending, plan, run_tasks
 
 SPEC = "[sweep]\nseeds = 2\n[grid]\nL = 6\ndelta = [0.0, 0.2]\n[dos]\nomega_max = 3.0\n"

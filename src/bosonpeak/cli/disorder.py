@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
 from pathlib import Path
 
-from . import floats
+from . import floats, path
 
 
 def register(sub) -> None:
@@ -22,7 +21,6 @@ def register(sub) -> None:
         "variance of z, connectivity, c^2 from the relaxed conductivity, the maximum of g/omega over the network's own Debye level "
         "and whether it is a Boson peak (interior maximum) or not, Gamma(q) from S(q, omega), the Ioffe-Regel frequency and the "
         "low-q exponent of Gamma. Writes disorder_data.nc and disorder_*.png/pdf into --out.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument("--family", default="springs-uniform,dilution", help=f"comma list of families: {names}")
     p.add_argument("--strengths", type=floats, default=(0.0, 0.25, 0.5), help="comma list of strengths (w, s, alpha, p, x or delta)")
@@ -31,7 +29,7 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=2026, help="root seed")
     p.add_argument("--method", default="slicing", help="DOS engine (slicing and dense are exact; kpm for very large L)")
     p.add_argument("--bin-width", type=float, default=0.05, help="DOS bin width in omega")
-    p.add_argument("--out", type=Path, default=Path("bosonpeak-disorder"), help="output directory")
+    p.add_argument("--out", type=path, default=Path("bosonpeak-disorder"), help="output directory")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--json", action="store_true", help="print the per-point summary as a JSON list instead of text")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run the networks as tasks on a running Dask scheduler")
@@ -42,7 +40,9 @@ def register(sub) -> None:
 def run(args) -> int:
     from .._checks import ParameterError, integer
     from .._files import save_dataset, save_figure
+    from ..workflows._plans import disorder_plan
     from ..workflows.disorder import DisorderSettings, compute, figures, records, summary
+    from . import prepare
 
     families = tuple(f.strip() for f in args.family.split(",") if f.strip())
     settings = DisorderSettings(families=families, strengths=tuple(args.strengths), L=args.size, seeds=args.seeds, seed=args.seed,
@@ -51,6 +51,9 @@ def run(args) -> int:
         integer("workers", args.workers, minimum=1)
         if args.scheduler is not None:
             raise ParameterError(f"'workers' applies only to the local cluster; got --workers {args.workers} with --scheduler")
+    prepare(outputs=[(args.out, "dir", "--out")],
+            plan=disorder_plan(settings.L, families=len(settings.families), strengths=len(settings.strengths), seeds=settings.seeds,
+                               method=settings.method, bin_width=settings.bin_width))
     t0 = time.perf_counter()
     progress = not args.no_progress and not args.json
     if args.workers is None and args.scheduler is None:

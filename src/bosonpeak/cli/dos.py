@@ -15,7 +15,9 @@ def register(sub) -> None:
         description="Compute the vibrational DOS of --seeds networks of one kind and write it (every sample, the mean, "
         "its standard error and g/omega) to a NetCDF file.",
     )
-    p.add_argument("--size", type=int, default=60, help="lattice sites per side L (N = L^2)")
+    p.add_argument("--size", type=int, default=60, help="lattice sites per side L (N = L^dim)")
+    p.add_argument("--dim", type=int, default=2, help="space dimension: 2 (square lattice) or 3 (simple cubic)")
+    p.add_argument("--model", default="scalar", help="dynamical matrix: scalar (graph Laplacian) or vector (central springs)")
     p.add_argument("--delta", type=float, default=0.2, help="displacement of every node, 0 <= delta < 1")
     p.add_argument("--rule", default="cutoff", help="connectivity: nearest or cutoff")
     p.add_argument("--spring", default="inverse", help="spring law: inverse (t = 1/r) or constant (t = 1)")
@@ -30,7 +32,10 @@ def register(sub) -> None:
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="method option, repeatable (values parsed as JSON)")
     p.add_argument("--out", type=path, default=Path("dos.nc"), help="output NetCDF file")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON instead of text")
+    p.add_argument("--json", action="store_true", help="print a JSON summary (n_nodes, dim, model, zero_modes, mean_z, "
+                   "edges, density, ...) instead of the one-line summary")
+    p.add_argument("--zero-modes", type=int, default=None, metavar="N",
+                   help="known zero modes per network (e.g. dim for a rigid vector network): skips the exact count")
     p.set_defaults(run=run)
 
 
@@ -56,12 +61,16 @@ def run(args) -> int:
     from .._checks import ParameterError, choice, integer, real, seed
     from .._files import save_dataset
     from ..spectra.spectrum import methods
+    from ..spectra.vector import MODELS
     from ..workflows._plans import dos_plan
-    from ..workflows.dos import compute, records, summary
+    from ..workflows.dos import compute, summary, summary_dict
     from . import prepare
 
     integer("size", args.size, minimum=3)
+    integer("dim", args.dim, minimum=2, maximum=3)
+    choice("model", args.model, MODELS)
     choice("method", args.method, methods())
+    n_zero = None if args.zero_modes is None else integer("zero-modes", args.zero_modes, minimum=0)
     integer("seeds", args.seeds, minimum=1)
     seed("seed", args.seed)
     real("delta", args.delta, minimum=0.0, maximum=1.0, max_inclusive=False)
@@ -77,13 +86,14 @@ def run(args) -> int:
                 raise ParameterError(f"'omega-max' must be at least the bin width {width:g}; got {top:g}")
             edges = width * np.arange(int(np.ceil(top / width - 1e-9)) + 1)
     bins = len(edges) - 1 if edges is not None else int(np.ceil(4.0 / width))
-    prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options))
+    prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options,
+                                                                           dim=args.dim, model=args.model))
     ds = compute(args.size, args.delta, edges=edges, bin_width=width, seeds=args.seeds, seed=args.seed, rule=args.rule,
                  spring=args.spring, cutoff=args.cutoff, method=args.method, keep_zero_modes=args.keep_zero_modes,
-                 progress=not (args.no_progress or args.json), **options)
+                 progress=not (args.no_progress or args.json), dim=args.dim, model=args.model, n_zero=n_zero, **options)
     save_dataset(ds, args.out)
     if args.json:
-        print(json.dumps(dict(records(ds), file=str(args.out)), indent=1))
-        return 0
-    print(summary(ds, args.out))
+        print(json.dumps({**summary_dict(ds), "path": str(args.out)}))
+    else:
+        print(summary(ds, args.out))
     return 0

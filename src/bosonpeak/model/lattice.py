@@ -33,16 +33,17 @@ class SpringNetwork:
 
     Attributes
     ----------
-    positions : ndarray, shape (N, 2)
-        Node positions, wrapped into ``[0, box)``.
+    positions : ndarray, shape (N, d)
+        Node positions, wrapped into ``[0, box)``; ``d = 2`` (square lattice) or 3 (simple
+        cubic, ``bosonpeak.model.lattice3d``).
     bonds : ndarray of int, shape (E, 2)
         Node pairs ``(i, j)`` with ``i < j`` joined by a spring; each pair once.
     stiffness : ndarray, shape (E,)
         Spring constant ``t_ij`` of each bond.
     box : float
-        Side of the periodic square box, ``L a``.
+        Side of the periodic square (cubic) box, ``L a``.
     L : int
-        Lattice sites per side; ``N = L**2``.
+        Lattice sites per side; ``N = L**d``.
     params : dict
         The arguments that built the network (``delta``, ``rule``, ``spring``, ``cutoff``,
         ``a``, ``t0``).
@@ -73,23 +74,29 @@ class SpringNetwork:
         return self.positions.shape[0]
 
     @property
+    def dim(self) -> int:
+        """Space dimension ``d``."""
+        return self.positions.shape[1]
+
+    @property
     def coordination(self) -> np.ndarray:
         """Number of springs at each node, shape (N,)."""
         return np.bincount(self.bonds.ravel(), minlength=self.n_nodes)
 
     @property
     def bond_vectors(self) -> np.ndarray:
-        """Minimum-image vectors ``r_j - r_i`` of every bond, shape (E, 2)."""
+        """Minimum-image vectors ``r_j - r_i`` of every bond, shape (E, d)."""
         return minimum_image(self.positions[self.bonds[:, 1]] - self.positions[self.bonds[:, 0]], self.box)
 
     @property
     def lengths(self) -> np.ndarray:
         """Minimum-image bond lengths, shape (E,)."""
-        return np.hypot(*self.bond_vectors.T)
+        d = self.bond_vectors
+        return np.hypot(d[:, 0], d[:, 1]) if d.shape[1] == 2 else np.sqrt(np.sum(d**2, axis=1))
 
 
 def minimum_image(d: np.ndarray, box: float) -> np.ndarray:
-    """Map displacement vectors onto their shortest periodic image in a square box."""
+    """Map displacement vectors onto their shortest periodic image in a square (cubic) box."""
     return d - box * np.round(d / box)
 
 
@@ -103,8 +110,10 @@ def network(
     a: float = 1.0,
     t0: float = 1.0,
     rng=None,
+    dim: int = 2,
 ) -> SpringNetwork:
-    """Build a spring network on a perturbed ``L x L`` square lattice.
+    """Build a spring network on a perturbed ``L x L`` square lattice (or, with ``dim=3``,
+    an ``L x L x L`` simple-cubic one: ``bosonpeak.model.lattice3d.network3d``).
 
     Parameters
     ----------
@@ -126,6 +135,8 @@ def network(
         Spring-constant scale (> 0).
     rng : int, SeedSequence or Generator, optional
         Source of the displacement directions (SPEC 7).
+    dim : {2, 3}
+        Space dimension; 3 builds the simple-cubic lattice with the same arguments.
 
     Returns
     -------
@@ -141,6 +152,10 @@ def network(
     >>> len(crystal.bonds)
     200
     """
+    if _checks.integer("dim", dim, minimum=2, maximum=3) == 3:
+        from .lattice3d import network3d
+
+        return network3d(L, delta, rule=rule, spring=spring, cutoff=cutoff, a=a, t0=t0, rng=rng)
     L = _checks.integer("L", L, minimum=3)
     _checks.rng("rng", rng)
     _resources.check(_resources.Plan(f"a network of L^2 = {L * L} nodes", _resources.network_bytes(L * L), advice="a smaller L"))

@@ -13,8 +13,10 @@ from tqdm.auto import tqdm
 from .. import _checks
 from .._random import sample_streams, seed_sequences
 from ..matrices.laplacian import dynamical_matrix
+from ..matrices.vector import vector_dynamical_matrix
 from ..model.lattice import network
 from .spectrum import DEFAULT_BIN_WIDTH, DOS, default_edges, dos
+from .vector import MODELS, vector_zero_modes
 
 
 def ensemble_dos(
@@ -31,6 +33,9 @@ def ensemble_dos(
     rng=None,
     progress: bool = False,
     bin_width: float | None = None,
+    dim: int = 2,
+    model: str = "scalar",
+    n_zero: int | None = None,
     **options,
 ) -> DOS:
     """Mean DOS of ``seeds`` networks, with every sample and the standard error over samples.
@@ -52,13 +57,21 @@ def ensemble_dos(
         Show a progress bar over the samples.
     bin_width : float, optional
         Width of the default bins (only when ``edges`` is None); default 0.05.
+    dim : {2, 3}
+        Square or simple-cubic lattice (``bosonpeak.network``'s ``dim``).
+    model : {"scalar", "vector"}
+        The scalar Laplacian (``N`` modes) or the vector central-force matrix (``d N``
+        modes, its exact zero-mode count from ``vector_zero_modes``).
+    n_zero : int, optional
+        Known zero modes of every network (vector model): skips the exact count.
 
     Returns
     -------
     DOS
         ``density`` is the sample mean, ``samples`` has shape (seeds, B), ``error`` is the
         standard error of the mean over samples (for a single sample: the method's own
-        error, zero for exact methods).
+        error, zero for exact methods). ``info["mean_z"]`` holds each sample's mean
+        coordination.
 
     Examples
     --------
@@ -67,19 +80,25 @@ def ensemble_dos(
     >>> g.samples.shape, round(g.integral(), 12)
     ((3, 40), 1.0)
     """
+    model = _checks.choice("model", model, MODELS)
     children = seed_sequences(rng, seeds)
     width = None
     if edges is None:
         width = DEFAULT_BIN_WIDTH if bin_width is None else _checks.real("bin_width", bin_width, minimum=0.0, min_inclusive=False)
-    parts = []
+    parts, mean_z = [], []
     for child in tqdm(children, desc=f"DOS L={L} delta={delta:g}", disable=not progress, leave=False):
         net_rng, dos_rng = sample_streams(child)
-        H = dynamical_matrix(network(L, delta, rule=rule, spring=spring, cutoff=cutoff, rng=net_rng))
+        net = network(L, delta, rule=rule, spring=spring, cutoff=cutoff, rng=net_rng, dim=dim)
+        mean_z.append(float(np.mean(net.coordination)))
+        if model == "vector":
+            H, known = vector_dynamical_matrix(net), vector_zero_modes(net) if n_zero is None else n_zero
+        else:
+            H, known = dynamical_matrix(net), n_zero
         if width is not None:  # each network's own bound; later networks may add bins on top
             mine = default_edges(H, width)
             edges = mine if edges is None or len(mine) > len(edges) else edges
-        parts.append(dos(H, edges, method=method, zero_modes=zero_modes, rng=dos_rng, **options))
-    return combine_samples(parts, info={"seeds": seeds, "spawn_keys": [c.spawn_key for c in children]})
+        parts.append(dos(H, edges, method=method, zero_modes=zero_modes, rng=dos_rng, n_zero=known, **options))
+    return combine_samples(parts, info={"seeds": seeds, "spawn_keys": [c.spawn_key for c in children], "mean_z": mean_z})
 
 
 def combine_samples(parts: list[DOS], info: dict | None = None) -> DOS:

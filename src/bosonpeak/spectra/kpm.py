@@ -173,7 +173,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         shift = w0 if (zero_modes and laplacian) else 0.0
         density = density + shift * delta0
         out.append(_record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, len(rows), dtype, device, nodes))
-        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds)
+        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds, zero_delta=delta0)
     return out
 
 

@@ -13,6 +13,7 @@ so the analysis and figures work on any of them. Conventions (``PHYSICS.md``):
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 import sys
@@ -224,7 +225,8 @@ def methods() -> tuple[str, ...]:
     return tuple(_ENGINES)
 
 
-def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True, rng=None, progress: bool = False, **options) -> DOS:
+def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True, rng=None, progress: bool = False,
+        n_zero: int | None = None, **options) -> DOS:
     """Vibrational density of states of one network.
 
     Parameters
@@ -244,6 +246,12 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
         For stochastic methods.
     progress : bool
         Show a progress bar where the method has one.
+    n_zero : int, optional
+        The exact number of zero modes of ``H`` when it is not a graph Laplacian (a vector
+        matrix: ``bosonpeak.spectra.vector.vector_zero_modes``). The engine then runs with
+        every mode kept and ``zero_modes=False`` takes ``n_zero`` modes out of the bin holding
+        ``omega = 0`` (exact engines) or ``n_zero`` kernel-broadened deltas at 0 (KPM).
+        For a Laplacian it must equal its number of connected components.
     **options
         Method-specific options.
 
@@ -275,7 +283,31 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
     n = H.shape[0]
     _resources.check(_resources.Plan(f"DOS of N = {n} modes by method {method!r}", memory_estimate(method, n, H.nnz, edges, H=H, **options),
                                      advice="another method (bosonpeak.methods())"))
-    return engine(H, edges, zero_modes=zero_modes, rng=rng, progress=progress, **options)
+    if n_zero is None:
+        return engine(H, edges, zero_modes=zero_modes, rng=rng, progress=progress, **options)
+    n_zero = _checks.integer("n_zero", n_zero, minimum=0, maximum=H.shape[0])
+    g = engine(H, edges, zero_modes=True, rng=rng, progress=progress, **options)
+    if g.zero_modes and g.zero_modes != n_zero:  # a Laplacian: the engine counted its components
+        raise _checks.ParameterError(f"'n_zero' must equal the {g.zero_modes:g} connected components of this graph Laplacian; got {n_zero}")
+    return known_zero_modes(g, n_zero, zero_modes)
+
+
+def known_zero_modes(g: DOS, n_zero: int, zero_modes: bool) -> DOS:
+    """``g`` (every mode kept) with ``n_zero`` known zero modes recorded and, unless
+    ``zero_modes``, taken out: from the bin holding ``omega = 0`` for an exact histogram, as
+    ``n_zero`` kernel-broadened deltas at 0 (``info["zero_delta"]``) for a smoothed one."""
+    density = np.array(g.density, dtype=float)
+    removed = np.zeros_like(density)
+    if not zero_modes and n_zero:
+        if g.resolution is not None and "zero_delta" in g.info:
+            removed = n_zero / g.n_modes * np.asarray(g.info["zero_delta"], dtype=float)
+        else:
+            k = np.searchsorted(g.edges, 0.0, side="right") - 1
+            if 0 <= k < len(density):
+                removed[k] = n_zero / (g.n_modes * g.widths[k])
+    samples = None if g.samples is None else g.samples - removed
+    return dataclasses.replace(g, density=density - removed, samples=samples, zero_modes=float(n_zero),
+                               zero_modes_removed=not zero_modes)
 
 
 #: Options every engine receives from ``dos`` itself, not listed among its own options.
@@ -334,7 +366,7 @@ def memory_estimate(method: str, n: int, nnz: int, edges, *, H=None, **options) 
     Examples
     --------
     >>> from bosonpeak.spectra.spectrum import memory_estimate
-    >>> memory_estimate("dense", 10_000, 50_000, [0.0, 1.0]) / 1e9  # 2.5 copies of 10^8 doubles
+    >>> round(memory_estimate("dense", 10_000, 50_000, [0.0, 1.0]) / 1e9, 1)  # 2.5 copies of 10^8 doubles
     2.0
     """
     engine = _ENGINES.get(method)

@@ -21,7 +21,7 @@ _ADVICE = "another --method (kpm or slicing for large N), a smaller --size"
 
 
 def dos_plan(L: int, *, seeds: int = 1, method: str = "dense", bins: int | None = None, options: dict | None = None,
-             advice: str = _ADVICE) -> Plan:
+             advice: str = _ADVICE, dim: int = 2, model: str = "scalar") -> Plan:
     """One ensemble of ``seeds`` L x L networks, one at a time, and its samples (seeds x bins).
 
     Examples
@@ -30,8 +30,8 @@ def dos_plan(L: int, *, seeds: int = 1, method: str = "dense", bins: int | None 
     >>> dos_plan(100, method="dense").memory > 2e9  # 2.5 copies of (10^4)^2 doubles
     True
     """
-    n = int(L) ** 2
-    return _one_dos(n, method, bins or int(OMEGA_TOP / 0.05), options, f"{method} DOS of {seeds} network(s) of N = {n} nodes",
+    n = int(L) ** int(dim) * (int(dim) if model == "vector" else 1)  # degrees of freedom
+    return _one_dos(n, method, bins or int(OMEGA_TOP / 0.05), options, f"{method} DOS of {seeds} {model} network(s) of {n} degrees of freedom",
                     extra=8 * int(seeds) * (bins or 80) * 2, advice=advice)
 
 
@@ -83,3 +83,19 @@ def sweep_plan(max_L: int, *, tasks: int, method: str, bins: int, options: dict 
     plan = _one_dos(n, method, bins, options, f"sweep task {method} DOS of N = {n} nodes",
                     advice="smaller grid.L, another dos.method, or workers with more memory")
     return Plan(f"sweep of {tasks} tasks: " + plan.what if tasks > _resources.MAX_TASKS else plan.what, plan.memory, tasks, plan.advice)
+
+
+def disorder_plan(L: int, *, families: int, strengths: int, seeds: int, method: str, bin_width: float) -> Plan:
+    """A disorder scan: one network at a time (its DOS, S(q, omega) by the same engine family),
+    ``families x strengths x seeds`` of them.
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows._plans import disorder_plan
+    >>> disorder_plan(40, families=2, strengths=2, seeds=2, method="slicing", bin_width=0.05).tasks
+    8
+    """
+    n = int(L) ** 2
+    bins = max(int(OMEGA_TOP / bin_width), 1)
+    plan = _one_dos(n, method, bins, None, f"disorder scan: {families} x {strengths} x {seeds} networks of N = {n} nodes ({method})")
+    return Plan(plan.what, plan.memory, tasks=int(families) * int(strengths) * int(seeds), advice=plan.advice)

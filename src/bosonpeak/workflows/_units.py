@@ -147,15 +147,20 @@ VARIABLES = {
 }
 
 
-def annotate(ds, system: str = "lattice"):
+def annotate(ds, system: str = "lattice", dim: int = 2, names: dict | None = None):
     """Give every data variable and coordinate of ``ds`` CF ``units`` and ``long_name``
     (in place, and returned). A ``long_name`` already set is kept; names missing from
-    ``VARIABLES`` are left as they are (``tests/test_units.py`` finds them)."""
-    units = SYSTEMS[system]
+    ``VARIABLES`` are left as they are (``tests/test_units.py`` finds them). In ``dim``
+    dimensions the reduced DOS is ``g / omega**(dim - 1)``. ``names`` gives ``{name: (long_name,
+    kind)}`` for a workflow whose variable means something else than ``VARIABLES`` says."""
+    units = dict(SYSTEMS[system])
+    if dim == 3:
+        units["reduced"] = f"({units['density']})^3"
     for name, var in {**ds.data_vars, **ds.coords}.items():
-        if name not in VARIABLES:
+        table = {**VARIABLES, **(names or {})}
+        if name not in table:
             continue
-        long_name, kind = VARIABLES[name]
+        long_name, kind = table[name]
         var.attrs.setdefault("long_name", long_name)
         var.attrs["units"] = units[kind]
     ds.attrs.setdefault("units_note", SYSTEM_NOTES[system])
