@@ -18,7 +18,7 @@ def ds():
 
 def test_grid_and_crystal_points(ds):
     assert ds["density"].dims == ("family", "strength", "seed", "omega")
-    assert ds["sq"].dims == ("family", "strength", "q", "omega_s")
+    assert ds["sq"].dims == ("family", "strength", "seed", "q", "omega_s")
     for rec in records(ds):
         if rec["strength"] == 0:
             assert rec["no_peak_reason"] == "crystal" and not rec["interior_peak"]
@@ -44,6 +44,20 @@ def test_theory_hook_adds_curves_per_point(ds):
     assert out["theory_level"].dims == ("family", "strength", "omega") and out["theory_c2"].dims == ("family", "strength")
     assert float(out["theory_c2"].sel(family="dilution", strength=0.4)) == pytest.approx(0.6)
     assert "theory_level" not in ds
+
+
+def test_analyse_of_a_saved_scan_gives_the_same_numbers(ds, tmp_path):
+    import xarray as xr
+
+    from bosonpeak._files import save_dataset
+    from bosonpeak.workflows.disorder import analyse
+
+    path = save_dataset(ds, tmp_path / "d.nc")
+    with xr.open_dataset(path) as saved:
+        again = analyse(saved.load())
+    for name in ("peak_ratio", "omega_bp", "gamma", "omega_ir"):
+        np.testing.assert_array_equal(again[name].values, ds[name].values)
+    assert (again["no_peak_reason"].values == ds["no_peak_reason"].values).all()
 
 
 def test_summary_says_no_peak(ds):
@@ -83,3 +97,33 @@ def test_help_lists_the_families(capsys):
     text = capsys.readouterr().out
     for name in ("springs-uniform", "springs-lognormal", "springs-power", "dilution", "paper"):
         assert name in text
+
+
+def test_figures_show_their_reference_lines(ds):
+    import matplotlib.pyplot as plt
+
+    from bosonpeak.workflows.disorder import figures
+
+    figs = figures(ds)
+    assert set(figs) == {"disorder_peak", "disorder_reduced_dos", "disorder_damping"}
+    for fig in figs.values():
+        for ax in fig.axes:
+            if not ax.get_visible():
+                continue
+            assert ax.get_legend() is not None
+            for line in ax.get_lines():  # horizontal reference lines (Debye level 1, resolution) inside the axes
+                y = np.asarray(line.get_ydata(), dtype=float)
+                if y.size == 2 and y[0] == y[1] and np.isfinite(y[0]) and str(line.get_label()) in ("own Debye level", "resolution"):
+                    lo, hi = ax.get_ylim()
+                    assert lo <= y[0] <= hi
+        plt.close(fig)
+
+
+def test_cli_reanalyse_a_saved_scan(tmp_path, capsys):
+    first = tmp_path / "first"
+    assert main(["disorder", "--family", "dilution", "--strengths", "0,0.2", "--size", "16", "--seeds", "2", "--json", "--out", str(first)]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert main(["disorder", "--reanalyse", str(first / "disorder_data.nc"), "--json", "--out", str(tmp_path / "again")]) == 0
+    assert json.loads(capsys.readouterr().out) == before
+    assert main(["disorder", "--reanalyse", str(tmp_path / "missing.nc"), "--out", str(tmp_path)]) == 2
+    assert "reanalyse" in capsys.readouterr().err

@@ -182,3 +182,13 @@ def test_cli_dos_refuses_too_large_and_unknown_choices(tmp_path, capsys):
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1
     assert not (tmp_path / "b.nc").exists()
+
+
+def test_cli_vector_writes_dataset_and_figures(tmp_path, capsys):
+    from bosonpeak.cli import main
+
+    assert main(["vector", "--size", "4", "--dim", "2", "--delta", "0.2", "--cutoff", "1.5", "--out", str(tmp_path)]) == 0
+    assert "zero modes vector 2" in capsys.readouterr().out
+    assert {p.name for p in tmp_path.iterdir()} == {"vector.nc", "reduced_dos.png", "heat_capacity.png"}
+    assert main(["vector", "--dim", "5", "--out", str(tmp_path / "x")]) == 2
+    assert "'dim'" in capsys.readouterr().err

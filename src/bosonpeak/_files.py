@@ -191,13 +191,23 @@ def atomic_path(path):
             tmp.unlink()
 
 
+#: Metadata written into every figure: no creation date, so the same figure is the same bytes.
+FIGURE_METADATA = {"pdf": {"CreationDate": None, "Producer": None}, "svg": {"Date": None}, "ps": {"CreationDate": None}}
+
+
 def save_figure(fig, path_stem, formats=("png", "pdf"), dpi=150) -> list[Path]:
-    """Save ``fig`` as ``path_stem.<fmt>`` for each format, atomically; return the paths."""
+    """Save ``fig`` as ``path_stem.<fmt>`` for each format, atomically; return the paths.
+
+    The files hold no date (``FIGURE_METADATA``; PNG has none to begin with), so the same
+    command and seed give the same bytes.
+    """
+    import matplotlib
+
     out = []
     for fmt in formats:
         target = Path(f"{path_stem}.{fmt}")
-        with atomic_path(target) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")
+        with atomic_path(target) as tmp, matplotlib.rc_context({"svg.hashsalt": "bosonpeak", "pdf.compression": 6}):
+            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight", metadata=FIGURE_METADATA.get(fmt))
         out.append(target)
     return out
 

@@ -135,18 +135,26 @@ def parse_bytes(text: str, name: str = "memory limit") -> int | None:
 
 
 def available_memory() -> int:
-    """Bytes of memory available now: ``MemAvailable`` of ``/proc/meminfo``, else ``os.sysconf``."""
+    """Bytes of memory available now: ``MemAvailable`` of ``/proc/meminfo`` (else ``os.sysconf``),
+    capped by the room left under a cgroup v2 limit (a container's ``memory.max``)."""
+    out = None
     try:
         with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
+            out = next(int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:"))
+    except (OSError, ValueError, IndexError, StopIteration):
+        try:
+            out = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            pass
     try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return 2**63 - 1  # unknown: check nothing rather than refuse everything
+        with open("/sys/fs/cgroup/memory.max") as f, open("/sys/fs/cgroup/memory.current") as g:
+            cap = f.read().strip()
+            if cap != "max":
+                room = int(cap) - int(g.read())
+                out = room if out is None else min(out, room)
+    except (OSError, ValueError):
+        pass
+    return 2**63 - 1 if out is None else out  # unknown: check nothing rather than refuse everything
 
 
 def memory_limit() -> tuple[int | None, str]:
@@ -183,6 +191,8 @@ def check(plan: Plan, *, limit: int | None = None, source: str | None = None) ->
 
 def format_bytes(n: float) -> str:
     """``1.5e9`` -> ``"1.5 GB"`` (decimal units, as ``parse_bytes`` reads them)."""
+    if n >= 1e21:
+        return f"{float(n):.1e} B"
     for unit, size in (("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if n >= size:
             return f"{n / size:.1f} {unit}"

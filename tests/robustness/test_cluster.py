@@ -154,3 +154,27 @@ def test_a_task_that_kills_every_worker_is_named(tmp_path, monkeypatch):
     assert f"task {bad.key} killed the Dask worker running it, on each of its 1 submission(s)" in message
     assert "L=7, delta=0.25, rule=nearest, spring=constant, method=die" in message and "sample [3]" in message
     assert f"{len(good)} of {len(good) + 1} tasks are in" in message and pending(good, store) == []
+
+
+def test_a_scheduler_that_dies_mid_run_ends_the_run(tmp_path, monkeypatch, capfd):
+    monkeypatch.setitem(_ENGINES, "slow", _slow_dense)
+    tasks = plan(parse_spec("[sweep]\nseeds = 8\n[grid]\nL = 8\ndelta = 0.2\n[dos]\nmethod = 'slow'\nomega_max = 4.0\n"))
+    store = tmp_path / "store"
+    lc = LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://", host="127.0.0.1", dashboard_address=":0")
+    try:
+        def kill_the_scheduler():
+            while not list((store / "tasks").glob("*.nc")) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            lc.close()
+
+        deadline = time.monotonic() + 60
+        threading.Thread(target=kill_the_scheduler, daemon=True).start()
+        t0 = time.perf_counter()
+        with pytest.raises(RunError, match=r"scheduler .*; \d of 8 tasks are in .*: run the same command again to resume"):
+            with cluster_mod.connect(lc.scheduler_address, timeout=TIMEOUT_S) as client:
+                run_tasks(tasks, client, store=store, timeout=TIMEOUT_S)
+        assert time.perf_counter() - t0 < 30
+    finally:
+        lc.close()
+    assert 0 < len(pending(tasks, store)) < len(tasks)
+    assert "Traceback" not in capfd.readouterr().err

@@ -70,6 +70,8 @@ def test_heat_capacity_is_finite_at_extreme_temperatures(data):
     (["dos", "--seed", "-1"], "'--seed'"),
     (["dos", "--seed", str(SEED_LIMIT)], "'--seed'"),
     (["dos", "--omega-max", "-2"], "'--omega-max'"),
+    (["dos", "--method", "kpm", "--option", "vectors=-3"], "'--option' rejected by method 'kpm': 'vectors'"),
+    (["dos", "--cutoff", "-1"], "'--cutoff'"),
     (["glass", "--particles", "3"], "'--particles'"),
     (["glass", "--seed", str(SEED_LIMIT)], "'--seed'"),
     (["analyze", "--seeds", "1"], "'--seeds'"),

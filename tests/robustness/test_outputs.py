@@ -94,9 +94,16 @@ def test_killed_writer_debris_is_removed_by_the_next_run(cli, tmp_path):
     assert not stale.exists() and live.exists() and (tmp_path / "g.nc").exists()
 
 
+def _dead_part(folder: Path, name: str) -> Path:
+    """A temporary file named as ``atomic_path`` names it, by a process that has ended."""
+    code = f"import os; open(os.path.join({str(folder)!r}, f'.{name}.{{os.getpid()}}-x.part'), 'w').close()"
+    subprocess.run([sys.executable, "-S", "-c", code], check=True)
+    return next(folder.glob(f".{name}.*.part"))
+
+
 def test_store_root_and_tasks_are_cleaned(tmp_path):
     (tmp_path / "tasks").mkdir()
-    stale = [_killed_part(tmp_path, "sweep.nc"), _killed_part(tmp_path / "tasks", "abc.nc")]
+    stale = [_dead_part(tmp_path, "sweep.nc"), _dead_part(tmp_path / "tasks", "abc.nc")]
     old = tmp_path / ".x.nc.nopid.part"  # an unnamed writer: goes by age
     old.write_bytes(b"")
     os.utime(old, (time.time() - 7200,) * 2)

@@ -72,6 +72,7 @@ def test_estimate_bounds_the_traced_peak(method, options):
     """The estimate is an upper bound of what numpy allocates (tracemalloc sees numpy's arrays)."""
     H = bosonpeak.dynamical_matrix(bosonpeak.network(24, 0.2, rng=1))
     edges = np.linspace(0, 4, 81)
+    bosonpeak.dos(H, edges, method=method, rng=0, **options)  # warm-up: a JIT compiles once per process, not per run
     tracemalloc.start()
     try:
         bosonpeak.dos(H, edges, method=method, rng=0, **options)
@@ -96,3 +97,53 @@ def test_limits_nest_and_force_wins():
     with limits(10**3), pytest.raises(ResourceError):
         check(big)
     assert parse_bytes("2GiB") == 2 * 2**30 and parse_bytes("1e9") == 10**9
+
+
+def test_ensembles_modes_and_local_dos_are_planned_before_any_network():
+    from bosonpeak.matrices.laplacian import laplacian
+
+    t0 = time.perf_counter()
+    with pytest.raises(ResourceError, match="dense DOS of 2 network"):
+        bosonpeak.ensemble_dos(3000, 0.1, seeds=2)
+    n = 10**6  # a ring: cheap to build, but a million modes
+    ring = laplacian(n, np.stack([np.arange(n), (np.arange(n) + 1) % n], axis=1), np.ones(n))
+    with pytest.raises(ResourceError, match="the 100000 lowest modes of N = 1000000 nodes"):
+        bosonpeak.lowest_modes(ring, 100_000)
+    with pytest.raises(ResourceError, match="KPM local DOS of 100 group"):
+        bosonpeak.kpm_local_dos(ring, [[i] for i in range(100)], vectors=1, moments=10**7)
+    assert time.perf_counter() - t0 < REFUSE_WITHIN_S
+
+
+@pytest.mark.parametrize("form", ["sizes", "kpm", "slicing", "unknown-signature"])
+def test_an_engine_module_s_own_estimate_is_used(monkeypatch, form):
+    """An engine module's ``memory_estimate`` (the forms of the KPM and slicing branches) is preferred."""
+    import sys
+    import types
+
+    from bosonpeak.spectra import spectrum
+
+    module = types.ModuleType("bosonpeak_test_engine")
+    module.SAFETY, module.DEFAULT_VECTORS = 0.01, 4
+    module._n_moments = lambda resolution, moments, omega_max, edges: moments or 10
+    if form == "sizes":
+        module.memory_estimate = lambda n, nnz, edges, **options: 12_345 * n
+    elif form == "kpm":
+        module.memory_estimate = lambda H, n_mom, columns, block, dtype, bins: {"total": 1000 * n_mom * columns}
+    elif form == "slicing":
+        module.memory_estimate = lambda net_or_H, *, solver="auto", workers=1: {"bytes": 777 * workers * net_or_H.shape[0]}
+    else:
+        module.memory_estimate = lambda a, b: 1
+    engine = lambda H, edges, *, zero_modes, rng=None, progress=False, **options: None  # noqa: E731
+    engine.__module__ = module.__name__
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setitem(spectrum._ENGINES, "fake", engine)
+    H = bosonpeak.dynamical_matrix(bosonpeak.network(10, 0.1, rng=0))
+    edges = np.linspace(0, 4, 9)
+    options = {"moments": 50, "vectors": 3} if form == "kpm" else ({"workers": 2} if form == "slicing" else {})
+    got = memory_estimate("fake", 100, H.nnz, edges, H=H, **options)
+    expected = {"sizes": 1_234_500, "kpm": 150_000, "slicing": 155_400}.get(form)
+    assert got == (expected if expected else _resources.dos_bytes("fake", 100, nnz=H.nnz, bins=8,
+                                                                 omega_max=float(np.sqrt(spectrum.gershgorin_bound(H)))))
+    if expected:
+        with limits(expected - 1), pytest.raises(ResourceError, match="by method 'fake'"):
+            bosonpeak.dos(H, edges, method="fake", **options)

@@ -13,7 +13,8 @@ omega for ``Gamma << Omega``) and has a closed-form integral,
 model's exact bin averages, convolved with a Gaussian of the KPM resolution (Gauss-Hermite
 nodes), so ``Gamma`` is the network's width, not the kernel's. Fitted over the bins within
 ``FIT_HALF_WIDTHS`` half widths of the highest bin (at least ``FIT_MIN_BINS`` bins each side).
-Uncertainties are the fit's standard errors (``scipy.optimize.curve_fit``; scaled by the
+A fit with ``Gamma > OVERDAMPED x Omega`` (far past the Ioffe-Regel point) has no propagating peak
+to measure and is flagged not ok. Uncertainties are the fit's standard errors (``scipy.optimize.curve_fit``; scaled by the
 residuals unless the data carry errors).
 
 A dense ``S(q, omega)`` whose exact lines within the fit window all sit within
@@ -39,6 +40,8 @@ from ..spectra.structure import StructureFactor
 FIT_HALF_WIDTHS = 4.0
 #: Fewest bins each side of the highest bin in the fit window.
 FIT_MIN_BINS = 4
+#: A fitted width above this many times the peak frequency is no propagating peak: not ok.
+OVERDAMPED = 2.0
 #: Exact lines closer than this (in omega) count as one line.
 LINE_TOLERANCE = 1e-8
 #: Exact lines lighter than this fraction of the total weight are round-off, not lines.
@@ -159,7 +162,7 @@ def fit_peak(edges, density, *, resolution: float | None = None, error=None, ome
         p, cov = curve_fit(f, None, S[a:b], p0=p0, sigma=sigma, absolute_sigma=sigma is not None,
                            bounds=([0.0, edges[a], 0.0], [np.inf, edges[b], np.inf]), max_nfev=2000)
         sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-        ok = bool(np.all(np.isfinite(p)))
+        ok = bool(np.all(np.isfinite(p)) and p[2] <= OVERDAMPED * p[1])
     except (RuntimeError, ValueError):
         p, sd, ok = np.array(p0), np.full(3, np.nan), False
     return float(p[0]), float(p[1]), float(p[2]), float(sd[1]), float(sd[2]), ok

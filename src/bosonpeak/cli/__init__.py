@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import re
 import sys
 
 from .._checks import ParameterError, ParameterTypeError
 
 #: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("reproduce", "dos", "glass", "sweep", "analyze", "disorder")
+SUBCOMMANDS = ("reproduce", "dos", "glass", "vector", "sweep", "analyze", "disorder")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -73,6 +74,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except RunError as exc:
         print(f"bosonpeak {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a disk that fills, a folder removed under the run
+        print(f"bosonpeak {args.command}: error: {exc.strerror or exc} ({exc.filename or type(exc).__name__})", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a defect: one line, the traceback only on request
+        if os.environ.get("BOSONPEAK_DEBUG"):
+            raise
+        print(f"bosonpeak {args.command}: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+              "(please report it; BOSONPEAK_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"bosonpeak {args.command}: interrupted; no partial output was written", file=sys.stderr)

@@ -33,24 +33,27 @@ def register(sub) -> None:
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--json", action="store_true", help="print the per-point summary as a JSON list instead of text")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="run the networks as tasks on a running Dask scheduler")
+    p.add_argument("--reanalyse", type=Path, default=None, metavar="FILE",
+                   help="redo the analysis, summary and figures of a saved disorder_data.nc without recomputing the networks")
     p.add_argument("--workers", type=int, default=None, metavar="N", help="run the networks as tasks on a local Dask cluster of N processes")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     from .._checks import ParameterError, integer
-    from .._files import save_dataset, save_figure
     from ..workflows._plans import disorder_plan
-    from ..workflows.disorder import DisorderSettings, compute, figures, records, summary
+    from ..workflows.disorder import DisorderSettings, compute
     from . import prepare
 
+    if args.reanalyse is not None:
+        return _reanalyse(args)
     families = tuple(f.strip() for f in args.family.split(",") if f.strip())
     settings = DisorderSettings(families=families, strengths=tuple(args.strengths), L=args.size, seeds=args.seeds, seed=args.seed,
                                 method=args.method, bin_width=args.bin_width)
     if args.workers is not None:
         integer("workers", args.workers, minimum=1)
         if args.scheduler is not None:
-            raise ParameterError(f"'workers' applies only to the local cluster; got --workers {args.workers} with --scheduler")
+            raise ParameterError(f"'--workers' applies only to the local cluster; got --workers {args.workers} with --scheduler")
     prepare(outputs=[(args.out, "dir", "--out")],
             plan=disorder_plan(settings.L, families=len(settings.families), strengths=len(settings.strengths), seeds=settings.seeds,
                                method=settings.method, bin_width=settings.bin_width))
@@ -64,6 +67,32 @@ def run(args) -> int:
         with connect(args.scheduler, args.workers) as client:
             worker_versions(client)
             ds = compute(settings, client=client, progress=progress)
+    return _report(ds, args, t0)
+
+
+def _reanalyse(args) -> int:
+    import xarray as xr
+
+    from .._checks import ParameterError
+    from ..workflows.disorder import analyse
+    from . import prepare
+
+    prepare(outputs=[(args.out, "dir", "--out")])
+    t0 = time.perf_counter()
+    try:
+        with xr.open_dataset(args.reanalyse) as saved:
+            raw = saved.load()
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"'reanalyse' must be a disorder_data.nc written by bosonpeak disorder; could not read {str(args.reanalyse)!r} ({exc})") from None
+    if "settings" not in raw.attrs or "sq" not in raw:
+        raise ParameterError(f"'reanalyse' must be a disorder_data.nc written by bosonpeak disorder; {str(args.reanalyse)!r} is not one")
+    return _report(analyse(raw), args, t0)
+
+
+def _report(ds, args, t0) -> int:
+    from .._files import save_dataset, save_figure
+    from ..workflows.disorder import figures, records, summary
+
     written = [save_dataset(ds, args.out / "disorder_data.nc")]
     import matplotlib.pyplot as plt
 

@@ -30,6 +30,11 @@ def register(sub) -> None:
     p.add_argument("--edges", type=floats, default=None, help="explicit bin edges (overrides --bin-width/--omega-max)")
     p.add_argument("--keep-zero-modes", action="store_true", help="keep the exact zero modes in the lowest bin")
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="method option, repeatable (values parsed as JSON)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="--method kpm on the Dask scheduler at ADDRESS "
+                   "(seeds and random vectors split across its workers)")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="--method kpm on a local Dask cluster of N worker processes")
+    p.add_argument("--parts", type=int, default=None, metavar="P", help="with --scheduler/--workers: tasks per network "
+                   "(default: one task per worker)")
     p.add_argument("--out", type=path, default=Path("dos.nc"), help="output NetCDF file")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--json", action="store_true", help="print a JSON summary (n_nodes, dim, model, zero_modes, mean_z, "
@@ -60,6 +65,7 @@ def run(args) -> int:
 
     from .._checks import ParameterError, choice, integer, real, seed
     from .._files import save_dataset
+    from ..model.lattice import RULES, SPRINGS
     from ..spectra.spectrum import methods
     from ..spectra.vector import MODELS
     from ..workflows._plans import dos_plan
@@ -75,6 +81,15 @@ def run(args) -> int:
     seed("seed", args.seed)
     real("delta", args.delta, minimum=0.0, maximum=1.0, max_inclusive=False)
     options = parse_options(args.option)
+    on_cluster = args.scheduler is not None or args.workers is not None
+    if on_cluster and args.method != "kpm":
+        raise ParameterError(f"'--scheduler' and '--workers' apply to --method kpm only; got --method {args.method}")
+    if args.parts is not None and not on_cluster:
+        raise ParameterError("'--parts' applies only with --scheduler or --workers")
+    if args.workers is not None:
+        integer("workers", args.workers, minimum=1)
+        if args.scheduler is not None:
+            raise ParameterError(f"'--workers' applies only to the local cluster; got --workers {args.workers} with --scheduler")
     edges, width = None, None
     if args.edges is not None:
         edges = np.asarray(args.edges)
@@ -85,12 +100,32 @@ def run(args) -> int:
             if top < width:
                 raise ParameterError(f"'omega-max' must be at least the bin width {width:g}; got {top:g}")
             edges = width * np.arange(int(np.ceil(top / width - 1e-9)) + 1)
+    choice("rule", args.rule, RULES)
+    choice("spring", args.spring, SPRINGS)
+    if args.cutoff is not None:
+        real("cutoff", args.cutoff, minimum=0.0, min_inclusive=False)
+    if options:  # a misspelt or out-of-range method option fails here, not after the first network
+        from ..model.lattice import network
+        from ..spectra.spectrum import dos
+
+        probe = np.linspace(0.0, 4.0, 9) if edges is None else edges
+        try:
+            dos(network(6, 0.0, rule="nearest"), probe, method=args.method, zero_modes=args.keep_zero_modes, rng=0, **options)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"'--option' rejected by method {args.method!r}: {exc}") from None
     bins = len(edges) - 1 if edges is not None else int(np.ceil(4.0 / width))
     prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options,
                                                                            dim=args.dim, model=args.model))
-    ds = compute(args.size, args.delta, edges=edges, bin_width=width, seeds=args.seeds, seed=args.seed, rule=args.rule,
-                 spring=args.spring, cutoff=args.cutoff, method=args.method, keep_zero_modes=args.keep_zero_modes,
-                 progress=not (args.no_progress or args.json), dim=args.dim, model=args.model, n_zero=n_zero, **options)
+    kwargs = dict(edges=edges, bin_width=width, seeds=args.seeds, seed=args.seed, rule=args.rule, spring=args.spring,
+                  cutoff=args.cutoff, method=args.method, keep_zero_modes=args.keep_zero_modes, progress=not (args.no_progress or args.json),
+                  dim=args.dim, model=args.model, n_zero=n_zero, **options)
+    if on_cluster:
+        from ..workflows.cluster import connect
+
+        with connect(args.scheduler, args.workers) as client:
+            ds = compute(args.size, args.delta, client=client, parts=args.parts, **kwargs)
+    else:
+        ds = compute(args.size, args.delta, **kwargs)
     save_dataset(ds, args.out)
     if args.json:
         print(json.dumps({**summary_dict(ds), "path": str(args.out)}))

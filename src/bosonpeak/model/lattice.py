@@ -7,6 +7,12 @@ Every node is moved by exactly ``delta`` along a direction ``theta`` drawn unifo
 ``r_c`` (rule ``"cutoff"``, ``r_c = a + delta`` by default). Spring constants are
 ``t = t0 / r`` (``"inverse"``) or ``t = t0`` (``"constant"``). All distances use the
 minimum image.
+
+The cut-off pairs are found among a fixed stencil of site offsets (``_cutoff_bonds``): a node
+stays within ``delta`` of its site, so two nodes closer than ``r_c`` sit on sites closer than
+``r_c + 2 delta``. Distances are computed as ``scipy.spatial.cKDTree`` computes them (periodic
+difference per axis, ``dx*dx + dy*dy <= r**2``), so the bonds are those of a k-d tree search,
+bit for bit, in linear time and without a tree.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
@@ -187,14 +192,51 @@ def network(
     if rule == "nearest":
         bonds = _lattice_bonds(L)
     else:
-        tree = cKDTree(positions, boxsize=box)
-        bonds = tree.query_pairs(r_c * (1.0 + CUTOFF_TOLERANCE), output_type="ndarray").astype(np.int64)
-        bonds = bonds[np.lexsort((bonds[:, 1], bonds[:, 0]))]
+        bonds = _cutoff_bonds(positions, L, a, delta, r_c * (1.0 + CUTOFF_TOLERANCE), box)
     d = minimum_image(positions[bonds[:, 1]] - positions[bonds[:, 0]], box)
     r = np.hypot(d[:, 0], d[:, 1])
     stiffness = t0 / r if spring == "inverse" else np.full(len(bonds), t0)
     params = dict(delta=delta, rule=rule, spring=spring, cutoff=r_c if rule == "cutoff" else None, a=a, t0=t0)
     return SpringNetwork(positions, bonds, stiffness, box, L, params)
+
+
+def _stencil(L: int, a: float, reach: float) -> list[tuple[int, int]]:
+    """Half of the site offsets ``(dx, dy)`` with ``a |(dx, dy)| <= reach``: one of ``+-o``, no ``0``."""
+    k = int(np.floor(reach / a)) + 1
+    return [(dx, dy) for dx in range(0, k + 1) for dy in range(-k, k + 1)
+            if (dx > 0 or dy > 0) and a * np.hypot(dx, dy) <= reach]
+
+
+def _cutoff_bonds(positions: np.ndarray, L: int, a: float, delta: float, r: float, box: float) -> np.ndarray:
+    """Pairs ``(i, j)``, ``i < j``, at periodic distance ``<= r``, sorted by ``i`` then ``j``.
+
+    Node ``i = ix L + iy`` lies within ``delta`` of its site ``a (ix, iy)``: the candidates are
+    the site offsets of ``_stencil`` (reach ``r + 2 delta``, with a relative margin for
+    round-off), one vectorised pass over the nodes per offset. The distance test is the k-d
+    tree's: per axis ``d = x_j - x_i``, ``-= box`` above ``box / 2``, ``+= box`` below
+    ``-box / 2``; joined when ``dx*dx + dy*dy <= r*r``.
+    """
+    n = L * L
+    ix, iy = np.divmod(np.arange(n, dtype=np.int64), L)
+    half, rr = 0.5 * box, r * r
+    x, y = positions[:, 0], positions[:, 1]
+    keys = []
+    offsets = {(dx % L, dy % L) for dx, dy in _stencil(L, a, (r + 2.0 * delta) * (1.0 + 1e-9))} - {(0, 0)}
+    for dx, dy in sorted(offsets):
+        j = ((ix + dx) % L) * L + (iy + dy) % L
+        d0 = x[j] - x
+        d0[d0 > half] -= box
+        d0[d0 < -half] += box
+        d1 = y[j] - y
+        d1[d1 > half] -= box
+        d1[d1 < -half] += box
+        near = np.flatnonzero(d0 * d0 + d1 * d1 <= rr)
+        del d0, d1
+        i, j = near, j[near]
+        keys.append(np.minimum(i, j) * n + np.maximum(i, j))
+    keys = np.sort(np.concatenate(keys)) if keys else np.empty(0, np.int64)
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys  # an offset meets its mirror modulo L
+    return np.column_stack(np.divmod(keys, n))                                # when L is small
 
 
 def _lattice_bonds(L: int) -> np.ndarray:

@@ -36,12 +36,22 @@ def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, la
     axes : three Axes
     c2 : (F, S) array, optional
         Mean ``c^2``; without it the third panel stays empty.
+
+    Examples
+    --------
+    >>> import numpy as np, matplotlib.pyplot as plt
+    >>> from bosonpeak.plotting.disorder import plot_peak_vs_strength
+    >>> fig, axes = plt.subplots(1, 3)
+    >>> s, h = np.array([0.0, 0.2]), np.array([[1.1, 1.3]])
+    >>> axes = plot_peak_vs_strength(s, h, h - 0.5, h * np.nan, np.array([[False, True]]), ["dilution ($p$)"], axes, c2=np.array([[1.0, 0.6]]))
+    >>> axes[0].get_legend() is not None
+    True
     """
     ax_h, ax_w, ax_c = axes
     for i, label in enumerate(labels):
         col = _colour(i)
         for ax, x, y in ((ax_h, strength, peak_ratio[i]), (ax_w, strength, omega_bp[i])) + (((ax_c, c2[i], peak_ratio[i]),) if c2 is not None else ()):
-            ax.plot(x, y, color=col, lw=1.2, label=label if ax is ax_h else None)
+            ax.plot(x, y, color=col, lw=1.2, label=label if ax is not ax_w else None)
             ax.plot(np.asarray(x)[interior[i]], np.asarray(y)[interior[i]], "o", color=col, ms=6)
             ax.plot(np.asarray(x)[~interior[i]], np.asarray(y)[~interior[i]], "o", color=col, mfc="none", ms=6)
         ax_w.plot(strength, omega_ir[i], color=col, ls="--", marker="s", ms=4, lw=1.2)
@@ -63,10 +73,11 @@ def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, la
     ax_c.set_ylabel(r"max $(g/\omega)\,/\,(1/2\pi c^2)$")
     ax_c.set_title("the same heights against the softening", fontsize=10)
     ax_c.invert_xaxis()
+    ax_c.legend(frameon=False, fontsize=7)
     return axes
 
 
-def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window_min=None, omega_max=2.0):
+def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=None, omega_max=2.0):
     """One panel per family: ``(g/omega)`` over the own Debye level, one line per strength.
 
     Parameters
@@ -74,18 +85,34 @@ def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window_min
     omega : (B,) array
     reduced : (F, S, B) array
     strength : (S,) array
-    window_min : (F, S) array, optional
-        Lower end of the Boson-peak window (grey below the smallest).
+    window : pair of (F, S) arrays, optional
+        Ends of each point's Boson-peak window: grey below the smallest lower end, a tick
+        on each curve at its upper end.
+
+    Examples
+    --------
+    >>> import numpy as np, matplotlib.pyplot as plt
+    >>> from bosonpeak.plotting.disorder import plot_reduced_by_family
+    >>> fig, ax = plt.subplots()
+    >>> w = np.linspace(0.05, 2, 40)
+    >>> axes = plot_reduced_by_family(w, np.ones((1, 2, 40)), np.array([0.0, 0.2]), ["dilution"], [ax])
+    >>> bool(ax.get_ylim()[0] < 1 < ax.get_ylim()[1])
+    True
     """
     import matplotlib.pyplot as plt
 
     cmap = plt.get_cmap("viridis")
     for i, (ax, label) in enumerate(zip(axes, labels)):
         for j, st in enumerate(strength):
-            ax.plot(omega, reduced[i, j], color=cmap(j / max(len(strength) - 1, 1)), lw=1.3, label=f"{st:g}")
+            col = cmap(j / max(len(strength) - 1, 1))
+            ax.plot(omega, reduced[i, j], color=col, lw=1.3, label=f"{st:g}")
+            if window is not None and np.isfinite(window[1][i, j]):
+                k = min(np.searchsorted(omega, window[1][i, j]), len(omega) - 1)
+                ax.plot([window[1][i, j]], [reduced[i, j, k]], marker="|", ms=12, mew=2, color=col)
         ax.axhline(1.0, color="0.3", ls=":", lw=1, label="own Debye level")
-        if window_min is not None and np.isfinite(window_min[i]).any():
-            ax.axvspan(0, float(np.nanmin(window_min[i])), color="0.88", lw=0, zorder=0, label="below the window")
+        if window is not None and np.isfinite(window[0][i]).any():
+            ax.axvspan(0, float(np.nanmin(window[0][i])), color="0.88", lw=0, zorder=0, label="below the window")
+            ax.plot([], [], marker="|", ms=10, mew=2, color="0.3", ls="", label=r"window end $1.5\,c$")
         ax.set_xlim(0, omega_max)
         finite = reduced[i][:, omega <= omega_max]
         top = np.nanmax(finite[np.isfinite(finite)]) if np.isfinite(finite).any() else 2.0
@@ -107,6 +134,16 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
     resolved : (F, S, Q) bool array
     floor : float, optional
         Resolution of S(q, omega), drawn as a grey line.
+
+    Examples
+    --------
+    >>> import numpy as np, matplotlib.pyplot as plt
+    >>> from bosonpeak.plotting.disorder import plot_damping
+    >>> fig, ax = plt.subplots()
+    >>> q = np.array([0.2, 0.4, 0.8]); g = (0.1 * q**3)[None, None]
+    >>> axes = plot_damping(q, q[None, None], g, 0.1 * g, g > 0.001, np.array([0.5]), ["springs"], [ax], floor=0.001)
+    >>> ax.get_xscale()
+    'log'
     """
     import matplotlib.pyplot as plt
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 from tqdm.auto import tqdm
 
-from .. import _checks
+from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
 from ..matrices.laplacian import dynamical_matrix
 from ..matrices.vector import vector_dynamical_matrix
 from ..model.lattice import network
-from .spectrum import DEFAULT_BIN_WIDTH, DOS, default_edges, dos
+from .spectrum import DEFAULT_BIN_WIDTH, DOS, default_edges, dos, memory_estimate
 from .vector import MODELS, vector_zero_modes
 
 
@@ -82,6 +82,14 @@ def ensemble_dos(
     """
     model = _checks.choice("model", model, MODELS)
     children = seed_sequences(rng, seeds)
+    L = _checks.integer("L", L, minimum=3)
+    bins = len(edges) - 1 if edges is not None else int(4.0 / (bin_width or DEFAULT_BIN_WIDTH))
+    probe = np.linspace(0.0, 4.0, max(bins, 1) + 1)
+    nodes = L ** _checks.integer("dim", dim, minimum=2, maximum=3)
+    dof = nodes * (dim if model == "vector" else 1)
+    _resources.check(_resources.Plan(f"{method} DOS of {seeds} {model} network(s) of {dof} degrees of freedom",  # before the first network
+                                     _resources.network_bytes(nodes) + memory_estimate(method, dof, 13 * dim * dof, probe, **options)
+                                     + 16 * seeds * max(bins, 1), advice="another method or a smaller L"))
     width = None
     if edges is None:
         width = DEFAULT_BIN_WIDTH if bin_width is None else _checks.real("bin_width", bin_width, minimum=0.0, min_inclusive=False)

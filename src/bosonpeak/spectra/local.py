@@ -199,8 +199,9 @@ def kpm_local_dos(net_or_H, groups, edges=None, *, zero_modes: bool = True, rng=
     >>> sorted(int(k) for k in g), round(g[4].integral(), 8)
     ([2, 3, 4, 5, 6], 1.0)
     """
+    from .. import _resources
     from ..matrices.laplacian import as_matrix
-    from .spectrum import default_edges
+    from .spectrum import default_edges, memory_estimate
 
     H = as_matrix(net_or_H)
     n = H.shape[0]
@@ -214,6 +215,12 @@ def kpm_local_dos(net_or_H, groups, edges=None, *, zero_modes: bool = True, rng=
     else:
         keys, items = "one", [groups]
     nodes = [_group("groups", g, n) for g in items]
+    _checks.rng("rng", rng)
+    vec = _checks.integer("vectors", vectors, minimum=1)
+    columns = sum(len(g) if len(g) <= vec else vec for g in nodes)
+    memory = memory_estimate("kpm", n, H.nnz, edges, H=H, vectors=columns, moments=moments, resolution=resolution, dtype=dtype, block=block)
+    _resources.check(_resources.Plan(f"KPM local DOS of {len(nodes)} group(s), {columns} vectors of N = {n}", memory,
+                                     advice="fewer groups or vectors, or a smaller block"))
     out = _kpm(H, edges, nodes, zero_modes=zero_modes, rng=rng, progress=progress, resolution=resolution,
                moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, threads=threads, method="kpm-local")
     if keys == "one":

@@ -360,8 +360,10 @@ def memory_estimate(method: str, n: int, nnz: int, edges, *, H=None, **options) 
     """Peak bytes of ``dos(H, edges, method=method, **options)`` for an ``n``-node matrix with
     ``nnz`` stored entries, from the sizes alone (``H``, if given, sharpens the KPM bound).
 
-    The engine module's own ``memory_estimate(n, nnz, edges, **options)`` if it has one, else
-    ``bosonpeak._resources.dos_bytes``.
+    The engine module's own ``memory_estimate`` if it has one: ``(n, nnz, edges, **options)``
+    returning bytes, or, given ``H``, the forms ``(H, n_mom, columns, block, dtype, bins)``
+    (KPM) and ``(H, *, solver, workers)`` (slicing) returning a dict with ``"total"`` or
+    ``"bytes"``. Else, or if it cannot say, ``bosonpeak._resources.dos_bytes``.
 
     Examples
     --------
@@ -370,14 +372,35 @@ def memory_estimate(method: str, n: int, nnz: int, edges, *, H=None, **options) 
     2.0
     """
     engine = _ENGINES.get(method)
-    own = getattr(sys.modules.get(getattr(engine, "__module__", ""), None), "memory_estimate", None)
+    module = sys.modules.get(getattr(engine, "__module__", ""), None)
+    own = getattr(module, "memory_estimate", None)
     if callable(own) and own is not memory_estimate:
         try:
-            return int(own(n, nnz, edges, **options))
-        except TypeError:  # another signature: fall back to the generic estimate
-            pass
+            value = _engine_estimate(own, module, n, nnz, edges, H, options)
+        except Exception:  # noqa: BLE001 - an estimate that fails is no estimate; the engine reports bad options itself
+            value = None
+        if value is not None:
+            return value
     omega_max = float(np.sqrt(gershgorin_bound(H))) if H is not None else 4.0
     return _resources.dos_bytes(method, n, nnz=nnz, bins=max(len(edges) - 1, 1), omega_max=omega_max, options=options)
+
+
+def _engine_estimate(own, module, n, nnz, edges, H, options) -> int | None:
+    params = inspect.signature(own).parameters
+    if next(iter(params), None) not in ("H", "net_or_H"):
+        out = own(n, nnz, edges, **options)
+    elif H is None:
+        return None  # it needs the matrix: an up-front plan uses the generic estimate
+    elif "n_mom" in params:  # KPM: moments from the resolution, as the engine will choose them
+        omega_max = float(np.sqrt((1.0 + module.SAFETY) * max(gershgorin_bound(H), np.finfo(float).tiny)))
+        n_mom = module._n_moments(options.get("resolution"), options.get("moments"), omega_max, edges)
+        vectors = options.get("vectors") or module.DEFAULT_VECTORS
+        out = own(H, n_mom, vectors, options.get("block") or vectors, options.get("dtype", "float64"), len(edges) - 1)
+    else:
+        out = own(H, **{k: options[k] for k in ("solver", "workers") if k in params and options.get(k) is not None})
+    if isinstance(out, dict):
+        out = out.get("total", out.get("bytes"))
+    return None if out is None else int(out)
 
 
 def histogram_dos(below: np.ndarray, edges: np.ndarray, n: int, *, n_zero: int, zero_modes: bool, method: str, info=None) -> DOS:

@@ -56,7 +56,7 @@ def connect(scheduler: str | None = None, workers: int | None = None, *, timeout
             client = Client(scheduler, timeout=timeout or SCHEDULER_TIMEOUT_S)
         except (OSError, ValueError, TypeError) as exc:
             raise _checks.ParameterError(f"'scheduler' could not be reached at {scheduler!r}: {exc}") from None
-        with client:
+        with _quiet("distributed"), client:  # a lost scheduler is our one-line RunError, not pages of reconnect logs
             wait_for_worker(client, timeout or WORKER_TIMEOUT_S)
             yield client
         return
@@ -69,6 +69,21 @@ def connect(scheduler: str | None = None, workers: int | None = None, *, timeout
         client.register_plugin(_IgnoreInterrupt())
         wait_for_worker(client, timeout or WORKER_TIMEOUT_S)
         yield client
+
+
+@contextlib.contextmanager
+def _quiet(prefix: str):
+    """Silence the loggers named ``prefix`` and ``prefix.*`` within the block."""
+    names = [prefix] + [n for n in logging.root.manager.loggerDict if n.startswith(prefix + ".")]
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
 
 
 def identity(address: str, timeout: float = SCHEDULER_TIMEOUT_S) -> dict:

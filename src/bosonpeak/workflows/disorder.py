@@ -5,13 +5,15 @@ on ``seeds`` networks each (``bosonpeak.model.disorder``). Per network (one task
 when a client is given): mean and variance of ``z``, connectivity and percolation, ``c^2``
 from the relaxed conductivity, the DOS, and ``S(q, omega)`` at ``|q| = 2 pi m / L`` along x
 and y (averaged). Per (family, strength): the Boson-peak verdict over the own Debye level
-(``analysis.peak.boson_peak``; a network that does not percolate has no Debye level), the
+(``analysis.peak.boson_peak`` in ``(3 x 2 pi c / L, 1.5 c)``; a network that does not percolate
+has no Debye level), the
 fitted ``Omega(q)``, ``Gamma(q)`` of the seed-averaged ``S(q, omega)``, ``omega_IR`` and the
 low-q exponent of ``Gamma`` (``analysis.damping``). Sample ``k`` of every point uses child
 ``k`` of ``SeedSequence(seed)`` (network from its first stream, KPM from its second).
 
 The result is one ``xarray.Dataset`` with grid dimensions ``(family, strength, ...)``;
-``add_theory(ds, theory)`` adds a theory curve per (family, strength) as a separate step;
+``analyse(ds)`` redoes the per-point analysis from the per-network data (also of a saved
+file); ``add_theory(ds, theory)`` adds a theory curve per (family, strength) as a separate step;
 ``records`` / ``summary`` / ``figures`` report it.
 """
 
@@ -28,7 +30,7 @@ from .. import _checks
 from .._random import sample_streams, seed_sequences
 from ..analysis.damping import damping, ioffe_regel, rayleigh_exponent
 from ..analysis.elasticity import conductivity_tensor
-from ..analysis.peak import boson_peak
+from ..analysis.peak import OMEGA_MAX, boson_peak
 from ..matrices.laplacian import dynamical_matrix
 from ..model.disorder import FAMILIES, check_strength, connectivity, coordination_moments, disordered_network
 from ..spectra.spectrum import DOS, dos, gershgorin_bound, methods
@@ -109,7 +111,19 @@ def _edges(s: DisorderSettings):
 
 
 def compute(s: DisorderSettings = DisorderSettings(), *, client=None, progress: bool = False) -> xr.Dataset:
-    """Run the scan (module notes); with a Dask ``client`` every network is one task."""
+    """Run the scan (module notes) and ``analyse`` it; with a Dask ``client`` every network is one task.
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows.disorder import DisorderSettings, add_theory, compute, records
+    >>> ds = compute(DisorderSettings(families=("dilution",), strengths=(0.0, 0.2), L=16, seeds=2))
+    >>> dict(ds["density"].sizes)
+    {'family': 1, 'strength': 2, 'seed': 2, 'omega': 57}
+    >>> [(r["strength"], r["mean_z"], r["no_peak_reason"]) for r in records(ds)][0]
+    (0.0, 4.0, 'crystal')
+    >>> add_theory(ds, lambda family, p, omega: {"c2": 1 - 2 * p})["theory_c2"].values.tolist()
+    [[1.0, 0.6]]
+    """
     children, edges, sq_edges = _edges(s)
     orders = s.orders
     jobs = [(f, st, k) for f in s.families for st in s.strengths for k in range(s.seeds)]
@@ -124,71 +138,92 @@ def compute(s: DisorderSettings = DisorderSettings(), *, client=None, progress: 
     def grid(name, dtype=float):
         return np.array([r[name] for r in results], dtype=dtype).reshape((F, S, K) + np.shape(results[0][name]))
 
-    density, sq, c2, perc = grid("density"), grid("sq"), grid("c2"), grid("percolates", bool)
-    centres = 0.5 * (edges[1:] + edges[:-1])
-    q = 2 * np.pi * orders / s.L
+    fs = ("family", "strength")
+    sq_res = grid("sq_resolution")
+    data = {
+        "density": (fs + ("seed", "omega"), grid("density"), {"long_name": "g(omega) per mode, zero modes removed"}),
+        "dos_resolution": (fs + ("seed",), grid("resolution"), {"long_name": "resolution of the DOS in omega (NaN: exact histogram)"}),
+        "omega_edges": (("omega_edge",), edges),
+        "sq": (fs + ("seed", "q", "omega_s"), grid("sq"), {"long_name": "S(q, omega) per unit omega, mean over the x and y directions"}),
+        "sq_edges": (("omega_s_edge",), sq_edges),
+        "mean_z": (fs + ("seed",), grid("mean_z")), "var_z": (fs + ("seed",), grid("var_z"), {"long_name": "variance of z over the nodes"}),
+        "c2": (fs + ("seed",), grid("c2"), {"long_name": "c^2 from the relaxed conductivity (0 if the network does not percolate)"}),
+        "components": (fs + ("seed",), grid("components", int)), "isolated": (fs + ("seed",), grid("isolated", int)),
+        "largest_fraction": (fs + ("seed",), grid("largest")), "percolates": (fs + ("seed",), grid("percolates", bool).astype(np.int8)),
+    }
+    from .. import __version__
+
+    raw = xr.Dataset(
+        data,
+        coords={"family": list(s.families), "strength": list(s.strengths), "seed": np.arange(K), "omega": 0.5 * (edges[1:] + edges[:-1]),
+                "q": 2 * np.pi * orders / s.L, "omega_s": 0.5 * (sq_edges[1:] + sq_edges[:-1])},
+        attrs={"title": "bosonpeak disorder laboratory", "bosonpeak_version": __version__, "settings": json.dumps(asdict(s)), "root_seed": s.seed,
+               "families": json.dumps({f: dict(strength=FAMILIES[f].strength_name, description=FAMILIES[f].description) for f in s.families}),
+               "sq_method": results[0]["sq_method"], "sq_resolution": float(np.nanmax(sq_res)) if np.isfinite(sq_res).any() else np.nan,
+               "conventions": "density and S per unit omega, bins [e_k, e_k+1); peak_ratio = max of smoothed g/omega over the own Debye "
+                              "level 1/(2 pi c^2) in (3 x 2 pi c / L, 1.5 c); Gamma = FWHM of the Lorentzian-in-omega^2 fit; "
+                              "omega_IR where Gamma = Omega/pi"},
+    )
+    return analyse(raw)
+
+
+def analyse(raw: xr.Dataset) -> xr.Dataset:
+    """The per-point analysis of a scan's per-network data (``compute`` calls it; rerun it on a
+    saved ``disorder_data.nc`` to redo the analysis without the networks).
+
+    Boson peak: ``boson_peak`` of the seeds' DOS against each seed's own Debye level, searched
+    up to ``OMEGA_MAX x c`` (mean c): the effective medium's van Hove peak sits near ``2 c``, so
+    a window that scales with ``c`` keeps the softened van Hove peak out of it.
+    """
+    s = json.loads(raw.attrs["settings"])
+    F, S, K = raw.sizes["family"], raw.sizes["strength"], raw.sizes["seed"]
+    q = raw["q"].values
+    edges, sq_edges = raw["omega_edges"].values, raw["sq_edges"].values
     point = {k: np.full((F, S), np.nan) for k in ("peak_ratio", "omega_bp", "omega_bp_low", "omega_bp_high", "height_low", "height_high",
-                                                   "window_min", "omega_ir", "q_ir", "rayleigh", "rayleigh_error")}
+                                                   "window_min", "window_max", "omega_ir", "q_ir", "rayleigh", "rayleigh_error")}
     found = np.zeros((F, S), dtype=bool)
     reason = np.full((F, S), "", dtype=object)
     ir_reason = np.full((F, S), "", dtype=object)
     fits = {k: np.full((F, S, len(q)), np.nan) for k in ("omega_q", "omega_q_error", "gamma", "gamma_error")}
     resolved = np.zeros((F, S, len(q)), dtype=bool)
-    sq_res = float(np.nanmax(grid("sq_resolution"))) if np.isfinite(grid("sq_resolution")).any() else None
-    for i, f in enumerate(s.families):
-        for j, st in enumerate(s.strengths):
-            res = grid("resolution")[i, j]
-            g = DOS(edges, density[i, j].mean(0), s.L**2, s.method, error=density[i, j].std(0, ddof=1) / np.sqrt(K) if K > 1 else None,
-                    samples=density[i, j], zero_modes_removed=True, resolution=float(np.nanmax(res)) if np.isfinite(res).any() else None)
-            if perc[i, j].all() and np.all(c2[i, j] > 0):
-                bp = boson_peak(g, c=np.sqrt(c2[i, j]), crystal=st == 0, rng=s.seed)
-                point["peak_ratio"][i, j], point["omega_bp"][i, j], point["window_min"][i, j] = bp.height, bp.omega, bp.window[0]
+    sq_res = raw.attrs["sq_resolution"] if np.isfinite(raw.attrs["sq_resolution"]) else None
+    for i in range(F):
+        for j, st in enumerate(raw["strength"].values):
+            x = raw.isel(family=i, strength=j)
+            density, c2, perc = x["density"].values, x["c2"].values, x["percolates"].values.astype(bool)
+            res = x["dos_resolution"].values
+            g = DOS(edges, density.mean(0), s["L"] ** 2, s["method"], error=density.std(0, ddof=1) / np.sqrt(K) if K > 1 else None,
+                    samples=density, zero_modes_removed=True, resolution=float(np.nanmax(res)) if np.isfinite(res).any() else None)
+            if perc.all() and np.all(c2 > 0):
+                top = OMEGA_MAX * float(np.mean(np.sqrt(c2)))
+                bp = boson_peak(g, c=np.sqrt(c2), omega_max=top, crystal=bool(st == 0), rng=s["seed"])
+                point["peak_ratio"][i, j], point["omega_bp"][i, j] = bp.height, bp.omega
+                point["window_min"][i, j], point["window_max"][i, j] = bp.window
                 if bp.omega_interval is not None:
                     point["omega_bp_low"][i, j], point["omega_bp_high"][i, j] = bp.omega_interval
                     point["height_low"][i, j], point["height_high"][i, j] = bp.height_interval
                 found[i, j], reason[i, j] = bp.found, bp.reason or ""
             else:
-                reason[i, j] = f"no Debye level: {int((~perc[i, j]).sum())} of {K} networks do not percolate"
-            if not perc[i, j].all():  # no sound to attenuate: S(q, omega) is stored, not fitted
+                reason[i, j] = f"no Debye level: {int((~perc).sum())} of {K} networks do not percolate"
+            if not perc.all():  # no sound to attenuate: S(q, omega) is stored, not fitted
                 ir_reason[i, j] = "no sound: a network does not percolate"
                 continue
-            mean = sq[i, j].mean(0)
-            err = sq[i, j].std(0, ddof=1) / np.sqrt(K) if K > 1 else None
-            sf = StructureFactor(np.column_stack([q, 0 * q]), sq_edges, mean, s.L**2, results[0]["sq_method"], sq_res)
-            d = damping(sf, error=err)
+            sq = x["sq"].values
+            mean, err = (sq.mean(0), sq.std(0, ddof=1) / np.sqrt(K) if K > 1 else None) if "seed" in x["sq"].dims else (sq, None)
+            d = damping(StructureFactor(np.column_stack([q, 0 * q]), sq_edges, mean, s["L"] ** 2, raw.attrs["sq_method"], sq_res), error=err)
             fits["omega_q"][i, j], fits["omega_q_error"][i, j], fits["gamma"][i, j], fits["gamma_error"][i, j] = d.omega, d.omega_error, d.gamma, d.gamma_error
             resolved[i, j] = d.resolved
             ir = ioffe_regel(d)
             point["omega_ir"][i, j], point["q_ir"][i, j], ir_reason[i, j] = ir.omega, ir.q, ir.reason or ""
             point["rayleigh"][i, j], point["rayleigh_error"][i, j] = rayleigh_exponent(d)
     fs = ("family", "strength")
-    data = {
-        "density": (fs + ("seed", "omega"), density, {"long_name": "g(omega) per mode, zero modes removed"}),
-        "omega_edges": (("omega_edge",), edges),
-        "sq": (fs + ("q", "omega_s"), sq.mean(2), {"long_name": "S(q, omega) per unit omega, mean over seeds and the x, y directions"}),
-        "sq_edges": (("omega_s_edge",), sq_edges),
-        "mean_z": (fs + ("seed",), grid("mean_z")), "var_z": (fs + ("seed",), grid("var_z"), {"long_name": "variance of z over the nodes"}),
-        "c2": (fs + ("seed",), c2, {"long_name": "c^2 from the relaxed conductivity (0 if the network does not percolate)"}),
-        "components": (fs + ("seed",), grid("components", int)), "isolated": (fs + ("seed",), grid("isolated", int)),
-        "largest_fraction": (fs + ("seed",), grid("largest")), "percolates": (fs + ("seed",), perc.astype(np.int8)),
+    return annotate(raw.assign({
         "interior_peak": (fs, found.astype(np.int8), {"long_name": "1 where the maximum of g/omega over the own Debye level is a Boson peak"}),
         "no_peak_reason": (fs, reason.astype(str)), "ir_reason": (fs, ir_reason.astype(str)),
         **{k: (fs, v) for k, v in point.items()},
         **{k: (fs + ("q",), v) for k, v in fits.items()},
         "gamma_resolved": (fs + ("q",), resolved.astype(np.int8), {"long_name": "1 where Gamma is at or above the resolution"}),
-    }
-    from .. import __version__
-
-    return annotate(xr.Dataset(
-        data,
-        coords={"family": list(s.families), "strength": list(s.strengths), "seed": np.arange(K), "omega": centres, "q": q,
-                "omega_s": 0.5 * (sq_edges[1:] + sq_edges[:-1])},
-        attrs={"title": "bosonpeak disorder laboratory", "bosonpeak_version": __version__, "settings": json.dumps(asdict(s)), "root_seed": s.seed,
-               "families": json.dumps({f: dict(strength=FAMILIES[f].strength_name, description=FAMILIES[f].description) for f in s.families}),
-               "sq_method": results[0]["sq_method"], "sq_resolution": sq_res if sq_res is not None else np.nan,
-               "conventions": "density and S per unit omega, bins [e_k, e_k+1); peak_ratio = max of smoothed g/omega over the own Debye "
-                              "level 1/(2 pi c^2); Gamma = FWHM of the Lorentzian-in-omega^2 fit; omega_IR where Gamma = Omega/pi"},
-    ))
+    }))
 
 
 def add_theory(ds: xr.Dataset, theory) -> xr.Dataset:
@@ -273,14 +308,22 @@ def figures(ds: xr.Dataset) -> dict:
     plot_peak_vs_strength(st, ds["peak_ratio"].values, ds["omega_bp"].values, ds["omega_ir"].values, ds["interior_peak"].values.astype(bool),
                           labels, axes, c2=c2, title=f"disorder scan, L = {s['L']}, {s['seeds']} seeds")
     out = {"disorder_peak": fig}
-    fig, axes = plt.subplots(1, len(fams), figsize=(4.2 * len(fams), 3.8), squeeze=False)
+    ncol = min(3, len(fams))
+    nrow = -(-len(fams) // ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 3.9 * nrow), squeeze=False)
     level = 1.0 / (2 * np.pi * np.where(c2 > 0, c2, np.nan))
     red = ds["density"].mean("seed").values / ds["omega"].values / level[:, :, None]
-    plot_reduced_by_family(ds["omega"].values, red, st, labels, axes[0], window_min=ds["window_min"].values, omega_max=2.0)
+    plot_reduced_by_family(ds["omega"].values, red, st, labels, axes.ravel(), window=(ds["window_min"].values, ds["window_max"].values), omega_max=2.2)
+    for ax in axes.ravel()[len(fams):]:
+        ax.set_visible(False)
+    fig.tight_layout()
     out["disorder_reduced_dos"] = fig
-    fig, axes = plt.subplots(1, len(fams), figsize=(4.2 * len(fams), 3.8), squeeze=False)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 3.9 * nrow), squeeze=False)
     plot_damping(ds["q"].values, ds["omega_q"].values, ds["gamma"].values, ds["gamma_error"].values, ds["gamma_resolved"].values.astype(bool),
-                 st, labels, axes[0], floor=float(ds.attrs["sq_resolution"]) if np.isfinite(ds.attrs["sq_resolution"]) else None)
+                 st, labels, axes.ravel(), floor=float(ds.attrs["sq_resolution"]) if np.isfinite(ds.attrs["sq_resolution"]) else None)
+    for ax in axes.ravel()[len(fams):]:
+        ax.set_visible(False)
+    fig.tight_layout()
     out["disorder_damping"] = fig
     return out
 

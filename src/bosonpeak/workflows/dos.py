@@ -19,7 +19,7 @@ def compute(L: int, delta: float, *, edges=None, bin_width: float | None = None,
             rule: str = "cutoff", spring: str = "inverse", cutoff: float | None = None, method: str = "dense",
             keep_zero_modes: bool = False, progress: bool = False, dim: int = 2, model: str = "scalar",
             max_bytes: float | None = None, max_seconds: float | None = None, n_zero: int | None = None,
-            **options) -> xr.Dataset:
+            client=None, parts: int | None = None, **options) -> xr.Dataset:
     """Every sample, the mean, its standard error and g/omega**(d-1) of ``seeds`` networks, with provenance.
 
     Each network is built once and its matrix assembled once. Without ``edges`` the bins of
@@ -28,6 +28,9 @@ def compute(L: int, delta: float, *, edges=None, bin_width: float | None = None,
     degree of freedom). A 3D or vector problem is costed first
     (``bosonpeak.spectra.vector.check_resources``) and refused past ``max_bytes`` / ``max_seconds``.
     ``n_zero`` gives the zero modes per network when they are known (skips the exact count).
+    With a Dask ``client`` (2D scalar networks, ``method="kpm"``) the seeds and random vectors
+    are split across its workers in ``parts`` tasks per network
+    (``bosonpeak.workflows.kpm_cluster.cluster_kpm_dos``); the result equals the local one.
 
     Examples
     --------
@@ -45,9 +48,18 @@ def compute(L: int, delta: float, *, edges=None, bin_width: float | None = None,
         n_bins = 80 if edges is None else len(edges) - 1
         check_resources(L**dim, dim, model=model, method=method, mean_z=expected_z(dim, rule, delta, cutoff),
                         bins=n_bins, max_bytes=max_bytes, max_seconds=max_seconds, count_zero_modes=n_zero is None)
-    g = ensemble_dos(L, delta, edges, seeds=seeds, rule=rule, spring=spring, cutoff=cutoff, method=method,
-                     zero_modes=keep_zero_modes, rng=seed, progress=progress, bin_width=bin_width, dim=dim, model=model,
-                     n_zero=n_zero, **options)
+    if client is not None:
+        if method != "kpm" or dim != 2 or model != "scalar" or n_zero is not None:
+            raise _checks.ParameterError(f"a Dask cluster runs 2D scalar networks with method 'kpm' only; got method {method!r}, "
+                                         f"dim {dim}, model {model!r}")
+        from .kpm_cluster import cluster_kpm_dos
+
+        g = cluster_kpm_dos(client, L, delta, edges, seeds=seeds, parts=parts, rule=rule, spring=spring, cutoff=cutoff,
+                            zero_modes=keep_zero_modes, rng=seed, bin_width=bin_width, **options)
+    else:
+        g = ensemble_dos(L, delta, edges, seeds=seeds, rule=rule, spring=spring, cutoff=cutoff, method=method,
+                         zero_modes=keep_zero_modes, rng=seed, progress=progress, bin_width=bin_width, dim=dim, model=model,
+                         n_zero=n_zero, **options)
     reduced = g.density / g.centres ** (dim - 1)
     return annotate(xr.Dataset(
         {

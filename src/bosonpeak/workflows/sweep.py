@@ -15,7 +15,8 @@ points share their random directions (common random numbers).
 
 from __future__ import annotations
 
-import itertools
+import asyncio
+import concurrent.futures
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from ..spectra.spectrum import dos
 from ..analysis.peak import peak_verdict
 from .cluster import connect, dashboard, worker_versions
 from .spec import SweepSpec, load_spec, parse_spec
+from ._grid import as_points, spread_points
 from ._units import annotate
 from .store import load_result, remove_partials, save_result, task_key
 
@@ -220,9 +222,6 @@ def planned_task(task: Task) -> dict[str, np.ndarray]:
 
 
 def _run_on_client(client, tasks, todo, finish, bar, timeout, resume):
-    from distributed import wait
-    from distributed.scheduler import KilledWorker
-
     from .. import _checks
     from .cluster import WORKER_TIMEOUT_S, Watchdog
 
@@ -234,29 +233,43 @@ def _run_on_client(client, tasks, todo, finish, bar, timeout, resume):
 
     futures = {submit(key): key for key in todo}
     try:
-        while futures:
-            try:
-                done = wait(list(futures), timeout=POLL_S, return_when="FIRST_COMPLETED").done
-            except TimeoutError:
-                done = ()
-            for fut in done:
-                key = futures.pop(fut)
-                if fut.status == "error" and isinstance(fut.exception(), KilledWorker):
-                    if tries[key] >= RESUBMITS:
-                        t = tasks[todo[key][0]]
-                        raise _checks.RunError(
-                            f"task {key} killed the Dask worker running it, on each of its {tries[key] + 1} submission(s) (L={t.L}, delta={t.delta:g}, rule={t.rule}, spring={t.spring}, "
-                            f"method={t.method}, options={t.options}, sample {list(t.spawn_key)}); is it too large for a worker? {resume()}")
-                    tries[key] += 1
-                    futures[submit(key)] = key
-                    continue
-                finish(key, fut.result(), bar)
-                fut.release()
-            if futures:
-                watchdog.check()
+        _watch(client, tasks, todo, finish, bar, futures, tries, submit, watchdog, resume)
+    except (asyncio.CancelledError, concurrent.futures.CancelledError):  # the client cancels everything when its scheduler goes
+        raise _checks.RunError(f"the Dask scheduler stopped answering and the run was cancelled; {resume()}") from None
     finally:
         if futures and client.status == "running":
             client.cancel(list(futures))
+
+
+def _watch(client, tasks, todo, finish, bar, futures, tries, submit, watchdog, resume):
+    """Collect the finished futures, resubmit a task whose worker died, and look at the cluster
+    every ``POLL_S`` seconds; never waits longer without a look."""
+    from distributed import wait
+    from distributed.scheduler import KilledWorker
+
+    from .. import _checks
+
+    while futures:
+        try:
+            done = wait(list(futures), timeout=POLL_S, return_when="FIRST_COMPLETED").done
+        except TimeoutError:
+            done = ()
+        for fut in done:
+            key = futures.pop(fut)
+            if fut.status == "error" and isinstance(fut.exception(), KilledWorker):
+                if tries[key] >= RESUBMITS:
+                    t = tasks[todo[key][0]]
+                    raise _checks.RunError(
+                        f"task {key} killed the Dask worker running it, on each of its {tries[key] + 1} submission(s) (L={t.L}, "
+                        f"delta={t.delta:g}, rule={t.rule}, spring={t.spring}, method={t.method}, options={t.options}, "
+                        f"sample {list(t.spawn_key)}); is it too large for a worker? {resume()}")
+                tries[key] += 1
+                futures[submit(key)] = key
+                continue
+            finish(key, fut.result(), bar)
+            fut.release()
+        if futures:
+            watchdog.check()
 
 
 def _version_attrs() -> dict:
@@ -336,9 +349,8 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
         frac = stack("coordination")
         data["coordination_fraction"] = (("point", "seed", "z"), frac, {"long_name": f"fraction of nodes with z springs (last: z >= {Z_MAX})"})
         data["mean_coordination"] = (("point", "seed"), frac @ np.arange(Z_MAX + 1), {"long_name": "<z> (z >= Z_MAX counted as Z_MAX)"})
-    grid, cells = _grid(pts)
+    grid, data = spread_points(pts, data)
     dims = tuple(grid)
-    data = {name: _to_grid(value, grid, cells) for name, value in data.items()}
     coords = {**grid, "seed": np.arange(K), "omega": omega, "z": np.arange(Z_MAX + 1)}
     if "cutoff" not in grid:
         r_c_grid = np.full((len(grid["delta"]), len(grid["rule"])), np.nan)
@@ -360,45 +372,6 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
         "grid_dims": " ".join(dims),
     }
     return annotate(xr.Dataset(data, coords=coords, attrs=attrs))
-
-
-def _grid(points) -> tuple[dict, list[list[tuple]]]:
-    """The grid's coordinates (one per swept parameter) and, per point, the cells it fills."""
-    names = ["L", "delta", "rule", "spring"] + (["cutoff"] if any(p["cutoff"] is not None for p in points) else [])
-    values = {n: list(dict.fromkeys(p[n] for p in points if p[n] is not None)) for n in names}
-    cells = []
-    for p in points:
-        axes = [[values[n].index(p[n])] if p[n] is not None else range(len(values[n])) for n in names]
-        cells.append(list(itertools.product(*axes)))
-    dtypes = {"L": np.int64, "delta": float, "rule": object, "spring": object, "cutoff": float}
-    return {n: np.array(values[n], dtype=dtypes[n]) for n in names}, cells
-
-
-def _to_grid(value, grid, cells):
-    """A ``(dims, array, attrs)`` entry with ``point`` first, spread over the grid's dimensions."""
-    dims, array, *attrs = value
-    if not dims or dims[0] != "point":
-        return value
-    array = np.asarray(array)
-    out = np.empty(tuple(len(v) for v in grid.values()) + array.shape[1:], dtype=array.dtype)
-    for p, point_cells in enumerate(cells):
-        for cell in point_cells:
-            out[cell] = array[p]
-    return (tuple(grid) + tuple(dims[1:]), out, *attrs)
-
-
-def as_points(ds: xr.Dataset) -> xr.Dataset:
-    """The sweep dataset with its grid stacked into one ``point`` dimension (the earlier layout).
-
-    Examples
-    --------
-    >>> from bosonpeak.workflows.sweep import as_points, combine, plan, run_tasks; from bosonpeak.workflows.spec import parse_spec
-    >>> spec = parse_spec("[grid]\\nL = 6\\ndelta = [0.0, 0.2]\\nrule = ['nearest', 'cutoff']\\n[dos]\\nomega_max = 4.0")
-    >>> tasks = plan(spec)
-    >>> as_points(combine(spec, tasks, run_tasks(tasks)))["density"].sizes["point"]
-    4
-    """
-    return ds.stack(point=ds.attrs["grid_dims"].split())
 
 
 def run_sweep(spec: SweepSpec, client=None, *, store, progress: bool = False, timeout: float | None = None) -> tuple[xr.Dataset, Path]:
