@@ -20,6 +20,7 @@ from bosonpeak.workflows.cluster import connect
 from bosonpeak.workflows.spec import parse_spec
 from bosonpeak.workflows.store import load_result, task_path
 from bosonpeak.workflows.sweep import (
+    as_points,
     combine,
     compute_task,
     pending,
@@ -86,24 +87,48 @@ def slow_reference(client, tmp_path_factory):
 
 def test_tasks_are_the_networks_and_spectra_of_the_public_api(small):
     spec, tasks, ds = small
-    assert ds["density"].shape == (16, 3, 40)
+    assert ds["density"].dims == ("L", "delta", "rule", "spring", "seed", "omega")
+    assert ds["density"].shape == (2, 2, 2, 2, 3, 40)
     children = bosonpeak.seed_sequences(7, 3)
-    p = int(np.flatnonzero((ds.L == 10) & (ds.delta == 0.25) & (ds.rule == "cutoff") & (ds.spring == "constant"))[0])
+    cell = dict(L=10, delta=0.25, rule="cutoff", spring="constant", seed=2)
     net = bosonpeak.network(10, 0.25, rule="cutoff", spring="constant", rng=sample_streams(children[2])[0])
     g = bosonpeak.dos(net, ds["omega_edges"].values, zero_modes=False)
-    np.testing.assert_array_equal(ds["density"].isel(point=p, seed=2), g.density)
-    assert float(ds["mean_coordination"].isel(point=p, seed=2)) == pytest.approx(2 * len(net.bonds) / 100)
+    np.testing.assert_array_equal(ds["density"].sel(cell), g.density)
+    assert float(ds["mean_coordination"].sel(cell)) == pytest.approx(2 * len(net.bonds) / 100)
+    assert float(ds["cutoff"].sel(delta=0.25, rule="cutoff")) == 1.25 and np.isnan(ds["cutoff"].sel(delta=0.25, rule="nearest"))
     # sum rule: every mode but the removed zero modes lies inside the bins
     total = (ds["density"] * np.diff(ds["omega_edges"].values)).sum("omega")
     np.testing.assert_allclose(total, 1 - ds["zero_modes"] / ds["n_modes"], atol=1e-12)
     # delta = 0 is the crystal for every rule, spring law and seed (t = 1/r = 1 at r = 1)
-    crystal = ds["density"].where(ds.delta == 0, drop=True)
-    assert crystal.sizes["point"] == 8
+    crystal = ds["density"].sel(delta=0.0)
     for L in (8, 10):
-        c = crystal.where(crystal.L == L, drop=True)
-        assert float(abs(c - c.isel(point=0, seed=0)).max()) == 0
-    assert set(ds.attrs) >= {"bosonpeak_version", "spec", "root_seed", "spawn_keys"}
+        c = crystal.sel(L=L)
+        assert float(abs(c - c.isel(rule=0, spring=0, seed=0)).max()) == 0
+    assert set(ds.attrs) >= {"bosonpeak_version", "spec", "root_seed", "spawn_keys", "grid_dims"}
     assert ds.attrs["spec"] == SMALL and ds.attrs["spawn_keys"] == "[[0], [1], [2]]"
+
+
+def test_grid_layout_holds_every_task_once_and_stacks_back_to_points(small):
+    spec, tasks, ds = small
+    points = as_points(ds)
+    assert points.sizes["point"] == len(spec.points) == 16
+    # every task's key sits in exactly the cell of its parameters
+    for t in tasks:
+        cell = dict(L=t.L, delta=t.delta, rule=t.rule, spring=t.spring, seed=t.spawn_key[0], part=0)
+        assert ds["task_key"].sel(cell).item() == t.key
+
+
+def test_swept_cutoff_is_a_dimension_and_the_nearest_rule_repeats_along_it():
+    text = "[sweep]\nseeds = 2\n[grid]\nL = 8\ndelta = 0.2\nrule = ['nearest', 'cutoff']\ncutoff = [1.2, 1.5]\n[dos]\nomega_max = 4.0"
+    spec = parse_spec(text)
+    tasks = plan(spec)
+    assert len(tasks) == 3 * 2  # nearest once, cut-off at two r_c
+    ds = combine(spec, tasks, run_tasks(tasks))
+    assert ds["density"].dims == ("L", "delta", "rule", "spring", "cutoff", "seed", "omega")
+    near = ds["density"].sel(rule="nearest")
+    assert near.sel(cutoff=1.2).values.tobytes() == near.sel(cutoff=1.5).values.tobytes()
+    cut = ds["mean_coordination"].sel(rule="cutoff")
+    assert (cut.sel(cutoff=1.5) > cut.sel(cutoff=1.2)).all()  # a longer reach joins more pairs
 
 
 def test_bins_split_over_tasks_give_the_same_numbers(small):

@@ -217,9 +217,9 @@ def debye_levels(packing: Packing) -> dict:
     the acoustic tensor, prestress included. Its eigenvalues are ``rho c_L**2`` and
     ``rho c_T**2`` (``rho = M / A``, unit masses); the scalar network's ``Lambda`` is
     ``rho c**2``. Speeds are averaged (as ``1 / c**2``, the Debye law's weight) over
-``DIRECTIONS`` directions ``k`` evenly spaced in ``[0, pi)``. A small periodic packing can be
-unstable to a shear along some direction although it is stable in its fixed box
-(Dagois-Bohy et al., PRL 109, 095703 (2012)); then ``c_T`` and the vector Debye level are NaN.
+    ``DIRECTIONS`` directions ``k`` evenly spaced in ``[0, pi)``. A small periodic packing can be
+    unstable to a shear along some direction although it is stable in its fixed box
+    (Dagois-Bohy et al., PRL 109, 095703 (2012)); then ``c_T`` and the vector Debye level are NaN.
 
     Returns
     -------

@@ -102,6 +102,16 @@ class BosonPeak:
             text += f" [{self.height_interval[0]:.2f}, {self.height_interval[1]:.2f}]"
         return text + f" the {self.reference}'s Debye level"
 
+    def __repr__(self) -> str:
+        """One line with 3 to 4 significant digits: the maximum and its intervals, whether it is a peak."""
+        def span(x):
+            return "" if x is None else f" [{x[0]:.4g}, {x[1]:.4g}]"
+
+        verdict = "found" if self.found else f"not found: {self.reason}"
+        return (f"BosonPeak(omega={self.omega:.4g}{span(self.omega_interval)}, height={self.height:.4g}{span(self.height_interval)} "
+                f"over the {self.reference}'s Debye level {self.debye_level:.4g} (c={self.c:.4g}), window=[{self.window[0]:.4g}, "
+                f"{self.window[1]:.4g}], {self.n_samples} samples, {verdict})")
+
 
 def peak_verdict(reduced, level, inside=None, *, error=None, height_low: float | None = None, smooth: int = 1, crystal: bool = False) -> str | None:
     """Why the maximum of ``reduced`` in the window is not a Boson peak, or None if it is one.

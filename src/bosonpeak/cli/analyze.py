@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -27,13 +28,14 @@ def register(sub) -> None:
     p.add_argument("--modes", type=int, default=100, help="lowest modes for the participation ratio")
     p.add_argument("--seed", type=int, default=2026, help="root seed")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--json", action="store_true", help="print the numbers as JSON (one record per delta, and the files written) instead of text")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
     from .._files import save_dataset, save_figure
     from ..workflows._plans import analyze_plan
-    from ..workflows.analyze import AnalysisSettings, compute, figures, summary
+    from ..workflows.analyze import AnalysisSettings, compute, figures, records, summary
     from . import prepare
 
     settings = AnalysisSettings(L=args.size, deltas=tuple(args.deltas), seeds=args.seeds, rule=args.rule, spring=args.spring, method=args.method,
@@ -41,13 +43,16 @@ def run(args) -> int:
     prepare(outputs=[(args.out, "dir", "--out")],
             plan=analyze_plan(settings.L, seeds=settings.seeds, method=settings.method, bin_width=settings.bin_width, modes=settings.modes))
     t0 = time.perf_counter()
-    ds = compute(settings, progress=not args.no_progress)
+    ds = compute(settings, progress=not (args.no_progress or args.json))
     written = [save_dataset(ds, args.out / "analysis_data.nc")]
     import matplotlib.pyplot as plt
 
     for stem, fig in figures(ds).items():
         written += save_figure(fig, args.out / stem)
         plt.close(fig)
+    if args.json:
+        print(json.dumps(dict(records=records(ds), files=[str(p) for p in written]), indent=1))
+        return 0
     print(summary(ds))
     print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -23,6 +24,8 @@ def register(sub) -> None:
     p.add_argument("--method", default="banded", help="DOS engine for both Hessians")
     p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
     p.add_argument("--out", type=path, default=Path("bosonpeak-glass"), help="output directory")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bars (minimisation, DOS)")
+    p.add_argument("--json", action="store_true", help="print the numbers as JSON (and the files written) instead of text")
     p.set_defaults(run=run)
 
 
@@ -31,7 +34,7 @@ def run(args) -> int:
     from .._checks import choice, integer, real
     from ..spectra.spectrum import methods
     from ..workflows._plans import glass_plan
-    from ..workflows.glass import glass_outputs
+    from ..workflows.glass import glass_outputs, glass_records
     from . import prepare
 
     seed = _checks.seed("seed", args.seed)
@@ -40,7 +43,11 @@ def run(args) -> int:
     real("bin-width", args.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
     prepare(outputs=[(args.out, "dir", "--out")], plan=glass_plan(args.particles, method=args.method, bin_width=args.bin_width))
     t0 = time.perf_counter()
-    written, text = glass_outputs(args.out, args.particles, args.phi, seed=seed, bin_width=args.bin_width, method=args.method)
+    written, text, ds = glass_outputs(args.out, args.particles, args.phi, seed=seed, bin_width=args.bin_width, method=args.method,
+                                      progress=not (args.no_progress or args.json), with_dataset=True)
+    if args.json:
+        print(json.dumps(dict(glass_records(ds), files=[str(p) for p in written]), indent=1))
+        return 0
     print(text)
     print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
     return 0

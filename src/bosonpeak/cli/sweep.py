@@ -13,7 +13,7 @@ def register(sub) -> None:
         "sweep",
         help="parameter sweep from a TOML spec on Dask (resumable)",
         description="Run every (point, seed) of the sweep in SPEC.toml as a Dask task, write each finished task to the "
-        "results store --out, and combine them into --out/<name>.nc (point x seed x omega, with provenance). "
+        "results store --out, and combine them into --out/<name>.nc (one dimension per swept parameter x seed x omega, with provenance). "
         "Running the same command again skips the finished tasks.",
     )
     p.add_argument("spec", type=path, metavar="SPEC.toml", help="sweep spec (TOML; see examples/sweep.toml)")
@@ -33,7 +33,7 @@ def run(args) -> int:
     from ..workflows.cluster import connect, dashboard, worker_memory, worker_versions
     from ..workflows.spec import load_spec
     from ..workflows._plans import sweep_plan
-    from ..workflows.sweep import pending, plan, run_sweep
+    from ..workflows.sweep import as_points, pending, plan, run_sweep
     from . import prepare
 
     spec = load_spec(args.spec)  # every check before any work
@@ -75,9 +75,11 @@ def run(args) -> int:
     print(f"wrote {path}: density {dict(ds['density'].sizes)}; modes inside the bins: "
           f"{float(integral.min()):.6f} to {float(integral.max()):.6f} of all (1 = none lost above omega_max)")
     if "omega_bp" in ds:
-        for p in range(ds.sizes["point"]):
-            c = ds.isel(point=p)
+        points = as_points(ds[[v for v in ("omega_bp", "reduced_bp", "no_peak_reason") if v in ds]])
+        for p in range(points.sizes["point"]):
+            c = points.isel(point=p)
             reason = str(c["no_peak_reason"].item()) if "no_peak_reason" in c else ""
             verdict = f"no peak ({reason})" if reason else f"omega_BP = {float(c.omega_bp):.3f}, g/omega there = {float(c.reduced_bp):.3f}"
-            print(f"  L={int(c.L)} delta={float(c.delta):g} {c.rule.item()}/{c.spring.item()}: {verdict}")
+            r_c = f" r_c={float(c.cutoff):g}" if "cutoff" in points.attrs["grid_dims"].split() else ""
+            print(f"  L={int(c.L)} delta={float(c.delta):g} {c.rule.item()}/{c.spring.item()}{r_c}: {verdict}")
     return 0

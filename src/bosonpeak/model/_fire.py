@@ -48,8 +48,15 @@ def _forces(x, radii, box, pairs):
     return f, float(0.5 * np.sum(overlap**2))
 
 
-def _fire(x, radii, box, ftol, max_steps):
-    """FIRE 2.0 (semi-implicit Euler, half-step back-off) with a Verlet list; returns (x, steps, rebuilds)."""
+#: Steps between two calls of ``_fire``'s ``report``.
+REPORT_EVERY = 100
+
+
+def _fire(x, radii, box, ftol, max_steps, report=None):
+    """FIRE 2.0 (semi-implicit Euler, half-step back-off) with a Verlet list; returns (x, steps, rebuilds).
+
+    ``report(step, max_force)``, if given, is called every ``REPORT_EVERY`` steps and at the end.
+    """
     n = len(x)
     list_cut = 2.0 * radii.max() + _SKIN * 2.0 * radii.min()
     half_skin = 0.5 * _SKIN * 2.0 * radii.min()
@@ -66,6 +73,8 @@ def _fire(x, radii, box, ftol, max_steps):
     f, _ = _forces(x, radii, box, pairs)
     for step in range(max_steps):
         fmax2 = float(np.max(np.einsum("ij,ij->i", f, f)))
+        if report is not None and (step % REPORT_EVERY == 0 or fmax2 < ftol**2):
+            report(step, np.sqrt(fmax2))
         if fmax2 < ftol**2:
             return x, step, rebuilds
         power = float(np.vdot(f, v))

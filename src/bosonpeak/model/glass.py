@@ -18,6 +18,7 @@ remaining particles are the rigid backbone whose Hessian ``bosonpeak.matrices.he
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +32,7 @@ from .lattice import SpringNetwork
 DIAMETER_RATIO = 1.4
 #: Default packing fraction, a little above jamming (phi_J ~ 0.84 in 2D).
 DEFAULT_PHI = 0.86
-#: Default force-balance tolerance: max over particles of |F_i| (units eps / sigma_small).
+#: Default force-balance tolerance: max over particles of ``|F_i|`` (units eps / sigma_small).
 DEFAULT_FTOL = 1e-12
 #: Fewer contacts than this make a particle a rattler (d + 1 in d dimensions).
 MIN_CONTACTS = DIM + 1
@@ -80,6 +81,12 @@ class Packing:
         for name in ("positions", "radii", "contacts", "rattler"):
             getattr(self, name).setflags(write=False)
 
+    def __repr__(self) -> str:
+        """One line: size, packing fraction, rattlers, contacts and the force reached; never the arrays."""
+        return (f"Packing(N={self.n_particles}, phi={self.phi:.4g}, box={self.box:.4g}, {int(self.rattler.sum())} rattlers, "
+                f"{len(self.contacts)} contacts, mean z={self.mean_contact_number:.4g} (backbone), "
+                f"max_force={self.max_force:.2g}, energy={self.energy:.4g})")
+
     @property
     def n_particles(self) -> int:
         """Number of particles ``N``, rattlers included."""
@@ -114,6 +121,28 @@ class Packing:
         return float(np.sum(r * (1.0 - r / sigma) / sigma) / (DIM * self.box**2))
 
 
+@contextmanager
+def _force_bar(ftol: float, show: bool):
+    """A progress bar over the decades of ``max |F|`` from the first report down to ``ftol``;
+    yields the ``report(step, max_force)`` callback for ``_fire`` (None when not shown)."""
+    if not show:
+        yield None
+        return
+    from tqdm.auto import tqdm
+
+    state = {}
+    with tqdm(desc="FIRE", unit="decade", bar_format="{l_bar}{bar}| {elapsed}{postfix}") as bar:
+        def report(step, max_force):
+            if "start" not in state:
+                state["start"] = max(max_force, ftol)
+                bar.total = round(float(np.log10(state["start"] / ftol)), 1)
+            gained = round(float(np.log10(state["start"] / max(max_force, ftol))), 1)
+            bar.n = min(bar.total, max(bar.n, gained))  # the best reached so far: max |F| is not monotone
+            bar.set_postfix_str(f"step {step}, max|F| = {max_force:.1e}", refresh=True)
+
+        yield report
+
+
 def bidisperse_radii(N: int, phi: float, ratio: float = DIAMETER_RATIO) -> np.ndarray:
     """Radii of a 50:50 mixture at number density 1 and packing fraction ``phi``.
 
@@ -134,7 +163,7 @@ def bidisperse_radii(N: int, phi: float, ratio: float = DIAMETER_RATIO) -> np.nd
 
 
 def jammed_packing(N: int, phi: float = DEFAULT_PHI, *, ratio: float = DIAMETER_RATIO, ftol: float = DEFAULT_FTOL,
-                   max_steps: int = 1_000_000, rng=None) -> Packing:
+                   max_steps: int = 1_000_000, rng=None, progress: bool = False) -> Packing:
     """A jammed packing of ``N`` bidisperse harmonic disks at packing fraction ``phi``.
 
     Particles start at uniformly random positions and are relaxed by FIRE until
@@ -155,6 +184,8 @@ def jammed_packing(N: int, phi: float = DEFAULT_PHI, *, ratio: float = DIAMETER_
         FIRE steps allowed before giving up (raises ``RuntimeError``).
     rng : int, SeedSequence or Generator, optional
         Source of the initial positions (SPEC 7). The same seed gives bit-identical packings.
+    progress : bool
+        Show the minimisation's progress: decades of ``max |F|`` gained towards ``ftol``.
 
     Returns
     -------
@@ -178,7 +209,8 @@ def jammed_packing(N: int, phi: float = DEFAULT_PHI, *, ratio: float = DIAMETER_
     radii = bidisperse_radii(N, phi, ratio)
     box = float(np.sqrt(N))
     start = time.perf_counter()
-    x, steps, rebuilds = _fire(gen.uniform(0.0, box, size=(N, DIM)), radii, box, ftol, max_steps)
+    with _force_bar(ftol, progress) as report:
+        x, steps, rebuilds = _fire(gen.uniform(0.0, box, size=(N, DIM)), radii, box, ftol, max_steps, report)
     x = np.mod(x, box)
     x[x >= box] -= box
     pairs = _pairs(x, box, 2.0 * radii.max())

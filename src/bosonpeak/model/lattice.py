@@ -65,6 +65,14 @@ class SpringNetwork:
         for name in ("positions", "bonds", "stiffness"):
             getattr(self, name).setflags(write=False)
 
+    def __repr__(self) -> str:
+        """One line: size, bonds, mean coordination and the parameters that built it; never the arrays."""
+        z = 2.0 * len(self.bonds) / self.n_nodes if self.n_nodes else 0.0
+        params = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v!r}" for k, v in self.params.items() if v is not None)
+        size = f"L={self.L}, " if self.L else ""  # networks not built on a lattice (a packing's contacts) have L = 0
+        return (f"SpringNetwork({size}N={self.n_nodes}, {len(self.bonds)} bonds, mean z={z:.4g}, "
+                f"box={self.box:g}" + (f", {params})" if params else ")"))
+
     @property
     def n_nodes(self) -> int:
         """Number of nodes ``N``."""

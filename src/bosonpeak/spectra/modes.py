@@ -59,6 +59,13 @@ class Modes:
     sigma: float
     method: str
 
+    def __repr__(self) -> str:
+        """One line: how many modes, their frequency range and the zero modes; never the arrays."""
+        w = self.omega[self.n_zero:] if self.zero_modes_included else self.omega
+        span = f" with omega in [{w.min():.4g}, {w.max():.4g}]" if len(w) else ""
+        zeros = f"{self.n_zero} zero modes " + ("included" if self.zero_modes_included else "left out")
+        return f"Modes({len(self.omega)} modes of N={self.vectors.shape[0]}{span}, {zeros}, method={self.method!r})"
+
     @property
     def eigenvalues(self) -> np.ndarray:
         """``lambda = omega**2``, shape (M,)."""

@@ -264,7 +264,15 @@ def _certify(H, sig, counts, meta, solver):
 
 
 def _slicing_engine(H, edges, *, zero_modes, rng=None, progress=False, solver: str = "qdldl", workers: int | None = None) -> DOS:
-    """``dos(..., method="slicing")``: exact counts at ``sigma = edges**2`` (see module doc)."""
+    """``dos(..., method="slicing")``: exact counts at ``sigma = edges**2`` (see module doc).
+
+    Parameters
+    ----------
+    solver : {"qdldl", "superlu"}
+        Sparse ``L D L^T`` factorisation whose negative pivots are counted.
+    workers : int, optional
+        Processes sharing the shifts; default 2 from ``N = 40,000`` on, else 1.
+    """
     sigma = edge_shifts(H, edges)
     below, info = eigenvalue_counts(H, sigma, solver=solver, workers=workers, progress=progress)
     return histogram_dos(below, edges, H.shape[0], n_zero=zero_mode_count(H, zero_modes), zero_modes=zero_modes, method="slicing", info=info)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,6 +101,84 @@ class DOS:
         """``sum(density * widths)``: 1 when every mode falls inside the edges."""
         return float(np.sum(self.density * self.widths))
 
+    def __repr__(self) -> str:
+        """One line: method, N, the bins, samples, zero modes and resolution; never the arrays."""
+        parts = [f"method={self.method!r}", f"N={self.n_modes}"]
+        widths = self.widths
+        width = f"width {widths[0]:g}" if len(widths) and np.allclose(widths, widths[0]) else "variable width"
+        parts.append(f"{len(self.density)} bins on omega in [{self.edges[0]:g}, {self.edges[-1]:g}) ({width})")
+        if self.samples is not None:
+            parts.append(f"{len(self.samples)} samples")
+        if self.error is not None:
+            parts.append("with error")
+        parts.append(f"zero_modes={self.zero_modes:g}" + (" (removed)" if self.zero_modes_removed else ""))
+        if self.resolution is not None:
+            parts.append(f"resolution={self.resolution:.3g}")
+        parts.append(f"integral={self.integral():.6g}")
+        return f"DOS({', '.join(parts)})"
+
+    def to_xarray(self):
+        """The DOS as an ``xarray.Dataset`` on the bin centres ``omega``.
+
+        Variables carry CF ``units`` and ``long_name``: ``density`` and ``reduced`` (omega),
+        ``error`` and ``reduced_error`` if known, ``samples`` (seed, omega) for an ensemble, and
+        the CF bounds ``omega_bounds`` (omega, 2) holding the bin edges. The attributes hold
+        ``method``, ``n_modes``, ``zero_modes``, ``zero_modes_removed`` (0 or 1), ``resolution``
+        if any, and the scalar entries of ``info``; units are those of the model (``a = m = t0 = 1``).
+        The Dataset writes to NetCDF as it is (``to_netcdf``).
+
+        Returns
+        -------
+        xarray.Dataset
+
+        Examples
+        --------
+        >>> import numpy as np, bosonpeak
+        >>> g = bosonpeak.ensemble_dos(8, 0.2, seeds=3, edges=np.arange(0, 3.01, 0.1), rng=1)
+        >>> ds = g.to_xarray()
+        >>> ds.density.dims, ds.samples.dims, ds.omega.attrs["units"]
+        (('omega',), ('seed', 'omega'), 'sqrt(t0/m)')
+        """
+        from ._xarray import dos_dataset  # xarray is heavy: imported only here
+
+        return dos_dataset(self)
+
+    def plot(self, ax=None, *, reduced: bool = False, samples: bool = False, error: bool = True, label=None, **line_kwargs):
+        """Draw this DOS on ``ax`` (a new figure by default) and return the Axes.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        reduced : bool
+            Draw ``g(omega) / omega`` instead of ``g(omega)``.
+        samples : bool
+            Also draw each sample of an ensemble, thin.
+        error : bool
+            Draw the standard error as a band, where it is known.
+        label : str, optional
+            Legend entry.
+        **line_kwargs
+            Passed to ``Axes.plot`` (``color``, ``lw``, ...).
+
+        Returns
+        -------
+        matplotlib Axes
+
+        Examples
+        --------
+        >>> import numpy as np, bosonpeak
+        >>> g = bosonpeak.dos(bosonpeak.network(12, 0.2, rng=0), np.arange(0, 3.01, 0.1))
+        >>> ax = g.plot(reduced=True)
+        >>> print(ax.get_ylabel())
+        $g(\\omega)/\\omega$
+        """
+        from ..plotting.spectrum import plot_dos  # the one rightward import: an accessor, as pandas' .plot
+
+        values = self.reduced if reduced else self.density
+        err = (self.reduced_error if reduced else self.error) if error else None
+        smp = (self.reduced_samples if reduced else self.samples) if samples else None
+        return plot_dos(self.centres, values, ax, error=err, samples=smp, reduced=reduced, label=label, **line_kwargs)
+
 
 def gershgorin_bound(H: sp.spmatrix) -> float:
     """Upper bound on the eigenvalues of ``H``: max over rows of ``H_ii + sum_j |H_ij|``."""
@@ -138,6 +217,7 @@ def register_engine(name: str, engine: Engine) -> None:
     """Make ``engine(H, edges, *, zero_modes, rng, progress, **options) -> DOS`` available
     as ``dos(..., method=name)``."""
     _ENGINES[name] = engine
+    dos.__doc__ = _OPTIONS_PLACEHOLDER.sub(lambda m: _engine_options_doc(m.group(1)), _DOS_DOC)
 
 
 def methods() -> tuple[str, ...]:
@@ -228,6 +308,52 @@ def known_zero_modes(g: DOS, n_zero: int, zero_modes: bool) -> DOS:
     samples = None if g.samples is None else g.samples - removed
     return dataclasses.replace(g, density=density - removed, samples=samples, zero_modes=float(n_zero),
                                zero_modes_removed=not zero_modes)
+
+
+#: Options every engine receives from ``dos`` itself, not listed among its own options.
+_COMMON = ("zero_modes", "rng", "progress")
+#: The line of ``dos``'s docstring that ``register_engine`` replaces by every engine's options.
+_OPTIONS_PLACEHOLDER = re.compile(r"^( *)Method-specific options\.\n", re.MULTILINE)
+_DOS_DOC = dos.__doc__
+
+
+def _parameter_docs(doc: str | None) -> dict[str, tuple[str, str]]:
+    """``{name: (type, description)}`` from the numpydoc Parameters section of ``doc``."""
+    lines = inspect.cleandoc(doc or "").splitlines()
+    try:
+        start = lines.index("Parameters") + 2
+    except ValueError:
+        return {}
+    out, names = {}, []
+    for line in lines[start:]:
+        if line and not line.startswith(" "):
+            if " : " not in line:
+                break
+            head, kind = line.split(" : ", 1)
+            names = [n.strip() for n in head.split(",")]  # "a, b : type" documents both
+            for n in names:
+                out[n] = (kind.strip(), "")
+        elif names and line.strip():
+            for n in names:
+                out[n] = (out[n][0], (out[n][1] + " " + line.strip()).strip())
+    return out
+
+
+def _engine_options_doc(indent: str = "        ") -> str:
+    """The ``**options`` entry of ``dos``'s docstring: every registered engine's own options,
+    read from its signature (name, default) and its docstring (type, description)."""
+    text = [f"{indent}Options of the chosen method (``bosonpeak.methods()`` lists them):\n"]
+    for name, engine in sorted(_ENGINES.items()):
+        params = inspect.signature(engine).parameters.values()
+        own = [p for p in params if p.kind is p.KEYWORD_ONLY and p.name not in _COMMON]
+        docs = _parameter_docs(engine.__doc__)
+        text.append(f"\n{indent}- ``method=\"{name}\"``:" + (" no options.\n" if not own else "\n\n"))
+        for p in own:
+            kind, description = docs.get(p.name, ("", ""))
+            default = "" if p.default is p.empty else f"default ``{p.default!r}``"
+            head = "; ".join(x for x in (kind, default) if x)
+            text.append(f"{indent}  - ``{p.name}`` ({head}): {description}\n".replace(": \n", "\n"))
+    return "".join(text)
 
 
 def memory_estimate(method: str, n: int, nnz: int, edges, *, H=None, **options) -> int:

@@ -84,6 +84,13 @@ class StructureFactor:
         """``|q|``, shape (Q,)."""
         return np.hypot(self.q[:, 0], self.q[:, 1])
 
+    def __repr__(self) -> str:
+        """One line: method, N, the wave numbers and the bins; never the arrays."""
+        q = self.q_norm
+        res = "" if self.resolution is None else f", resolution={self.resolution:.3g}"
+        return (f"StructureFactor(method={self.method!r}, N={self.n_modes}, {len(q)} wave vectors with |q| in "
+                f"[{q.min():.4g}, {q.max():.4g}], {len(self.edges) - 1} bins on omega in [{self.edges[0]:g}, {self.edges[-1]:g}){res})")
+
 
 def lattice_wavevectors(L: int, orders, direction=(1, 0), a: float = 1.0) -> np.ndarray:
     """Allowed wave vectors ``2 pi m (dx, dy) / (L a)`` for integer orders ``m``, shape (len(orders), 2).

@@ -35,6 +35,7 @@ from ..spectra.ensemble import combine_samples
 from ..spectra.local import local_dos_by_coordination
 from ..spectra.modes import lowest_modes
 from ..spectra.spectrum import default_edges, dos, gershgorin_bound, methods
+from ._units import annotate
 
 #: Largest N for which the participation ratio of every mode is added and the local DOS by z is
 #: dense (Lorentzian of width eps in omega^2); above it the KPM local DOS (resolution eps in omega).
@@ -146,14 +147,14 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         data["all_participation"] = (("delta", "all_mode"), np.stack(out["all_P"]))
     from .. import __version__
 
-    return xr.Dataset(
+    return annotate(xr.Dataset(
         data,
         coords={"delta": list(s.deltas), "seed": np.arange(nk), "omega": 0.5 * (edges[1:] + edges[:-1]), "T": T, "mode": np.arange(s.modes),
                 "z": Z_RANGE, "ldos_omega": ldos_omega, "bound": ["low", "high"], "i": ["x", "y"], "j": ["x", "y"]},
         attrs={"title": "bosonpeak Boson-peak analysis (beyond the paper)", "bosonpeak_version": __version__, "settings": json.dumps(asdict(s)),
                "root_seed": s.seed, "confidence": bp[0].confidence, "debye_level_crystal": debye_level(1.0),
                "conventions": "density per mode; reduced = density/omega at bin centres; own Debye level uses each seed's c"},
-    )
+    ))
 
 
 def _found_peaks(ds: xr.Dataset) -> np.ndarray:
@@ -189,6 +190,32 @@ def summary(ds: xr.Dataset) -> str:
                      f"               {float(np.median(x['lowest_participation'])):.3f}")
     lines.append(f"omega_BP searched above {CUTOFF_MULTIPLE:g} x the finite-size cut-off 2 pi c / L (= {float(ds['window_min'].min()):.3f}..{float(ds['window_min'].max()):.3f}) up to 1.5")
     return "\n".join(lines)
+
+
+def records(ds: xr.Dataset) -> list[dict]:
+    """The numbers of ``summary`` as JSON-ready dicts, one per delta (NaN as None)."""
+    def num(x):
+        x = float(x)
+        return x if np.isfinite(x) else None
+
+    out = []
+    for d in ds["delta"].values:
+        x = ds.sel(delta=d)
+        c2 = x["sound_speed"].values ** 2
+        ct2 = x["heat_capacity"].values / ds["T"].values ** 2 / debye_limit(np.sqrt(np.mean(c2)))
+        j = int(np.argmax(ct2))
+        reason = str(x["no_peak_reason"].item()) if "no_peak_reason" in x else ""
+        out.append(dict(
+            delta=float(d), c2=num(c2.mean()), c2_sd=num(c2.std(ddof=1)) if len(c2) > 1 else None,
+            debye_own_over_crystal=num(x["debye_level_own"] / ds.attrs["debye_level_crystal"]),
+            found=not reason, no_peak_reason=reason or None, omega_bp=num(x["omega_bp"]),
+            omega_bp_interval=[num(v) for v in x["omega_bp_interval"].values],
+            height_own=num(x["height_own"]), height_own_interval=[num(v) for v in x["height_own_interval"].values],
+            height_crystal=num(x["height_crystal"]), height_crystal_interval=[num(v) for v in x["height_crystal_interval"].values],
+            heat_capacity_max_over_debye=num(ct2[j]), heat_capacity_max_T=num(ds["T"].values[j]),
+            median_participation_lowest=num(np.median(x["lowest_participation"])),
+        ))
+    return out
 
 
 def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:

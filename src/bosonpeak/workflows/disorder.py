@@ -35,10 +35,11 @@ from ..matrices.laplacian import dynamical_matrix
 from ..model.disorder import FAMILIES, check_strength, connectivity, coordination_moments, disordered_network
 from ..spectra.spectrum import DOS, dos, gershgorin_bound, methods
 from ..spectra.structure import StructureFactor, lattice_wavevectors, structure_factor
+from ._units import annotate
 
 #: Largest N for which S(q, omega) is exact (dense eigenvectors); KPM above.
 SQ_DENSE_MAX_NODES = 400
-#: Orders m of |q| = 2 pi m / L (those below L / 2 are used).
+#: Orders m of ``|q| = 2 pi m / L`` (those below L / 2 are used).
 Q_ORDERS = (1, 2, 3, 4, 6, 8, 11, 15, 20, 26, 33, 42)
 #: Wave vectors (orders) whose Gamma the summary and JSON print.
 REPORT_ORDERS = (2, 4, 8)
@@ -216,13 +217,13 @@ def analyse(raw: xr.Dataset) -> xr.Dataset:
             point["omega_ir"][i, j], point["q_ir"][i, j], ir_reason[i, j] = ir.omega, ir.q, ir.reason or ""
             point["rayleigh"][i, j], point["rayleigh_error"][i, j] = rayleigh_exponent(d)
     fs = ("family", "strength")
-    return raw.assign({
+    return annotate(raw.assign({
         "interior_peak": (fs, found.astype(np.int8), {"long_name": "1 where the maximum of g/omega over the own Debye level is a Boson peak"}),
         "no_peak_reason": (fs, reason.astype(str)), "ir_reason": (fs, ir_reason.astype(str)),
         **{k: (fs, v) for k, v in point.items()},
         **{k: (fs + ("q",), v) for k, v in fits.items()},
         "gamma_resolved": (fs + ("q",), resolved.astype(np.int8), {"long_name": "1 where Gamma is at or above the resolution"}),
-    })
+    }))
 
 
 def add_theory(ds: xr.Dataset, theory) -> xr.Dataset:

@@ -8,6 +8,7 @@ import numpy as np
 import xarray as xr
 
 from ..spectra.ensemble import ensemble_dos
+from ._units import annotate
 from ..spectra.vector import MODELS, check_resources
 
 #: Lower bound of the window in which ``summary`` reports the maximum of g/omega.
@@ -60,7 +61,7 @@ def compute(L: int, delta: float, *, edges=None, bin_width: float | None = None,
                          zero_modes=keep_zero_modes, rng=seed, progress=progress, bin_width=bin_width, dim=dim, model=model,
                          n_zero=n_zero, **options)
     reduced = g.density / g.centres ** (dim - 1)
-    return xr.Dataset(
+    return annotate(xr.Dataset(
         {
             "density": (("seed", "omega"), g.samples, {"long_name": "g(omega) per mode"}),
             "density_mean": (("omega",), g.density, {"long_name": "mean g(omega) per mode over seeds"}),
@@ -80,7 +81,7 @@ def compute(L: int, delta: float, *, edges=None, bin_width: float | None = None,
             "zero_modes_per_network": g.zero_modes, "zero_modes_removed": int(g.zero_modes_removed),
             "zero_modes_given": int(n_zero is not None),
         },
-    )
+    ), dim=dim)
 
 
 def expected_z(dim: int, rule: str, delta: float, cutoff: float | None) -> float:

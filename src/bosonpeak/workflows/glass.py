@@ -38,6 +38,7 @@ from ..plotting.paper import plot_coordination, plot_coordination_map
 from ..spectra.spectrum import dos, gershgorin_bound, methods
 from ..spectra.vector import glass_dos
 from ..analysis.peak import CUTOFF_MULTIPLE, OMEGA_MAX, SMOOTH_MIN_BINS, peak_verdict
+from ._units import annotate
 
 #: Bump when the data set's content changes, so old cache files are not reused.
 GLASS_DATA_VERSION = 4  # 4: Boson-peak window and verdict as boson_peak's (3 c 2 pi / L .. 1.5, over the shell spacing)
@@ -132,7 +133,7 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
     )
     if timings:
         attrs.update(fire_seconds=packing.info["seconds"], dos_seconds=t_dos)
-    return xr.Dataset(
+    return annotate(xr.Dataset(
         {
             "density_vector": ("omega", gv.density, {"long_name": "g(omega) per mode of the vector Hessian (2M modes), zero modes removed"}),
             "density_scalar": ("omega", gs.density, {"long_name": "g(omega) per mode of the scalar contact network (M modes), zero mode removed"}),
@@ -151,7 +152,7 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         },
         coords={"omega": omega, "z": np.arange(Z_MAX + 1), "particle": np.arange(packing.n_particles), "xy": ["x", "y"]},
         attrs=attrs,
-    )
+    ), "glass")
 
 
 def _no_peak_reason(omega, excess, omega_min, upper, shell_bins=1.0) -> str:
@@ -233,9 +234,10 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
     if not refresh:
         ds = _cached(path, key)
         if ds is not None:
+            ds = annotate(ds, "glass")  # files cached before units were added get them here
             ds.attrs["cached"] = 1
             return ds
-    packing = jammed_packing(N, phi, rng=seed)
+    packing = jammed_packing(N, phi, rng=seed, progress=progress)
     ds = glass_dataset(packing, bin_width=bin_width, method=method, rng=seed, progress=progress)
     ds.attrs.update(seed=seed, cache_key=key)
     remove_stale_parts(folder)
@@ -282,6 +284,26 @@ def glass_summary(ds: xr.Dataset) -> str:
         f"  sound: c_L = {a['c_L']:.4f}, c_T = {a['c_T']:.4f} (vector), c = {a['c_scalar']:.4f} (scalar network)",
         f"  Boson peak, max of g/omega for {CUTOFF_MULTIPLE:g} c 2 pi / L < omega < {a.get('omega_max_window', OMEGA_MAX):g}: vector {bp('vector')}, scalar {bp('scalar')}",
     ])
+
+
+def glass_records(ds: xr.Dataset) -> dict:
+    """The numbers of ``glass_summary`` as a JSON-ready dict (NaN as None)."""
+    a = ds.attrs
+
+    def num(x):
+        x = float(x)
+        return x if np.isfinite(x) else None
+
+    out = dict(N=int(a["N"]), phi=num(a["phi"]), rattlers=int(a["rattlers"]), fire_steps=int(a["fire_steps"]),
+               max_force=num(a["max_force"]), pressure=num(a["pressure"]), mean_contact_number=num(a["mean_contact_number"]),
+               contacts_minus_isostatic=int(a["contacts_minus_isostatic"]), most_common_z=int(ds["contact_fraction"].idxmax("z")),
+               mean_voronoi_number=num(a["mean_voronoi_number"]), c_L=num(a["c_L"]), c_T=num(a["c_T"]), c_scalar=num(a["c_scalar"]))
+    omega = ds["omega"].values
+    for kind in ("vector", "scalar"):
+        inside = np.flatnonzero((omega > a[f"omega_min_{kind}"]) & (omega < 0.5 * ds["omega_edges"].values[-1]))
+        reason = peak_verdict(ds[f"excess_{kind}"].values, 1.0, inside) if np.isfinite(a[f"omega_bp_{kind}"]) else "no Debye level"
+        out[f"boson_peak_{kind}"] = dict(found=reason is None, no_peak_reason=reason, omega=num(a[f"omega_bp_{kind}"]))
+    return out
 
 
 def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
@@ -344,13 +366,14 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
 
 
 def glass_outputs(out, particles: int, phi: float = DEFAULT_PHI, *, seed: int = 2026, bin_width: float = GLASS_BIN_WIDTH,
-                  method: str = "banded", progress: bool = False) -> tuple[list, str]:
+                  method: str = "banded", progress: bool = False, with_dataset: bool = False) -> tuple:
     """What ``bosonpeak glass`` makes: pack, compute, write ``glass_data.nc``, the figures and
-    ``summary.txt`` to ``out``. Returns the paths written and the summary text."""
+    ``summary.txt`` to ``out``. Returns the paths written and the summary text (and the dataset,
+    third, if ``with_dataset``)."""
     from .._files import save_figure
 
     out = Path(out)
-    packing = jammed_packing(particles, phi, rng=seed)
+    packing = jammed_packing(particles, phi, rng=seed, progress=progress)
     ds = glass_dataset(packing, bin_width=bin_width, method=method, rng=seed, progress=progress)
     ds.attrs["seed"] = seed
     written = [save_dataset(ds, out / "glass_data.nc")]
@@ -361,4 +384,4 @@ def glass_outputs(out, particles: int, phi: float = DEFAULT_PHI, *, seed: int = 
     with atomic_path(out / "summary.txt") as tmp:
         tmp.write_text(text + "\n")
     written.append(out / "summary.txt")
-    return written, text
+    return (written, text, ds) if with_dataset else (written, text)

@@ -36,6 +36,7 @@ from ..plotting.paper import (
 from ..spectra.local import local_dos
 from ..spectra.spectrum import dos, gershgorin_bound, methods
 from ..analysis.peak import peak_verdict
+from ._units import annotate
 
 #: The three network families of the paper: (rule, spring law, figure panel).
 CASES = (
@@ -191,7 +192,7 @@ def compute(settings: PaperSettings = PaperSettings(), *, progress: bool = False
             "conventions": "density per mode, counts/(N bin width); bins [e_k, e_k+1); reduced = density/omega at bin centres",
         },
     )
-    return ds
+    return annotate(ds)
 
 
 def _matrix_key(H) -> bytes:

@@ -7,7 +7,7 @@ SeedSequence child ``k`` of the root seed, so a retried or resumed task gives th
 numbers bit for bit. ``run_tasks`` sends the tasks to a Dask cluster (``cluster.connect``: a
 local cluster on the loopback address, or an existing scheduler), writes every finished task to
 the results store (``bosonpeak.workflows.store``) and skips the tasks already there. ``combine``
-builds the dataset (point x seed x omega) with its provenance.
+builds the dataset (one dimension per swept parameter x seed x omega) with its provenance.
 
 Sample ``k`` of every point uses child ``k``, as in ``ensemble_dos`` and ``reproduce``, so
 points share their random directions (common random numbers).
@@ -32,9 +32,11 @@ from ..spectra.spectrum import dos
 from ..analysis.peak import peak_verdict
 from .cluster import connect, dashboard, worker_versions
 from .spec import SweepSpec, load_spec, parse_spec
+from ._grid import as_points, spread_points
+from ._units import annotate
 from .store import load_result, remove_partials, save_result, task_key
 
-__all__ = ["SweepSpec", "Task", "combine", "compute_task", "connect", "dashboard", "load_spec", "parse_spec", "pending", "plan", "run_sweep", "run_tasks", "worker_versions"]
+__all__ = ["SweepSpec", "Task", "as_points", "combine", "compute_task", "connect", "dashboard", "load_spec", "parse_spec", "pending", "plan", "run_sweep", "run_tasks", "worker_versions"]
 
 #: Coordination histogram per task counts z = 0 .. Z_MAX (the last bin holds z >= Z_MAX).
 Z_MAX = 16
@@ -277,19 +279,27 @@ def _version_attrs() -> dict:
 
 
 def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Dataset:
-    """The dataset of a sweep: ``density`` (point, seed, omega) and the chosen analyses.
+    """The dataset of a sweep: one dimension per swept parameter, ``density`` (L, delta, rule,
+    spring[, cutoff], seed, omega) and the chosen analyses.
 
-    Coordinates of ``point``: ``L``, ``delta``, ``rule``, ``spring``, ``cutoff`` (the r_c
-    used; NaN for the nearest rule). Attributes: the package version, the spec text, the
-    root seed and the spawn keys of the samples, the method and its options.
+    The grid dimensions are ``L``, ``delta``, ``rule``, ``spring``, and ``cutoff`` when the spec
+    sweeps it (then the nearest rule, which has no cut-off, repeats its networks along
+    ``cutoff``); otherwise the coordinate ``cutoff`` (delta, rule) holds the r_c used (NaN for
+    the nearest rule). ``attrs["grid_dims"]`` names the grid dimensions. Attributes: the
+    package version, the spec text, the root seed and the spawn keys of the samples, the method
+    and its options.
+
+    Compatibility: earlier sweep datasets held the grid in one ``point`` dimension;
+    ``as_points(ds)`` (``ds.stack(point=grid_dims)``) gives that layout back.
 
     Examples
     --------
     >>> from bosonpeak.workflows.sweep import combine, plan, run_tasks; from bosonpeak.workflows.spec import parse_spec
     >>> spec = parse_spec("[sweep]\\nseeds = 2\\n[grid]\\nL = 6\\ndelta = [0.0, 0.2]\\n[dos]\\nomega_max = 4.0")
     >>> tasks = plan(spec)
-    >>> combine(spec, tasks, run_tasks(tasks))["density"].dims
-    ('point', 'seed', 'omega')
+    >>> ds = combine(spec, tasks, run_tasks(tasks))
+    >>> ds["density"].dims, ds["density"].shape
+    (('L', 'delta', 'rule', 'spring', 'seed', 'omega'), (1, 2, 1, 1, 2, 80))
     """
     from .. import __version__
 
@@ -339,14 +349,14 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
         frac = stack("coordination")
         data["coordination_fraction"] = (("point", "seed", "z"), frac, {"long_name": f"fraction of nodes with z springs (last: z >= {Z_MAX})"})
         data["mean_coordination"] = (("point", "seed"), frac @ np.arange(Z_MAX + 1), {"long_name": "<z> (z >= Z_MAX counted as Z_MAX)"})
-    coords = {
-        "point": np.arange(P), "seed": np.arange(K), "omega": omega, "z": np.arange(Z_MAX + 1),
-        "L": ("point", np.array([p["L"] for p in pts], dtype=np.int64)),
-        "delta": ("point", np.array([p["delta"] for p in pts], dtype=float)),
-        "rule": ("point", np.array([p["rule"] for p in pts], dtype=object)),
-        "spring": ("point", np.array([p["spring"] for p in pts], dtype=object)),
-        "cutoff": ("point", np.array(r_c, dtype=float)),
-    }
+    grid, data = spread_points(pts, data)
+    dims = tuple(grid)
+    coords = {**grid, "seed": np.arange(K), "omega": omega, "z": np.arange(Z_MAX + 1)}
+    if "cutoff" not in grid:
+        r_c_grid = np.full((len(grid["delta"]), len(grid["rule"])), np.nan)
+        for p, point in enumerate(pts):
+            r_c_grid[list(grid["delta"]).index(point["delta"]), list(grid["rule"]).index(point["rule"])] = r_c[p]
+        coords["cutoff"] = (("delta", "rule"), r_c_grid)
     if "coordination" not in spec.analyses:
         del coords["z"]
     attrs = {
@@ -359,8 +369,9 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
         "options": json.dumps(spec.options, sort_keys=True),
         "zero_modes_removed": int(not spec.zero_modes),
         "conventions": "density per mode, counts/(N bin width); bins [e_k, e_k+1); sample k uses child k of SeedSequence(root_seed)",
+        "grid_dims": " ".join(dims),
     }
-    return xr.Dataset(data, coords=coords, attrs=attrs)
+    return annotate(xr.Dataset(data, coords=coords, attrs=attrs))
 
 
 def run_sweep(spec: SweepSpec, client=None, *, store, progress: bool = False, timeout: float | None = None) -> tuple[xr.Dataset, Path]:

@@ -22,7 +22,18 @@ from ..matrices.vector import vector_dynamical_matrix
 from ..model.lattice import network
 from ..spectra.spectrum import dos
 from ..spectra.vector import check_resources, vector_zero_modes
+from ._units import annotate
 
+#: What this dataset's variables are, where ``_units.VARIABLES`` means another thing by the name.
+VARIABLES = {
+    "reduced_scalar": ("scalar g/omega^(d-1) over its Debye level", "one"),
+    "reduced_vector": ("vector g/omega^(d-1) over its Debye level", "one"),
+    "density_scalar": ("g(omega) per mode of the scalar Laplacian", "density"),
+    "density_vector": ("g(omega) per mode of the vector central-force matrix", "density"),
+    "heat_scalar": ("C/T^d of the scalar model over its Debye limit", "one"),
+    "heat_vector": ("C/T^d of the vector model over its Debye limit", "one"),
+    "heat_capacity_vector": ("heat capacity per node of the vector model", "heat"),
+}
 #: Temperatures of the heat-capacity curves.
 TEMPERATURES = np.geomspace(0.005, 3.0, 60)
 
@@ -58,7 +69,7 @@ def compute(L: int, delta: float, *, dim: int = 3, rule: str = "cutoff", spring:
     T = TEMPERATURES
     C_s = heat_capacity_nd(g_s, T, dim, level=level_s, omega_low=2 * 2 * np.pi * cond.c / net.box)
     C_v = heat_capacity_nd(g_v, T, dim, level=level_v, omega_low=2 * 2 * np.pi * el.c_T / net.box) if rigid else np.full(T.shape, np.nan)
-    return xr.Dataset(
+    return annotate(xr.Dataset(
         {
             "reduced_scalar": (("omega",), reduced_dos(g_s, dim) / level_s, {"long_name": "scalar g/omega^(d-1) over its Debye level"}),
             "reduced_vector": (("omega",), reduced_dos(g_v, dim) / level_v, {"long_name": "vector g/omega^(d-1) over its Debye level"}),
@@ -73,7 +84,7 @@ def compute(L: int, delta: float, *, dim: int = 3, rule: str = "cutoff", spring:
                "zero_modes_vector": n0, "zero_modes_scalar": int(g_s.zero_modes), "c": cond.c, "c_L": el.c_L, "c_T": el.c_T,
                "bulk": el.bulk, "shear": el.shear, "affine_shear": el.affine_shear, "anisotropy": el.anisotropy,
                "debye_level_scalar": level_s, "debye_level_vector": level_v, "box": net.box},
-    )
+    ), dim=dim, names=VARIABLES)
 
 
 def summary(ds: xr.Dataset) -> str:
