@@ -33,6 +33,7 @@ import scipy.sparse as sp
 from tqdm.auto import tqdm
 
 from .. import _checks
+from . import _multifrontal, _ordering
 from ..matrices.laplacian import as_matrix, zero_mode_count
 from .spectrum import DOS, EDGE_TOLERANCE, edge_shifts, gershgorin_bound, histogram_dos, register_engine
 
@@ -44,7 +45,12 @@ GROWTH_LIMIT = EDGE_TOLERANCE / (64 * np.finfo(float).eps)
 MAX_ORDERINGS = 4
 #: Below this N one process is faster than a pool (start-up and pickling dominate).
 PARALLEL_MIN_NODES = 40_000
-SOLVERS = ("qdldl", "superlu")
+SOLVERS = ("auto", "frontal", "qdldl", "superlu")
+#: ``solver="auto"`` takes the multifrontal nested-dissection path from this many degrees of
+#: freedom on (below, qdldl's simplicial factorisation with AMD is as fast or faster).
+FRONTAL_MIN_NODES = 20_000
+#: Nested-dissection orders (translated cuts) tried before falling back to qdldl's orders.
+FRONTAL_ORDERINGS = 2
 
 
 class SlicingError(ArithmeticError):
@@ -89,22 +95,56 @@ def _pattern(H: sp.csr_matrix, solver: str, relabel: np.ndarray | None) -> _Patt
 
 
 class _Slicer:
-    """Per-process cache of patterns and factorisation objects, one per elimination order."""
+    """Per-process cache of patterns and factorisation objects, one per elimination order.
+
+    Orders ``0 .. frontal - 1`` are nested-dissection orders of the multifrontal solver (cuts
+    translated by ``k * (L // 3 + 1)`` lattice planes); later orders are those of the scalar
+    solver (``qdldl`` for ``"auto"`` and ``"frontal"``): first its own AMD order, then random
+    relabellings of the nodes.
+    """
 
     def __init__(self, H: sp.csr_matrix, solver: str):
-        self.H, self.solver = H, solver
+        self.H = H
         self.scale = max(gershgorin_bound(H), np.finfo(float).tiny)
+        self.geometry = _ordering.lattice_geometry(H) if solver in ("auto", "frontal") else None
+        use = self.geometry is not None and (solver == "frontal" or H.shape[0] >= FRONTAL_MIN_NODES)
+        self.frontal = FRONTAL_ORDERINGS if use else 0
+        self.solver = "superlu" if solver == "superlu" else "qdldl"
         self.patterns: dict[int, _Pattern] = {}
         self.factors: dict[int, object] = {}
+        self.fronts: dict[int, object] = {}
+
+    def analysis(self, k: int = 0):
+        """Symbolic multifrontal analysis in nested-dissection order ``k`` (``None``: not a lattice)."""
+        if k not in self.fronts:
+            offset = k * (self.geometry.shape[0] // 3 + 1)
+            self.fronts[k] = _multifrontal.analyse(self.H, self.geometry, self.scale, offset)
+        return self.fronts[k]
+
+    def describe(self, k: int) -> str:
+        if k < self.frontal:
+            g = self.geometry
+            return f"nested dissection of a {' x '.join(map(str, g.shape))} lattice (window {g.window}), cuts moved by {k * (g.shape[0] // 3 + 1)}"
+        return f"{self.solver} {'own order' if k == self.frontal else 'random relabelling'}"
 
     def _get(self, k: int) -> _Pattern:
         if k not in self.patterns:
-            relabel = None if k == 0 else np.random.default_rng(k).permutation(self.H.shape[0])
+            relabel = None if k == self.frontal else np.random.default_rng(k).permutation(self.H.shape[0])
             self.patterns[k] = _pattern(self.H, self.solver, relabel)
         return self.patterns[k]
 
     def attempt(self, sigma: float, k: int) -> tuple[int | None, float]:
         """(negative pivots, growth) in order ``k``; ``None`` if the factorisation is not certified."""
+        if k < self.frontal:
+            fr = self.analysis(k)
+            n_neg, growth = _multifrontal.inertia(fr, sigma) if fr is not None else (None, np.inf)
+        else:
+            n_neg, growth = self._scalar(sigma, k)
+        if n_neg is None or not growth <= GROWTH_LIMIT:
+            return None, growth
+        return n_neg, growth
+
+    def _scalar(self, sigma, k):
         A = self._get(k).shifted(sigma)
         try:
             if self.solver == "qdldl":
@@ -118,10 +158,7 @@ class _Slicer:
             return None, np.inf
         absD = np.abs(D)
         L.data **= 2  # L is a fresh copy: square in place
-        growth = float(np.max(absD + L @ absD)) / self.scale
-        if not growth <= GROWTH_LIMIT:
-            return None, growth
-        return int(np.count_nonzero(D < 0)), growth
+        return int(np.count_nonzero(D < 0)), float(np.max(absD + L @ absD)) / self.scale
 
     def _qdldl(self, A, k):
         import qdldl
@@ -159,15 +196,63 @@ class _Slicer:
 _WORKER: dict = {}
 
 
-def _init_worker(H, solver):
-    _WORKER["slicer"] = _Slicer(H, solver)
+def _init_worker(slicer):
+    from threadpoolctl import threadpool_limits
+
+    _WORKER["slicer"] = slicer
+    _WORKER["limits"] = threadpool_limits(1)  # shifts run side by side: one BLAS thread each
 
 
 def _worker_count(sigma, first=0):
     return _WORKER["slicer"].count(sigma, first)
 
 
-def eigenvalue_counts(net_or_H, sigma, *, solver: str = "qdldl", workers: int | None = None, progress: bool = False) -> tuple[np.ndarray, dict]:
+def memory_estimate(net_or_H, *, solver: str = "auto", workers: int = 1) -> dict:
+    """Memory that slicing ``H`` will take, from the symbolic factorisation, before any shift.
+
+    Parameters
+    ----------
+    net_or_H : SpringNetwork or (N, N) symmetric matrix
+    solver : {"auto", "frontal", "qdldl", "superlu"}
+    workers : int
+        Processes factorising side by side (each holds its own copy).
+
+    Returns
+    -------
+    dict
+        ``bytes`` (total, all processes; ``None`` when the solver is not multifrontal, whose
+        fill is only known after its first factorisation), ``per_process``, ``fronts`` and
+        ``ordering``.
+
+    Examples
+    --------
+    >>> import bosonpeak
+    >>> from bosonpeak.spectra.slicing import memory_estimate
+    >>> est = memory_estimate(bosonpeak.network(64, 0.2, rule="nearest", rng=1), solver="frontal")
+    >>> est["ordering"].startswith("nested dissection"), 0 < est["bytes"] < 50e6
+    (True, True)
+    """
+    H = as_matrix(net_or_H)
+    solver = _checks.choice("solver", solver, SOLVERS)
+    workers = _checks.integer("workers", workers, minimum=1)
+    return _estimate(_Slicer(H, solver), workers)
+
+
+def _estimate(slicer: _Slicer, workers: int) -> dict:
+    H = slicer.H
+    base = H.data.nbytes + H.indices.nbytes + H.indptr.nbytes
+    if not slicer.frontal:
+        return {"bytes": None, "per_process": None, "fronts": 0, "ordering": slicer.describe(0)}
+    fr = slicer.analysis(0)
+    if fr is None:
+        return {"bytes": None, "per_process": None, "fronts": 0, "ordering": "nested dissection failed to separate"}
+    per = base + fr.estimate_bytes
+    return {"bytes": int(per * (workers + (workers > 1))), "per_process": int(per), "fronts": fr.fronts, "ordering": slicer.describe(0)}
+
+
+def eigenvalue_counts(
+    net_or_H, sigma, *, solver: str = "auto", workers: int | None = None, progress: bool = False, max_memory: float | None = None
+) -> tuple[np.ndarray, dict]:
     """Number of eigenvalues of ``H`` below each ``sigma``, by Sylvester inertia.
 
     Parameters
@@ -176,29 +261,43 @@ def eigenvalue_counts(net_or_H, sigma, *, solver: str = "qdldl", workers: int | 
     sigma : array_like, shape (S,)
         Shifts in units of ``omega**2``. Shifts ``< 0`` count 0 without a factorisation
         (``H`` is positive semi-definite).
-    solver : {"qdldl", "superlu"}
+    solver : {"auto", "frontal", "qdldl", "superlu"}
+        ``"frontal"``: multifrontal block ``L D L^T`` in a nested-dissection order read from the
+        lattice layout of ``H`` (falls back to qdldl when ``H`` is no lattice network or a shift
+        cannot be certified); ``"auto"`` (default) takes it from ``FRONTAL_MIN_NODES`` on and
+        qdldl below.
     workers : int, optional
         Processes factorising shifts side by side. Default: 1 below ``PARALLEL_MIN_NODES``
         nodes, else the number of cores (at most 2 per machine here).
     progress : bool
         Progress bar over the shifts.
+    max_memory : float, optional
+        Largest memory (GiB) the factorisations may take, all processes together; the estimate
+        from the symbolic factorisation is checked before any shift and a ``MemoryError``
+        names it. Default: 90 % of the physical memory.
 
     Returns
     -------
     counts : ndarray of int, shape (S,)
     info : dict
-        ``orderings`` (elimination order used per shift, 0 = the solver's own), ``growth``,
-        ``refactorised`` (shifts that needed another order), ``workers``, ``seconds``.
+        ``orderings`` (elimination order used per shift, see ``ordering``), ``growth``,
+        ``refactorised`` (shifts that needed another order), ``workers``, ``seconds``,
+        ``memory_estimate`` (bytes, ``None`` if not multifrontal).
 
     Examples
     --------
     >>> import numpy as np, bosonpeak
     >>> from bosonpeak.spectra.slicing import eigenvalue_counts
-    >>> H = bosonpeak.dynamical_matrix(bosonpeak.network(6, 0.0))
+    >>> H = bosonpeak.dynamical_matrix(bosonpeak.network(8, 0.0))
     >>> counts, _ = eigenvalue_counts(H, [-1.0, 0.5, 3.9, 4.1, 9.0])
-    >>> counts.tolist()  # lambda = 2 (2 - cos kx - cos ky) with k = 2 pi m / 6
-    [0, 1, 13, 23, 36]
+    >>> counts.tolist()  # lambda = 2 (2 - cos kx - cos ky) with k = 2 pi m / 8
+    [0, 1, 25, 39, 64]
+    >>> counts, info = eigenvalue_counts(H, [0.5, 3.9, 4.1], solver="frontal")
+    >>> counts.tolist(), info["ordering"].startswith("nested dissection")
+    ([1, 25, 39], True)
     """
+    from threadpoolctl import threadpool_limits
+
     H = as_matrix(net_or_H)
     solver = _checks.choice("solver", solver, SOLVERS)
     sig = np.atleast_1d(np.asarray(sigma, dtype=float))
@@ -208,41 +307,54 @@ def eigenvalue_counts(net_or_H, sigma, *, solver: str = "qdldl", workers: int | 
     if workers is None:
         workers = 1 if n < PARALLEL_MIN_NODES else max(1, min(2, os.cpu_count() or 1))
     workers = _checks.integer("workers", workers, minimum=1)
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    limit = _checks.real("max_memory", 0.9 * physical if max_memory is None else max_memory, minimum=0.0)
     t0 = time.perf_counter()
+    slicer = _Slicer(H, solver)
     todo = [i for i in range(len(sig)) if sig[i] >= 0]
+    workers = min(workers, max(1, len(todo)))
+    est = _estimate(slicer, workers)
+    if est["bytes"] is not None and est["bytes"] > limit * 2**30:
+        raise MemoryError(
+            f"slicing N = {n} with {workers} worker(s) needs about {est['bytes'] / 2**30:.2f} GiB "
+            f"({est['per_process'] / 2**30:.2f} GiB per process, from the symbolic factorisation); 'max_memory' is {limit:.2f} GiB"
+        )
     counts = np.zeros(len(sig), dtype=np.int64)
     meta: dict[int, dict] = {}
     bar = tqdm(total=len(todo), desc=f"slicing N={n}", unit="shift", disable=not progress, leave=False)
     if workers == 1 or len(todo) < 2:
-        slicer = _Slicer(H, solver)
-        for i in todo:
-            counts[i], meta[i] = slicer.count(sig[i])
-            bar.update()
+        with threadpool_limits(1):
+            for i in todo:
+                counts[i], meta[i] = slicer.count(sig[i])
+                bar.update()
     else:
-        with ProcessPoolExecutor(min(workers, len(todo)), initializer=_init_worker, initargs=(H, solver)) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(slicer,)) as pool:
             jobs = {pool.submit(_worker_count, sig[i]): i for i in todo}
             for job in as_completed(jobs):
                 counts[jobs[job]], meta[jobs[job]] = job.result()
                 bar.update()
     bar.close()
-    counts, meta = _certify(H, sig, counts, meta, solver)
+    counts, meta = _certify(slicer, sig, counts, meta)
     info = {
         "solver": solver,
+        "ordering": slicer.describe(0),
         "workers": workers,
         "orderings": [meta.get(i, {}).get("ordering", -1) for i in range(len(sig))],
         "growth": [meta.get(i, {}).get("growth", 0.0) for i in range(len(sig))],
         "refactorised": [float(sig[i]) for i in todo if meta[i]["ordering"] != 0],
+        "memory_estimate": est["bytes"],
         "seconds": time.perf_counter() - t0,
     }
     return counts, info
 
 
-def _certify(H, sig, counts, meta, solver):
+def _certify(slicer, sig, counts, meta):
     """Counts must lie in [0, N], rise with sigma, and reach N above the Gershgorin bound.
 
     A violation is refactorised once in fresh elimination orders; if it persists,
     ``SlicingError``.
     """
+    H = slicer.H
     n = H.shape[0]
     top = gershgorin_bound(H)
 
@@ -255,7 +367,6 @@ def _certify(H, sig, counts, meta, solver):
 
     suspects = bad()
     if suspects:
-        slicer = _Slicer(H, solver)
         for i in suspects:
             counts[i], meta[i] = slicer.count(sig[i], first=MAX_ORDERINGS)
         if bad():
@@ -263,10 +374,12 @@ def _certify(H, sig, counts, meta, solver):
     return counts, meta
 
 
-def _slicing_engine(H, edges, *, zero_modes, rng=None, progress=False, solver: str = "qdldl", workers: int | None = None) -> DOS:
+def _slicing_engine(
+    H, edges, *, zero_modes, rng=None, progress=False, solver: str = "auto", workers: int | None = None, max_memory: float | None = None
+) -> DOS:
     """``dos(..., method="slicing")``: exact counts at ``sigma = edges**2`` (see module doc)."""
     sigma = edge_shifts(H, edges)
-    below, info = eigenvalue_counts(H, sigma, solver=solver, workers=workers, progress=progress)
+    below, info = eigenvalue_counts(H, sigma, solver=solver, workers=workers, progress=progress, max_memory=max_memory)
     return histogram_dos(below, edges, H.shape[0], n_zero=zero_mode_count(H, zero_modes), zero_modes=zero_modes, method="slicing", info=info)
 
 
