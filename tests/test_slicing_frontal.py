@@ -141,3 +141,14 @@ def test_memory_estimate_is_checked_before_the_work():
     assert memory_estimate(net, solver="qdldl")["bytes"] is None
     with pytest.raises(ValueError, match="'max_memory'"):
         eigenvalue_counts(net, [1.0], max_memory=-1.0)
+
+
+def test_shifts_split_over_dask_workers():
+    from distributed import Client, LocalCluster
+
+    H = bosonpeak.dynamical_matrix(bosonpeak.network(12, 0.3, rule="nearest", rng=8))
+    sigma = edge_shifts(H, default_edges(H, 0.1))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster, Client(cluster) as client:
+        got, info = eigenvalue_counts(H, sigma, solver="frontal", client=client)
+    np.testing.assert_array_equal(got, dense_below(H, sigma))
+    assert info["workers"] == 2 and info["ordering"].startswith("nested dissection")
