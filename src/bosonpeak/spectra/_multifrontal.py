@@ -3,15 +3,13 @@
 Front ``t`` eliminates its degrees of freedom ``V`` (a separator slab or a leaf box); ``B`` are
 the later degrees of freedom coupled to ``V`` once everything below ``t`` is eliminated. Its
 dense frontal matrix ``F = [[F_VV, F_VB], [F_BV, F_BB]]`` collects the entries of ``H - sigma I``
-placed there plus the update matrices of its children. With ``F_VV = Q diag(lambda) Q^T``
-(``eigh``), the inertia of ``F_VV`` is read off ``lambda`` and the update passed to the parent is
-the Schur complement ``F_BB - M diag(1 / lambda) M^T`` with ``M = F_BV Q``. By Haynsworth's
-inertia additivity the negative ``lambda`` of all fronts count the negative eigenvalues of
-``H - sigma I``. The fronts form a block factorisation ``P (H - sigma I) P^T = X diag(lambda)
-X^T`` with ``X`` block lower triangular (diagonal blocks ``Q``, below them ``M diag(1 / lambda)``),
-so the same growth ``max_i (|X| |diag(lambda)| |X^T|)_ii`` as for the scalar solvers certifies the
-result: each front adds ``sum_k Q_ik^2 |lambda_k|`` to the rows of ``V`` and
-``sum_k M_ik^2 / |lambda_k|`` to the rows of ``B``.
+placed there plus the update matrices (Schur complements) of its children. ``F_VV`` is factorised
+as ``L D L^T`` with symmetric diagonal pivoting (the largest remaining ``|diagonal|`` first, within
+panels of ``PANEL`` pivots; a permutation inside a front is just another elimination order) and
+the Schur complement ``F_BB - L_BV D L_BV^T`` goes to the parent. The negative pivots of all
+fronts count the negative eigenvalues of ``H - sigma I`` (Sylvester), and the rows of ``L`` give
+the same growth ``max_i (|L||D||L^T|)_ii`` as for the scalar solvers: each pivot ``d`` adds
+``|d|`` to its own row and ``u_i**2 / |d|`` to every later row ``i`` of its front.
 
 Fronts of the same height in the tree are stacked into one batch (padded to a common size)
 so that each batch costs a handful of numpy calls; subtrees are grouped so that the update

@@ -10,15 +10,23 @@ eigenvalues ``lambda < edge**2 - EDGE_TOLERANCE * gershgorin_bound(H)``. An eige
 lies on an edge within that round-off band (a degenerate crystal shell, say) falls in the bin
 *above* the edge, whole. The edge ``omega = 0`` counts 0 (``H`` is positive semi-definite).
 
-Factorisation: ``qdldl`` (simplicial LDL^T, AMD ordering); the symbolic analysis is done once
-per process and reused for every shift (``Solver.update``). ``solver="superlu"`` uses scipy's
-SuperLU (``MMD_AT_PLUS_A``, ``SymmetricMode``, no pivoting) instead. Neither pivots, so every
-factorisation is checked: finite non-zero pivots, identical row and column orders, and the
-growth ``max_i (|L||D||L^T|)_ii / gershgorin_bound(H)`` below ``GROWTH_LIMIT`` (then the
-backward error, about ``eps * growth``, is far inside the edge band). A factorisation that
-fails is redone with another elimination order (a random relabelling of the nodes); the
-counts must then rise monotonically from 0 to N. Anything that cannot be certified raises
-``SlicingError``: no count is ever returned unchecked.
+Factorisation (``solver``): ``"frontal"`` is a multifrontal block ``L D L^T`` along a nested
+dissection read from the lattice layout of ``H`` (``_ordering``, ``_multifrontal``): dense
+fronts, symmetric diagonal pivoting inside each front, matrix products for the large ones; its
+symbolic analysis (and the memory estimate) is done once per network and reused for every shift.
+``"qdldl"`` is a simplicial LDL^T with AMD ordering (symbolic analysis reused through
+``Solver.update``); ``"superlu"`` uses scipy's SuperLU (``MMD_AT_PLUS_A``, ``SymmetricMode``,
+no pivoting). ``"auto"`` takes ``"frontal"`` for lattice networks from ``FRONTAL_MIN_NODES`` on
+and ``"qdldl"`` otherwise. No solver pivots across fronts, so every factorisation is checked:
+finite non-zero pivots, identical row and column orders, and the growth
+``max_i (|L||D||L^T|)_ii / gershgorin_bound(H)`` below ``GROWTH_LIMIT`` (then the backward
+error, about ``eps * growth``, is far inside the edge band). A factorisation that fails is
+redone in another elimination order (the dissection with its cuts moved, then qdldl's AMD
+order, then random relabellings of the nodes); the counts must then rise monotonically from 0
+to N. Anything that cannot be certified raises ``SlicingError``: no count is ever returned
+unchecked. A shift within round-off of an eigenvalue (``H - sigma I`` singular) either raises
+or counts that eigenvalue on either side, as for any backward-stable factorisation; the edge
+convention keeps every bin edge a band's width away from such shifts.
 """
 
 from __future__ import annotations
