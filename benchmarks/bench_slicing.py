@@ -4,11 +4,16 @@
     PYTHONPATH=src python benchmarks/bench_slicing.py scan [L ...]        # time and peak memory vs N
     PYTHONPATH=src python benchmarks/bench_slicing.py one METHOD L [RULE] # one measurement (used by scan)
     PYTHONPATH=src python benchmarks/bench_slicing.py estimate L [RULE]   # memory estimate, one shift
+    PYTHONPATH=src python benchmarks/bench_slicing.py orders L [L ...]     # fill and time of one shift per solver
 
 ``l60``: one L = 60 network (delta = 0.2) of each family (nearest/cutoff x inverse/constant),
 bins of 0.05 up past the top of the spectrum; slicing (``solver="auto"`` and ``"frontal"``)
 against ``numpy.linalg.eigvalsh`` on the same matrix, all timed in this run (best of 3), counts
 asserted identical, ratios printed.
+
+``orders``: for both rules, the fill and flops of qdldl's AMD order and of the geometric nested
+dissection (simplicial, through SuperLU with that order), the flops of the dense fronts, and
+the time of one shift (omega = 1) with qdldl and with the multifrontal solver, alternated.
 
 ``estimate``: the memory estimate from the symbolic factorisation for ``workers = 2`` and the
 time of one shift (``omega = 1.5``), without running the whole workload.
@@ -71,9 +76,9 @@ def l60() -> None:
         H = target_matrix(60, rule, spring)
         edges = default_edges(H, 0.05)
         sigma = edge_shifts(H, edges)
-        t_dense, ref = best_of(lambda: dense_counts(H, edges))
-        t_auto, (got, info) = best_of(lambda: eigenvalue_counts(H, sigma, workers=1))
-        t_front, (got_f, info_f) = best_of(lambda: eigenvalue_counts(H, sigma, solver="frontal", workers=1))
+        t_dense, ref = best_of(lambda H=H, edges=edges: dense_counts(H, edges))
+        t_auto, (got, _) = best_of(lambda H=H, sigma=sigma: eigenvalue_counts(H, sigma, workers=1))
+        t_front, (got_f, _) = best_of(lambda H=H, sigma=sigma: eigenvalue_counts(H, sigma, solver="frontal", workers=1))
         assert np.array_equal(got, ref) and np.array_equal(got_f, ref), f"slicing counts differ from dense ({rule}/{spring})"
         print(f"| {rule}/{spring} | {int(np.sum(sigma >= 0))} | {t_dense:.3f} | {t_auto:.3f} | {t_dense / t_auto:.1f}x "
               f"| {t_front:.3f} | {t_dense / t_front:.1f}x | identical |", flush=True)
@@ -98,6 +103,49 @@ def estimate(L: int, rule: str) -> None:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(f"one shift (omega = 1.5, symbolic included): {t_one:.1f} s, count {counts[0]}, growth {info['growth'][0]:.3g}; "
           f"peak resident {own:.2f} GiB; 30 shifts on 2 workers ~ {t_sym + 15 * (t_one - t_sym):.0f} s")
+
+
+def orders(sizes) -> None:
+    import qdldl
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import splu
+    from threadpoolctl import threadpool_limits
+
+    from bosonpeak.spectra import _ordering, slicing
+
+    def flops(Lfac):
+        cc = np.diff(sp.csc_matrix(Lfac).indptr).astype(float)
+        return Lfac.nnz, float(np.sum(cc**2))
+
+    print("| L | rule | AMD nnz(L) | AMD flops | ND nnz(L) | ND flops | dense-front flops | qdldl shift (s) | frontal shift (s) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for L in sizes:
+        for rule in ("nearest", "cutoff"):
+            H = target_matrix(L, rule)
+            n = H.shape[0]
+            A = (H + 20.0 * sp.eye(n)).tocsr()  # positive definite: same pattern, no pivoting anywhere
+            amd = flops(qdldl.Solver(sp.triu(A, format="csc")).factors()[0])
+            geom = _ordering.lattice_geometry(H)
+            perm = np.concatenate(_ordering.dissection(geom)[0])
+            lu = splu(A[perm][:, perm].tocsc(), permc_spec="NATURAL", diag_pivot_thresh=0.0, options={"SymmetricMode": True})
+            nd = flops(lu.L)
+            slicer = slicing._Slicer(H, "frontal")
+            fr = slicer.analysis(0)
+            dense = sum(b.P * (b.nV * (b.nV + b.nB) ** 2 - b.nV**2 * (b.nV + b.nB) + b.nV**3 / 3) for b in fr.batches)
+            scalar = slicing._Slicer(H, "qdldl")
+            sigma = edge_shifts(H, np.array([1.0]))[0]
+            with threadpool_limits(1):
+                slicer.attempt(sigma, 0), scalar.attempt(sigma, 0)  # compile, first factorisation
+                t_q = t_f = np.inf
+                for _ in range(3 if n < 10**5 else 1):
+                    t0 = time.perf_counter()
+                    a = scalar.attempt(sigma, 0)[0]
+                    t_q = min(t_q, time.perf_counter() - t0)
+                    t0 = time.perf_counter()
+                    b = slicer.attempt(sigma, 0)[0]
+                    t_f = min(t_f, time.perf_counter() - t0)
+            assert a == b, "qdldl and frontal disagree"
+            print(f"| {L} | {rule} | {amd[0]:.3g} | {amd[1]:.3g} | {nd[0]:.3g} | {nd[1]:.3g} | {dense:.3g} | {t_q:.4f} | {t_f:.4f} |", flush=True)
 
 
 def one(method: str, L: int, rule: str = "cutoff") -> dict:
@@ -130,7 +178,7 @@ def scan(sizes) -> None:
     for L in sizes:
         for method in (("dense",) if L <= DENSE_MAX_L else ()) + methods:
             cmd = [sys.executable, __file__, "one", method, str(L), rule]
-            res = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+            res = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, check=False)
             if res.returncode:
                 print(f"L = {L} {method}: failed\n{res.stderr[-2000:]}")
                 continue
@@ -182,6 +230,8 @@ if __name__ == "__main__":
         l60()
     elif part == "one":
         print(json.dumps(one(sys.argv[2], int(sys.argv[3]), *sys.argv[4:5])))
+    elif part == "orders":
+        orders([int(x) for x in sys.argv[2:]] or [60, 300])
     elif part == "estimate":
         estimate(int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "cutoff")
     elif part == "scan":

@@ -117,7 +117,10 @@ def analyse(H: sp.csr_matrix, geom: _ordering.LatticeGeometry, scale: float, off
     where = np.zeros(n, dtype=np.int64)
     out, g_parts = [], []
     ops: dict = {}  # (child batch, parent batch, sibling rank) -> [(child row, parent row, map)]
-    cat = lambda xs, dt=np.int64: np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)  # noqa: E731
+
+    def cat(xs, dt=np.int64):
+        return np.concatenate(xs).astype(dt) if xs else np.zeros(0, dt)
+
     for b, (ts, nV, nB) in enumerate(plan):
         m = nV + nB + 1  # + 1: a trash row and column for the padded rows of children
         a_dst, a_val, diag_dst, pad_dst, gv = [], [], [], [], []

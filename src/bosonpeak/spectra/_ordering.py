@@ -1,4 +1,5 @@
-"""Nested-dissection ordering of a lattice network, read from the sparsity pattern of ``H``.
+"""Elimination orders: a nested dissection of a lattice network read from the sparsity pattern
+of ``H`` (multifrontal solver), and ``H`` relabelled into a fixed pattern (scalar solvers).
 
 Node ``i`` of an ``L x L`` network (``L x L x L`` in 3D, ``k`` degrees of freedom per node)
 sits near lattice site ``i // k``, whose coordinates are ``np.unravel_index(i // k, shape)``
@@ -54,7 +55,7 @@ def lattice_geometry(H: sp.csr_matrix) -> LatticeGeometry | None:
             continue
         sites = n // dofs
         for dim in (2, 3):
-            side = int(round(sites ** (1.0 / dim)))
+            side = round(sites ** (1.0 / dim))
             if side**dim != sites or side < MIN_SIDE:
                 continue
             si, sj = rows // dofs, cols // dofs
@@ -140,3 +141,40 @@ def separates(H: sp.csr_matrix, front_of: np.ndarray, first: np.ndarray) -> bool
     a, b = front_of[coo.row], front_of[coo.col]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     return bool(np.all((first[hi] <= lo) & (lo <= hi)))
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """``H`` in one elimination order, as a CSC matrix with an explicit diagonal.
+
+    ``shifted(sigma)`` only rewrites the diagonal values, so the sparsity pattern (and the
+    solver's symbolic analysis) is identical for every shift.
+    """
+
+    A: sp.csc_matrix  # upper triangle (qdldl) or full matrix (superlu), explicit diagonal
+    diag: np.ndarray  # positions of the diagonal in A.data
+
+    def shifted(self, sigma: float) -> sp.csc_matrix:
+        data = self.A.data.copy()
+        data[self.diag] -= sigma
+        return sp.csc_matrix((data, self.A.indices, self.A.indptr), shape=self.A.shape)
+
+
+def pattern(H: sp.csr_matrix, solver: str, relabel: np.ndarray | None) -> Pattern:
+    coo = sp.coo_matrix(H)
+    r, c, v = coo.row, coo.col, coo.data
+    if relabel is not None:
+        r, c = relabel[r], relabel[c]
+    keep = (r <= c) if solver == "qdldl" else np.ones(len(r), dtype=bool)
+    off = keep & (r != c)
+    n = H.shape[0]
+    rows = np.concatenate([r[off], np.arange(n)])
+    cols = np.concatenate([c[off], np.arange(n)])
+    diag = np.zeros(n)
+    np.add.at(diag, (r[r == c]), v[r == c])
+    A = sp.csc_matrix((np.concatenate([v[off], diag]), (rows, cols)), shape=(n, n))
+    A.sum_duplicates()
+    A.sort_indices()
+    col = np.repeat(np.arange(n), np.diff(A.indptr))
+    pos = np.flatnonzero(A.indices == col)
+    return Pattern(A, pos)

@@ -34,16 +34,22 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from tqdm.auto import tqdm
 
 from .. import _checks
-from . import _multifrontal, _ordering
 from ..matrices.laplacian import as_matrix, zero_mode_count
-from .spectrum import DOS, EDGE_TOLERANCE, edge_shifts, gershgorin_bound, histogram_dos, register_engine
+from . import _multifrontal, _ordering
+from .spectrum import (
+    DOS,
+    EDGE_TOLERANCE,
+    edge_shifts,
+    gershgorin_bound,
+    histogram_dos,
+    register_engine,
+)
 
 #: Largest ``max_i (|L||D||L^T|)_ii / gershgorin_bound(H)`` accepted: round-off then moves
 #: eigenvalues by about ``eps * GROWTH_LIMIT * bound``, 1/64 of the edge band. (A shell at the
@@ -66,43 +72,6 @@ class SlicingError(ArithmeticError):
     """A shift whose inertia could not be certified (unstable pivots in every ordering tried)."""
 
 
-@dataclass(frozen=True)
-class _Pattern:
-    """``H`` in one elimination order, as a CSC matrix with an explicit diagonal.
-
-    ``shifted(sigma)`` only rewrites the diagonal values, so the sparsity pattern (and the
-    solver's symbolic analysis) is identical for every shift.
-    """
-
-    A: sp.csc_matrix  # upper triangle (qdldl) or full matrix (superlu), explicit diagonal
-    diag: np.ndarray  # positions of the diagonal in A.data
-
-    def shifted(self, sigma: float) -> sp.csc_matrix:
-        data = self.A.data.copy()
-        data[self.diag] -= sigma
-        return sp.csc_matrix((data, self.A.indices, self.A.indptr), shape=self.A.shape)
-
-
-def _pattern(H: sp.csr_matrix, solver: str, relabel: np.ndarray | None) -> _Pattern:
-    coo = sp.coo_matrix(H)
-    r, c, v = coo.row, coo.col, coo.data
-    if relabel is not None:
-        r, c = relabel[r], relabel[c]
-    keep = (r <= c) if solver == "qdldl" else np.ones(len(r), dtype=bool)
-    off = keep & (r != c)
-    n = H.shape[0]
-    rows = np.concatenate([r[off], np.arange(n)])
-    cols = np.concatenate([c[off], np.arange(n)])
-    diag = np.zeros(n)
-    np.add.at(diag, (r[r == c]), v[r == c])
-    A = sp.csc_matrix((np.concatenate([v[off], diag]), (rows, cols)), shape=(n, n))
-    A.sum_duplicates()
-    A.sort_indices()
-    col = np.repeat(np.arange(n), np.diff(A.indptr))
-    pos = np.flatnonzero(A.indices == col)
-    return _Pattern(A, pos)
-
-
 class _Slicer:
     """Per-process cache of patterns and factorisation objects, one per elimination order.
 
@@ -119,7 +88,7 @@ class _Slicer:
         use = self.geometry is not None and (solver == "frontal" or H.shape[0] >= FRONTAL_MIN_NODES)
         self.frontal = FRONTAL_ORDERINGS if use else 0
         self.solver = "superlu" if solver == "superlu" else "qdldl"
-        self.patterns: dict[int, _Pattern] = {}
+        self.patterns: dict[int, _ordering.Pattern] = {}
         self.factors: dict[int, object] = {}
         self.fronts: dict[int, object] = {}
 
@@ -136,10 +105,10 @@ class _Slicer:
             return f"nested dissection of a {' x '.join(map(str, g.shape))} lattice (window {g.window}), cuts moved by {k * (g.shape[0] // 3 + 1)}"
         return f"{self.solver} {'own order' if k == self.frontal else 'random relabelling'}"
 
-    def _get(self, k: int) -> _Pattern:
+    def _get(self, k: int) -> _ordering.Pattern:
         if k not in self.patterns:
             relabel = None if k == self.frontal else np.random.default_rng(k).permutation(self.H.shape[0])
-            self.patterns[k] = _pattern(self.H, self.solver, relabel)
+            self.patterns[k] = _ordering.pattern(self.H, self.solver, relabel)
         return self.patterns[k]
 
     def attempt(self, sigma: float, k: int) -> tuple[int | None, float]:
