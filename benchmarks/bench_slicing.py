@@ -5,6 +5,7 @@
     PYTHONPATH=src python benchmarks/bench_slicing.py one METHOD L [RULE] # one measurement (used by scan)
     PYTHONPATH=src python benchmarks/bench_slicing.py estimate L [RULE]   # memory estimate, one shift
     PYTHONPATH=src python benchmarks/bench_slicing.py orders L [L ...]     # fill and time of one shift per solver
+    PYTHONPATH=src python benchmarks/bench_slicing.py kpm L [RULE]        # scan's exact counts against KPM
 
 ``l60``: one L = 60 network (delta = 0.2) of each family (nearest/cutoff x inverse/constant),
 bins of 0.05 up past the top of the spectrum; slicing (``solver="auto"`` and ``"frontal"``)
@@ -14,6 +15,10 @@ asserted identical, ratios printed.
 ``orders``: for both rules, the fill and flops of qdldl's AMD order and of the geometric nested
 dissection (simplicial, through SuperLU with that order), the flops of the dense fronts, and
 the time of one shift (omega = 1) with qdldl and with the multifrontal solver, alternated.
+
+``kpm``: the exact counts that ``scan`` stored for ``L`` against KPM on the same network (the
+30 target bins, resolution 0.025, 16 random vectors): per bin the deviation in units of KPM's
+standard error.
 
 ``estimate``: the memory estimate from the symbolic factorisation for ``workers = 2`` and the
 time of one shift (``omega = 1.5``), without running the whole workload.
@@ -148,6 +153,25 @@ def orders(sizes) -> None:
             print(f"| {L} | {rule} | {amd[0]:.3g} | {amd[1]:.3g} | {nd[0]:.3g} | {nd[1]:.3g} | {dense:.3g} | {t_q:.4f} | {t_f:.4f} |", flush=True)
 
 
+def kpm(L: int, rule: str) -> None:
+    rows = [r for r in json.loads((DOCS / "slicing_scaling.json").read_text()) if r["L"] == L and r.get("rule", "cutoff") == rule]
+    if not rows:
+        sys.exit(f"no exact counts for L = {L} ({rule}) in docs/slicing_scaling.json: run scan {L} first")
+    exact = np.diff(np.asarray(rows[0]["counts"]))
+    H = target_matrix(L, rule)
+    t0 = time.perf_counter()
+    g = bosonpeak.dos(H, TARGET_EDGES, method="kpm", resolution=0.025, vectors=16, rng=7)
+    t_kpm = time.perf_counter() - t0
+    width, n = np.diff(TARGET_EDGES), H.shape[0]
+    est, err = g.density * width * n, g.error * width * n
+    z = (est - exact)[1:] / err[1:]  # the first bin holds the zero mode, a kernel-broadened delta in KPM
+    print(f"L = {L} ({rule}), N = {n:,}: KPM {t_kpm:.1f} s ({g.info['moments']} moments, 16 vectors); "
+          f"bins 2-30: |z| median {np.median(np.abs(z)):.2f}, max {np.max(np.abs(z)):.2f}, within 2 sigma {np.mean(np.abs(z) < 2):.0%}, "
+          f"within 3 sigma {np.mean(np.abs(z) < 3):.0%}")
+    for k in range(0, 30, 5):
+        print(f"  bin [{TARGET_EDGES[k]:.2f}, {TARGET_EDGES[k + 1]:.2f}): exact {exact[k]}, KPM {est[k]:.1f} +- {err[k]:.1f}")
+
+
 def one(method: str, L: int, rule: str = "cutoff") -> dict:
     t0 = time.perf_counter()
     H = target_matrix(L, rule)
@@ -232,6 +256,8 @@ if __name__ == "__main__":
         print(json.dumps(one(sys.argv[2], int(sys.argv[3]), *sys.argv[4:5])))
     elif part == "orders":
         orders([int(x) for x in sys.argv[2:]] or [60, 300])
+    elif part == "kpm":
+        kpm(int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "cutoff")
     elif part == "estimate":
         estimate(int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "cutoff")
     elif part == "scan":
