@@ -84,9 +84,9 @@ class _Slicer:
     def __init__(self, H: sp.csr_matrix, solver: str):
         self.H = H
         self.scale = max(gershgorin_bound(H), np.finfo(float).tiny)
-        self.geometry = _ordering.lattice_geometry(H) if solver in ("auto", "frontal") else None
-        use = self.geometry is not None and (solver == "frontal" or H.shape[0] >= FRONTAL_MIN_NODES)
-        self.frontal = FRONTAL_ORDERINGS if use else 0
+        wanted = solver == "frontal" or (solver == "auto" and H.shape[0] >= FRONTAL_MIN_NODES)
+        self.geometry = _ordering.lattice_geometry(H) if wanted else None
+        self.frontal = FRONTAL_ORDERINGS if self.geometry is not None else 0
         self.solver = "superlu" if solver == "superlu" else "qdldl"
         self.patterns: dict[int, _ordering.Pattern] = {}
         self.factors: dict[int, object] = {}
