@@ -36,7 +36,7 @@ def main() -> None:
     packing = bosonpeak.jammed_packing(args.particles, args.phi, rng=args.seed)
     t_pack = time.perf_counter() - t0
     t1 = time.perf_counter()
-    ds = glass_dataset(packing, method=args.method, rng=args.seed)
+    ds = glass_dataset(packing, method=args.method, rng=args.seed, timings=True)
     t_analyse = time.perf_counter() - t1
     total = t_pack + t_analyse
     print(f"N = {args.particles}, phi = {args.phi}, method {args.method}: FIRE {packing.info['steps']} steps {t_pack:.1f} s, "

@@ -1,8 +1,18 @@
-"""KPM DOS of an L = 1000 network (N = 10**6): time, memory, error, cost per moment, peer ratio.
+"""KPM DOS of an L = 1000 network (N = 10**6): time, memory, error, cost per moment, kernels, peer ratio.
 
-    PYTHONPATH=src python benchmarks/bench_kpm.py [--size 1000] [--vectors 32] [--block 32]
+    PYTHONPATH=src python benchmarks/bench_kpm.py [--size 1000] [--vectors 16] [--no-peer]
 
 Prints, from one run on one matrix:
+* the fused recursion (numba) against the reference (scipy, the engine of e47d006) on the same
+  ``2 H~`` and the same R vectors, same moments: each one's time and their ratio (target >= 3),
+  the cost per (vector x moment) against one scipy CSR mat-vec (target <= 0.03), the effective
+  bandwidth against a plain 2-thread numpy copy timed here (target >= 60 %), site-moments per
+  second. Traffic model of one step (two moments): the matrix once (values in the working
+  dtype, 32- or 64-bit indices, row pointers) + 3 vector blocks (read ``v_n``, read and
+  write ``v_n-1``); the copy moves 2 x its bytes (read + write).
+* the cut-off network's neighbour search at ``--build-size`` (default L = 3162, N = 10**7):
+  the stencil search of ``bosonpeak.network`` against the cKDTree search it replaced, on the
+  same positions, and whether the bonds are identical (target >= 4x, identical).
 * the time of ``bosonpeak.dos(H, method="kpm", resolution=0.01, dtype="float32")`` (target 60 s),
 * its peak memory (tracemalloc, numpy buffers) against the CSR matrix's bytes (target 3x),
 * the stochastic error (standard error / density) in the 0.01-wide bins near omega = 0.5 (target 1 %),
@@ -18,7 +28,9 @@ Prints, from one run on one matrix:
 from __future__ import annotations
 
 import argparse
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 import tracemalloc
 
 import numpy as np
@@ -56,19 +68,100 @@ def lambda_kpm_plain(H, lam_max, n_moments, n_vectors, rng):
     return mu / (n_vectors * H.shape[0])
 
 
+def copy_bandwidth(nbytes, threads):
+    """GB/s of a plain numpy copy of ``nbytes`` shared among ``threads`` threads (2 x bytes moved)."""
+    a = np.ones(nbytes // 4, np.float32)
+    b = np.empty_like(a)
+    cuts = np.linspace(0, a.size, threads + 1).astype(int)
+    with ThreadPoolExecutor(threads) as pool:
+        t = best_time(lambda: list(pool.map(lambda k: np.copyto(b[cuts[k]:cuts[k + 1]], a[cuts[k]:cuts[k + 1]]), range(threads))))
+    return 2 * a.nbytes / t / 1e9
+
+
+def compare_builds(L, delta):
+    """The stencil neighbour search against the cKDTree search, same positions, same radius."""
+    from scipy.spatial import cKDTree
+
+    from bosonpeak.model import lattice
+
+    t = time.perf_counter()
+    net = bosonpeak.network(L, delta, rule="cutoff", rng=2026)
+    t_net = time.perf_counter() - t
+    r = net.params["cutoff"] * (1.0 + lattice.CUTOFF_TOLERANCE)
+    t = time.perf_counter()
+    bonds = lattice._cutoff_bonds(net.positions, L, 1.0, delta, r, net.box)
+    t_stencil = time.perf_counter() - t
+    t = time.perf_counter()
+    ref = cKDTree(net.positions, boxsize=net.box).query_pairs(r, output_type="ndarray").astype(np.int64)
+    ref = ref[np.lexsort((ref[:, 1], ref[:, 0]))]
+    t_tree = time.perf_counter() - t
+    print(f"network L={L} (N={L * L}) delta={delta} cutoff: bosonpeak.network {t_net:.1f} s in all; neighbour search: "
+          f"stencil {t_stencil:.2f} s, cKDTree {t_tree:.2f} s: {t_tree / t_stencil:.1f}x (target >= 4); "
+          f"{len(bonds)} bonds, identical: {np.array_equal(bonds, ref)}")
+    del net, bonds, ref
+
+
+class NoBar:
+    def update(self, k):
+        pass
+
+
+def compare_kernels(H, args, t_mv, threads):
+    """The fused recursion against the reference on one 2 H~ and one block of R vectors."""
+    from bosonpeak.spectra import _chebyshev, _fused, kpm
+
+    dtype = np.dtype(args.dtype)
+    lam_max = (1.0 + kpm.SAFETY) * gershgorin_bound(H)
+    n_mom = kpm._n_moments(args.resolution, None, np.sqrt(lam_max), None)
+    H2 = _chebyshev.shifted(H, lam_max, dtype)
+    n, r = H.shape[0], args.vectors
+    V = np.random.default_rng(1).choice(np.array([-1.0, 1.0], dtype=dtype), size=(n, r))
+    step_bytes = H2.data.nbytes + H2.indices.nbytes + H2.indptr.nbytes + 3 * V.nbytes
+    gbs_copy = copy_bandwidth(V.nbytes, threads)
+    print(f"plain numpy copy of one vector block ({V.nbytes / 2**20:.0f} MiB), {threads} thread(s): {gbs_copy:.1f} GB/s")
+    t = time.perf_counter()
+    _fused.fused_moments(H2[:64, :64], V[:64].copy(), 4, NoBar(), threads)  # JIT: compile or load the cache
+    print(f"fused kernel: numba import + JIT (or cache load) {time.perf_counter() - t:.2f} s (once per process)")
+    times, mus = {}, {}
+    for name, f in (("reference (scipy, e47d006)", lambda W: _chebyshev.chebyshev_moments(H2, W, n_mom, "cpu", NoBar(), threads)),
+                    ("fused (numba)", lambda W: _fused.fused_moments(H2, W, n_mom, NoBar(), threads))):
+        W = V.copy()
+        t = time.perf_counter()
+        mus[name] = f(W)
+        times[name] = time.perf_counter() - t
+        del W
+        per = times[name] / (r * n_mom)
+        gbs = (n_mom // 2) * step_bytes / times[name] / 1e9
+        print(f"{name}: {n_mom} moments x {r} vectors, {dtype.name}, {threads} thread(s): {times[name]:.2f} s; "
+              f"per (vector x moment) {per / t_mv:.4f} x a CSR mat-vec; effective {gbs:.1f} GB/s = {100 * gbs / gbs_copy:.0f} % of the copy; "
+              f"{n * r * n_mom / times[name] / 1e9:.2f} G site-moments/s")
+    old, new = times.values()
+    diff = np.max(np.abs(mus["fused (numba)"] - mus["reference (scipy, e47d006)"])) / n
+    print(f"fused / reference speed-up {old / new:.2f}x (target >= 3); cost per (vector x moment) "
+          f"{new / (r * n_mom) / t_mv:.4f} x a mat-vec (target <= 0.03); bandwidth "
+          f"{100 * (n_mom // 2) * step_bytes / new / 1e9 / gbs_copy:.0f} % of the copy (target >= 60 %); "
+          f"max |moment difference| / N = {diff:.1e}")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size", type=int, default=1000)
     p.add_argument("--delta", type=float, default=0.2)
     p.add_argument("--resolution", type=float, default=0.01)
-    p.add_argument("--vectors", type=int, default=32)
+    p.add_argument("--vectors", type=int, default=16)
     p.add_argument("--block", type=int, default=None, help="vectors per block (default: all)")
     p.add_argument("--dtype", default="float32")
     p.add_argument("--threads", type=int, default=None, help="CPU threads (default: all usable)")
     p.add_argument("--peer-vectors", type=int, default=1)
     p.add_argument("--no-peer", action="store_true", help="skip the peer")
     p.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
+    p.add_argument("--no-kernels", action="store_true", help="skip the fused-vs-reference comparison")
+    p.add_argument("--build-size", type=int, default=3162, help="L of the neighbour-search comparison (0: skip)")
     args = p.parse_args(argv)
+    threads = args.threads or len(os.sched_getaffinity(0))
+
+    if args.build_size:
+        compare_builds(args.build_size, args.delta)
 
     t = time.perf_counter()
     net = bosonpeak.network(args.size, args.delta, rule="cutoff", rng=2026)
@@ -81,6 +174,9 @@ def main(argv=None):
     x = np.random.default_rng(0).standard_normal(n)
     t_mv = best_time(lambda: H @ x)
     print(f"scipy CSR mat-vec H @ x (float64): {1e3 * t_mv:.2f} ms")
+
+    if not args.no_kernels:
+        compare_kernels(H, args, t_mv, threads)
 
     edges = np.arange(0.0, np.sqrt(1.02 * gershgorin_bound(H)) + 0.01, 0.01)
     opts = dict(method="kpm", resolution=args.resolution, vectors=args.vectors, dtype=args.dtype, block=args.block, threads=args.threads, rng=1)
@@ -108,7 +204,13 @@ def main(argv=None):
         bosonpeak.dos(H, edges, **opts)
         peak = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.stop()
-        print(f"KPM peak extra memory {peak / 2**20:.1f} MiB = {peak / matrix_bytes:.2f} x the CSR matrix (target <= 3)")
+        from bosonpeak.spectra import kpm
+
+        need = kpm.memory_estimate(H, n_mom, n_vec, info["block"], np.dtype(args.dtype), len(edges) - 1)
+        blocks = need["vectors"] / 3
+        print(f"KPM peak extra memory {peak / 2**20:.1f} MiB = {peak / matrix_bytes:.2f} x the CSR matrix; "
+              f"matrix + 3 vector blocks = {(matrix_bytes + 3 * blocks) / 2**20:.1f} MiB (target: peak <= that + O(moments)); "
+              f"estimate made before the run {need['total'] / 2**20:.1f} MiB")
 
     if args.no_peer:
         return

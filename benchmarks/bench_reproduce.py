@@ -13,8 +13,6 @@ import argparse
 import tempfile
 import time
 
-import numpy as np
-
 import bosonpeak
 from bosonpeak.cli import main
 

@@ -20,7 +20,9 @@ import argparse  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
-from bosonpeak.workflows.sweep import compute_task, plan, run_tasks; from bosonpeak.workflows.cluster import connect; from bosonpeak.workflows.spec import parse_spec  # noqa: E402
+from bosonpeak.workflows.cluster import connect
+from bosonpeak.workflows.spec import parse_spec
+from bosonpeak.workflows.sweep import compute_task, plan, run_tasks  # noqa: E402
 
 
 def tasks_of(L: int, n: int):

@@ -19,4 +19,4 @@ def test_analyze_writes_figures_dataset_and_summary(tmp_path, capsys):
 
 def test_analyze_rejects_one_seed(capsys):
     assert main(["analyze", "--seeds", "1", "--no-progress"]) == 2
-    assert "'seeds'" in capsys.readouterr().err
+    assert "'--seeds'" in capsys.readouterr().err

@@ -126,9 +126,10 @@ def test_same_rng_is_bit_identical_and_other_rng_differs(disordered):
 def test_threads_give_bit_identical_results(disordered, monkeypatch):
     H = disordered[1]
     edges = np.linspace(0, 4, 41)
-    whole = bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=3, rng=9, threads=1)
+    # the reference recursion (the fused one: test_kpm_fused.py)
+    whole = bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=3, rng=9, threads=1, kernel="scipy")
     monkeypatch.setattr(_kpm_recursion, "_DOT_CHUNK", 64)  # 15 row chunks for N = 900
-    runs = [bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=3, rng=9, threads=t) for t in (1, 2, 5)]
+    runs = [bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=3, rng=9, threads=t, kernel="scipy") for t in (1, 2, 5)]
     assert runs[2].info["threads"] == 5
     for g in runs[1:]:
         assert np.array_equal(g.density, runs[0].density) and np.array_equal(g.error, runs[0].error)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import bosonpeak
-from bosonpeak.spectra.modes import lowest_modes
 from bosonpeak.analysis.participation import participation_ratio
+from bosonpeak.spectra.modes import lowest_modes
 
 ATOL = 1e-10
 

@@ -9,8 +9,8 @@ import pytest
 import xarray as xr
 
 import bosonpeak
-from bosonpeak.cli import main
 from bosonpeak._files import atomic_path
+from bosonpeak.cli import main
 from bosonpeak.workflows.reproduce import PaperSettings, compute, figures, summary
 
 SMALL = PaperSettings(L=10, seeds=2, deltas=(0.0, 0.3))
@@ -83,14 +83,14 @@ def test_cli_dos_writes_netcdf(tmp_path):
 @pytest.mark.parametrize(
     "argv, words",
     [
-        (["reproduce", "--size", "2"], "'size'"),
-        (["reproduce", "--deltas", "0,1.5"], "'deltas'"),
+        (["reproduce", "--size", "2"], "'--size'"),
+        (["reproduce", "--deltas", "0,1.5"], "'--deltas'"),
         (["reproduce", "--deltas", "a,b"], "expected numbers"),
-        (["reproduce", "--method", "magic"], "'method' must be one of"),
-        (["dos", "--delta", "-0.1"], "'delta'"),
-        (["dos", "--size", "2"], "'size'"),
-        (["dos", "--rule", "voronoi"], "'rule' must be one of"),
-        (["dos", "--bin-width", "0"], "'bin-width'"),
+        (["reproduce", "--method", "magic"], "'--method' must be one of"),
+        (["dos", "--delta", "-0.1"], "'--delta'"),
+        (["dos", "--size", "2"], "'--size'"),
+        (["dos", "--rule", "voronoi"], "'--rule' must be one of"),
+        (["dos", "--bin-width", "0"], "'--bin-width'"),
         (["dos", "--edges", "0,1,0.5"], "strictly increasing"),
     ],
 )

@@ -14,12 +14,19 @@ import pytest
 import xarray as xr
 
 import bosonpeak
-from bosonpeak.cli import main
 from bosonpeak._random import sample_streams
-from bosonpeak.workflows.store import load_result, task_path
-from bosonpeak.workflows.sweep import combine, compute_task, pending, plan, run_sweep, run_tasks
+from bosonpeak.cli import main
 from bosonpeak.workflows.cluster import connect
 from bosonpeak.workflows.spec import parse_spec
+from bosonpeak.workflows.store import load_result, task_path
+from bosonpeak.workflows.sweep import (
+    combine,
+    compute_task,
+    pending,
+    plan,
+    run_sweep,
+    run_tasks,
+)
 
 psutil = pytest.importorskip("psutil")  # a dependency of distributed
 

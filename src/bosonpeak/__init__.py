@@ -16,18 +16,33 @@ Examples
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._random import seed_sequences
 from .analysis.elasticity import conductivity_tensor, debye_level, sound_speed
 from .analysis.participation import participation_ratio
 from .analysis.peak import BosonPeak, boson_peak, excess_dos
 from .analysis.thermal import heat_capacity
+from .analysis.vector_elasticity import elastic_tensor
 from .matrices.hessian import glass_hessian
 from .matrices.laplacian import dynamical_matrix
+from .matrices.vector import vector_dynamical_matrix
 from .model.glass import Packing, contact_network, jammed_packing
 from .model.lattice import SpringNetwork, coordination_distribution, network
-from .model.toy import new_poles, toy_model
-from .spectra import (DOS, Modes, default_edges, dos, eigenfrequencies, ensemble_dos, glass_dos, kpm_local_dos,
-                      local_dos, lowest_modes, methods)
-from ._random import seed_sequences
+from .matrices.toy import new_poles, toy_model
+from .spectra import (
+    DOS,
+    Modes,
+    default_edges,
+    dos,
+    eigenfrequencies,
+    ensemble_dos,
+    glass_dos,
+    kpm_local_dos,
+    local_dos,
+    lowest_modes,
+    methods,
+    vector_dos,
+    vector_zero_modes,
+)
 
 try:
     __version__ = version("bosonpeak")
@@ -42,6 +57,7 @@ __all__ = [
     "boson_peak",
     "conductivity_tensor",
     "debye_level",
+    "elastic_tensor",
     "excess_dos",
     "heat_capacity",
     "lowest_modes",
@@ -65,4 +81,7 @@ __all__ = [
     "new_poles",
     "seed_sequences",
     "toy_model",
+    "vector_dos",
+    "vector_dynamical_matrix",
+    "vector_zero_modes",
 ]

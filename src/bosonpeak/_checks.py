@@ -20,6 +20,15 @@ class ParameterTypeError(TypeError):
     """A public argument has the wrong type (a ``TypeError``)."""
 
 
+class RunError(RuntimeError):
+    """A run that cannot finish (a cluster without workers, a task that kills every worker):
+    not an input error; the CLI prints one line and exits with code 1."""
+
+
+#: Seeds lie in [0, SEED_LIMIT): what numpy's SeedSequence takes and NetCDF's int64 stores.
+SEED_LIMIT = 2**63
+
+
 def integer(name: str, value, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an int, or raise naming ``name`` and the allowed range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -54,12 +63,30 @@ def real(
 
 
 def rng(name: str, value):
-    """Check a SPEC 7 random source: None, an int >= 0, a SeedSequence or a Generator."""
+    """Check a SPEC 7 random source: None, an int in [0, 2^63), a SeedSequence or a Generator."""
     ok = value is None or isinstance(value, (np.random.SeedSequence, np.random.Generator))
-    ok = ok or (isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 0)
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        seed(name, value)
+        ok = True
     if not ok:
-        raise ParameterTypeError(f"'{name}' must be None, an int >= 0, a numpy SeedSequence or a Generator; got {value!r}")
+        raise ParameterTypeError(f"'{name}' must be None, an int seed, a numpy SeedSequence or a Generator; got {value!r}")
     return value
+
+
+def seed(name: str, value) -> int:
+    """Return a root seed as an int in [0, 2^63) (what SeedSequence takes and NetCDF stores)."""
+    return integer(name, value, minimum=0, maximum=SEED_LIMIT - 1)
+
+
+def nonempty(name: str, value, *, dtype=float) -> np.ndarray:
+    """Return ``value`` as a 1-D array with at least one entry, or raise naming ``name``."""
+    try:
+        arr = np.atleast_1d(np.asarray(value, dtype=dtype))
+    except (TypeError, ValueError) as exc:
+        raise ParameterTypeError(f"'{name}' must be a number or a sequence of numbers; got {value!r}") from exc
+    if arr.size == 0:
+        raise ParameterError(f"'{name}' must hold at least one value; got none")
+    return arr
 
 
 def choice(name: str, value, allowed: Iterable[str]) -> str:

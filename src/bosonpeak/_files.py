@@ -1,12 +1,164 @@
 """Atomic output: every file is written under a temporary name and renamed when complete,
-so an interrupted run never leaves a half-written file behind."""
+so an interrupted run never leaves a half-written file behind.
+
+Temporary files are named ``.<name>.<pid>-<random>.part`` beside their target; a later run
+removes those of a process that no longer runs (``remove_stale_parts``), so a killed run
+leaves no debris. ``check_output`` validates an output path before any work.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
+
+from ._checks import ParameterError
+
+#: Age in seconds after which a temporary file whose name holds no process id counts as stale.
+PART_AGE_S = 600.0
+#: Age after which any temporary file counts as stale, even one whose process id is alive
+#: (another machine sharing the folder, a recycled id).
+PART_MAX_AGE_S = 24 * 3600.0
+_PART = re.compile(r"^\..+\.(\d+)-[^.]*\.part$")
+
+
+#: Name of the secret key file of a store or cache folder (32 random bytes, mode 0600).
+KEY_FILE = ".bosonpeak-key"
+_KEY_BYTES = 32
+
+
+def secret_key(folder) -> bytes:
+    """The secret key of ``folder`` (a results store, a cache), made on first use.
+
+    Files read back from ``folder`` carry an HMAC under this key (``sign``): a file copied
+    from another folder, or forged by recomputing a plain hash, does not verify. A missing or
+    damaged key is replaced, which only makes every file of the folder be computed again.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / KEY_FILE
+    for _ in range(3):
+        try:
+            data = path.read_bytes()
+            if len(data) == _KEY_BYTES:
+                return data
+            path.unlink()  # damaged: a new key (and new files) rather than trusting it
+        except FileNotFoundError:
+            pass
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: read theirs
+            time.sleep(0.01)
+            continue
+        key = os.urandom(_KEY_BYTES)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+        return key
+    raise OSError(f"cannot create the key file {path}")
+
+
+def sign(folder, *parts: bytes) -> str:
+    """HMAC-SHA256 of ``parts`` under ``folder``'s secret key, hex.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from bosonpeak._files import sign, verify
+    >>> d = tempfile.mkdtemp()
+    >>> verify(d, sign(d, b"data"), b"data"), verify(d, sign(d, b"data"), b"dat"), verify(tempfile.mkdtemp(), sign(d, b"data"), b"data")
+    (True, False, False)
+    """
+    mac = hmac.new(secret_key(folder), digestmod=hashlib.sha256)
+    for part in parts:
+        mac.update(len(part).to_bytes(8, "little"))
+        mac.update(part)
+    return mac.hexdigest()
+
+
+def verify(folder, signature, *parts: bytes) -> bool:
+    """Whether ``signature`` is ``sign(folder, *parts)`` (compared in constant time)."""
+    return isinstance(signature, str) and hmac.compare_digest(signature, sign(folder, *parts))
+
+
+def check_output(path, *, kind: str = "file", name: str = "out") -> Path:
+    """Check before any work that ``path`` can be written; return it as a ``Path``.
+
+    ``kind`` ``"file"``: not empty, not an existing folder, and its folder is (or can be
+    made inside) a writable folder. ``kind`` ``"dir"``: not empty, not an existing file, and
+    it is, or can be made inside, a writable folder. Errors name ``name``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from bosonpeak._files import check_output
+    >>> d = tempfile.mkdtemp()
+    >>> check_output(d, kind="file", name="--out")
+    Traceback (most recent call last):
+    ...
+    bosonpeak._checks.ParameterError: '--out' must be a file path, not an existing folder; got '...'
+    """
+    if path is None or str(path).strip() == "":
+        raise ParameterError(f"'{name}' must be a non-empty path; got {str(path or '')!r}")
+    path = Path(path)
+    if kind == "file":
+        if path.is_dir():
+            raise ParameterError(f"'{name}' must be a file path, not an existing folder; got {str(path)!r}")
+        if path.exists() and not os.access(path, os.W_OK):
+            raise ParameterError(f"'{name}' exists and is not writable; got {str(path)!r}")
+        folder = path.parent
+    elif kind == "dir":
+        if path.exists() and not path.is_dir():
+            raise ParameterError(f"'{name}' must be a folder, not an existing file; got {str(path)!r}")
+        folder = path
+    else:
+        raise ParameterError(f"'kind' must be 'file' or 'dir'; got {kind!r}")
+    existing = folder
+    while not existing.exists():  # the nearest folder that exists: we would create the rest in it
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        raise ParameterError(f"'{name}' lies under {str(existing)!r}, which is a file, not a folder; got {str(path)!r}")
+    try:  # try it: permissions, a read-only file system, a full quota
+        with tempfile.TemporaryFile(dir=existing, prefix=".bosonpeak-probe-"):
+            pass
+    except OSError as exc:
+        raise ParameterError(f"'{name}': the folder {str(existing)!r} is not writable ({exc.strerror}); got {str(path)!r}") from None
+    return path
+
+
+def remove_stale_parts(folder, older_than_s: float = PART_AGE_S) -> int:
+    """Delete the ``.*.part`` files in ``folder`` left by a process that no longer runs; return
+    how many. Files without a process id in their name go when older than ``older_than_s``,
+    any file when older than ``PART_MAX_AGE_S``. A run in progress keeps its own."""
+    n = 0
+    now = time.time()
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        for part in Path(folder).glob(".*.part"):
+            m = _PART.match(part.name)
+            with contextlib.suppress(FileNotFoundError):
+                age = now - part.stat().st_mtime
+                if (not _alive(int(m.group(1))) if m else age > older_than_s) or age > PART_MAX_AGE_S:
+                    part.unlink()
+                    n += 1
+    return n
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 @contextlib.contextmanager
@@ -25,7 +177,7 @@ def atomic_path(path):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".part", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp)
     umask = os.umask(0)
@@ -39,13 +191,23 @@ def atomic_path(path):
             tmp.unlink()
 
 
+#: Metadata written into every figure: no creation date, so the same figure is the same bytes.
+FIGURE_METADATA = {"pdf": {"CreationDate": None, "Producer": None}, "svg": {"Date": None}, "ps": {"CreationDate": None}}
+
+
 def save_figure(fig, path_stem, formats=("png", "pdf"), dpi=150) -> list[Path]:
-    """Save ``fig`` as ``path_stem.<fmt>`` for each format, atomically; return the paths."""
+    """Save ``fig`` as ``path_stem.<fmt>`` for each format, atomically; return the paths.
+
+    The files hold no date (``FIGURE_METADATA``; PNG has none to begin with), so the same
+    command and seed give the same bytes.
+    """
+    import matplotlib
+
     out = []
     for fmt in formats:
         target = Path(f"{path_stem}.{fmt}")
-        with atomic_path(target) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")
+        with atomic_path(target) as tmp, matplotlib.rc_context({"svg.hashsalt": "bosonpeak", "pdf.compression": 6}):
+            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight", metadata=FIGURE_METADATA.get(fmt))
         out.append(target)
     return out
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from . import _checks
 
+
 def seed_sequences(rng, n: int) -> list[np.random.SeedSequence]:
     """``n`` independent child SeedSequences of ``rng`` (int, SeedSequence, Generator or None).
 
@@ -18,6 +19,7 @@ def seed_sequences(rng, n: int) -> list[np.random.SeedSequence]:
     [(0,), (1,), (2,)]
     """
     n = _checks.integer("seeds", n, minimum=1)
+    _checks.rng("rng", rng)
     if isinstance(rng, np.random.SeedSequence):
         root = rng
     elif isinstance(rng, np.random.Generator):

@@ -18,19 +18,18 @@ is the usual ``c`` for an isotropic tensor and gives ``g_D / omega = 1 / (2 pi n
 from __future__ import annotations
 
 import warnings
-
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
-from scipy.sparse.linalg import splu
 from scipy.sparse.csgraph import connected_components
+from scipy.sparse.linalg import splu
 
 from .. import _checks
-from ..matrices.laplacian import dynamical_matrix
 from .._random import sample_streams, seed_sequences
 from ..matrices.hessian import glass_hessian
+from ..matrices.laplacian import dynamical_matrix
 from ..model.glass import DIM, Packing, _backbone_bonds, _check_packing, contact_network
 from ..model.lattice import SpringNetwork, network
 
@@ -59,8 +58,10 @@ class Conductivity:
 
     @property
     def c_squared(self) -> float:
-        """``c^2 = sqrt(det sigma) / n``: the Debye average of the squared sound speed."""
-        return float(np.sqrt(max(np.linalg.det(self.sigma), 0.0)) / self.density)
+        """``c^2 = (det sigma)^(1/d) / n``: the Debye average of the squared sound speed
+        (``sqrt(det sigma) / n`` in 2D)."""
+        d = self.sigma.shape[0]
+        return float(max(np.linalg.det(self.sigma), 0.0) ** (1.0 / d) / self.density)
 
     @property
     def c(self) -> float:
@@ -71,7 +72,7 @@ class Conductivity:
     def anisotropy(self) -> float:
         """``(s_max - s_min) / (s_max + s_min)`` of the eigenvalues of ``sigma`` (0: isotropic)."""
         s = np.linalg.eigvalsh(self.sigma)
-        return float((s[1] - s[0]) / (s[1] + s[0])) if s[1] + s[0] > 0 else 0.0
+        return float((s[-1] - s[0]) / (s[-1] + s[0])) if s[-1] + s[0] > 0 else 0.0
 
     @property
     def debye_level(self) -> float:
@@ -101,18 +102,20 @@ def conductivity_tensor(net: SpringNetwork, *, solver: str = "direct") -> Conduc
     >>> s = conductivity_tensor(bosonpeak.network(10, 0.0))
     >>> bool(np.allclose(s.sigma, np.eye(2))), round(s.c, 12)
     (True, 1.0)
+    >>> round(conductivity_tensor(bosonpeak.network(6, 0.3, rule="nearest", spring="constant", rng=1, dim=3)).c, 12)
+    1.0
     """
     if not isinstance(net, SpringNetwork):
         raise _checks.ParameterTypeError(f"'net' must be a SpringNetwork; got {type(net).__name__}")
     solver = _checks.choice("solver", solver, SOLVERS)
     n = net.n_nodes
-    area = net.box**2
+    area = net.box**net.dim  # the volume in 3D
     d = net.bond_vectors
     t = net.stiffness
     td = t[:, None] * d
     affine = d.T @ td
     # F = B^T T D: each bond pushes -t d onto its first node and +t d onto its second.
-    F = np.zeros((n, 2))
+    F = np.zeros((n, net.dim))
     np.add.at(F, net.bonds[:, 0], -td)
     np.add.at(F, net.bonds[:, 1], td)
     H = dynamical_matrix(net)

@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import _checks
 
+
 def participation_ratio(vectors) -> np.ndarray:
     """Participation ratio of each mode: ``P = (sum_i e_i^2)^2 / (N sum_i e_i^4)``.
 

@@ -9,6 +9,16 @@ Debye law; ``c=None`` uses the crystal's, as the paper does.
 
 For an ensemble (a ``DOS`` with ``samples``) a percentile bootstrap over the seeds gives an
 interval for both numbers; per-sample sound speeds are resampled with their DOS.
+
+A maximum is called a Boson peak only when it is one (``BosonPeak.found``). Judged on
+``g / omega`` averaged over ``2 pi c / L`` (at least ``SMOOTH_MIN_BINS`` bins), so that a single
+finite-size shell is not a peak, the maximum lies inside the
+window (not in its first or last bin, and above both window ends by more than twice their
+combined standard error when errors are known), its height over the Debye level is above 1,
+and, for an ensemble, the lower end of the height's interval is above 1 too. Otherwise
+``found`` is False and ``reason`` says why: ``"crystal"``, ``"below the Debye level"``,
+``"monotone"``, ``"at the window edge"`` or ``"not above the Debye level at the given
+confidence"``; ``omega`` and ``height`` then still hold where the maximum is.
 """
 
 from __future__ import annotations
@@ -25,6 +35,13 @@ from ..spectra.spectrum import DOS
 
 #: Upper end of the default search window for omega_BP.
 OMEGA_MAX = 1.5
+#: Reasons for "no Boson peak", in the order they are checked.
+NO_PEAK_REASONS = ("crystal", "below the Debye level", "monotone", "at the window edge",
+                   "not above the Debye level at the given confidence")
+#: A maximum must beat the window's end values by this many combined standard errors.
+EDGE_SIGMAS = 2.0
+#: The verdict judges g/omega averaged over at least this many bins, or over 2 pi c / L if wider.
+SMOOTH_MIN_BINS = 3
 #: The window starts at this many times the finite-size cut-off 2 pi c / L: below it the DOS of
 #: one size is a few degenerate shells (at L = 60 a shell spike at omega = 0.175 beat the peak).
 CUTOFF_MULTIPLE = 3.0
@@ -37,10 +54,10 @@ class BosonPeak:
     Attributes
     ----------
     omega : float
-        ``omega_BP``, the maximum of ``g / omega`` (parabola through the highest bin and its
-        neighbours).
+        ``omega_BP``, the maximum of ``g / omega`` averaged over ``2 pi c / L`` (at least
+        ``SMOOTH_MIN_BINS`` bins; parabola through the highest bin and its neighbours).
     height : float
-        ``max(g / omega)`` over the Debye level.
+        That maximum over the Debye level.
     c : float
         Sound speed behind the Debye level (the mean over samples if given per sample).
     debye_level : float
@@ -55,6 +72,10 @@ class BosonPeak:
         Coverage of the intervals.
     n_samples : int
         Samples (seeds) in the DOS.
+    found : bool
+        Whether the maximum is a Boson peak (interior, above the Debye level; see the module notes).
+    reason : str or None
+        Why there is no Boson peak (one of ``NO_PEAK_REASONS``); None when ``found``.
     """
 
     omega: float
@@ -67,6 +88,81 @@ class BosonPeak:
     height_interval: tuple[float, float] | None = None
     confidence: float = 0.95
     n_samples: int = 1
+    found: bool = True
+    reason: str | None = None
+
+    def __str__(self) -> str:
+        if not self.found:
+            return f"no Boson peak ({self.reason})"
+        text = f"omega_BP = {self.omega:.3f}"
+        if self.omega_interval is not None:
+            text += f" [{self.omega_interval[0]:.3f}, {self.omega_interval[1]:.3f}]"
+        text += f", height {self.height:.2f}x"
+        if self.height_interval is not None:
+            text += f" [{self.height_interval[0]:.2f}, {self.height_interval[1]:.2f}]"
+        return text + f" the {self.reference}'s Debye level"
+
+
+def peak_verdict(reduced, level, inside=None, *, error=None, height_low: float | None = None, smooth: int = 1, crystal: bool = False) -> str | None:
+    """Why the maximum of ``reduced`` in the window is not a Boson peak, or None if it is one.
+
+    Parameters
+    ----------
+    reduced : array_like, shape (B,)
+        ``g / omega`` at the bin centres.
+    level : float
+        Debye level ``g_D / omega`` the height is measured against.
+    inside : array_like of int, optional
+        Indices of the bins inside the search window (consecutive); default all.
+    error : array_like, shape (B,), optional
+        Standard error of ``reduced``: the maximum must beat both window ends by
+        ``EDGE_SIGMAS`` combined errors, and a monotone run may wiggle within them.
+    height_low : float, optional
+        Lower end of the height's confidence interval (in Debye levels).
+    smooth : int
+        Judge the running mean over this many bins (odd), so that one finite-size shell
+        spike is not taken for a peak.
+    crystal : bool
+        The spectrum is the perfect crystal's: never a Boson peak.
+
+    Returns
+    -------
+    str or None
+        One of ``NO_PEAK_REASONS``, or None for a Boson peak.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.analysis.peak import peak_verdict
+    >>> level = 1 / (2 * np.pi)
+    >>> peak_verdict(level * np.array([1.0, 1.3, 1.6, 1.4, 1.2]), level) is None
+    True
+    >>> peak_verdict(level * np.array([1.0, 1.1, 1.2, 1.3, 1.4]), level)
+    'monotone'
+    >>> peak_verdict(level * np.array([0.5, 0.6, 0.7, 0.6, 0.5]), level)
+    'below the Debye level'
+    """
+    red = np.asarray(reduced, dtype=float)
+    idx = np.arange(red.size) if inside is None else np.asarray(inside)
+    smooth = _checks.integer("smooth", smooth, minimum=1)
+    if crystal:
+        return NO_PEAK_REASONS[0]
+    err = np.zeros_like(red) if error is None else np.nan_to_num(np.asarray(error, dtype=float))
+    r = _running_mean(red, smooth)[idx]
+    err = np.sqrt(_running_mean(err**2, smooth) / smooth)[idx]
+    j = int(np.argmax(r))
+    if r[j] <= level:
+        return NO_PEAK_REASONS[1]
+    if j in (0, r.size - 1):
+        steps = np.diff(r) if j == r.size - 1 else -np.diff(r)
+        slack = EDGE_SIGMAS * np.hypot(err[1:], err[:-1])
+        return NO_PEAK_REASONS[2] if np.all(steps >= -slack) else NO_PEAK_REASONS[3]
+    for e in (0, r.size - 1):
+        if r[j] - r[e] <= EDGE_SIGMAS * np.hypot(err[j], err[e]):
+            return NO_PEAK_REASONS[3]
+    if height_low is not None and height_low <= 1.0:
+        return NO_PEAK_REASONS[4]
+    return None
 
 
 def excess_dos(dos: DOS, c: float = 1.0, n: float = 1.0) -> np.ndarray:
@@ -88,7 +184,8 @@ def _require_dos(dos):
         raise _checks.ParameterTypeError(f"'dos' must be a bosonpeak.DOS; got {type(dos).__name__}")
 
 
-def boson_peak(dos_or_ensemble: DOS, *, c=None, omega_min: float | None = None, omega_max: float = OMEGA_MAX, bootstrap: int = 2000, confidence: float = 0.95, rng=None) -> BosonPeak:
+def boson_peak(dos_or_ensemble: DOS, *, c=None, omega_min: float | None = None, omega_max: float = OMEGA_MAX, bootstrap: int = 2000, confidence: float = 0.95,
+               crystal: bool = False, rng=None) -> BosonPeak:
     """Locate the Boson peak of a DOS or an ensemble DOS and measure its height.
 
     Parameters
@@ -108,12 +205,16 @@ def boson_peak(dos_or_ensemble: DOS, *, c=None, omega_min: float | None = None, 
         Bootstrap resamples of the seeds (>= 100).
     confidence : float
         Coverage of the percentile intervals, in (0, 1).
+    crystal : bool
+        The DOS is the perfect crystal's (e.g. ``delta = 0``): reported as no peak, reason
+        ``"crystal"``, whatever its finite-size shells do.
     rng : int, SeedSequence or Generator, optional
         For the bootstrap (SPEC 7).
 
     Returns
     -------
     BosonPeak
+        With ``found`` and, if False, the ``reason`` (module notes).
 
     Examples
     --------
@@ -122,6 +223,9 @@ def boson_peak(dos_or_ensemble: DOS, *, c=None, omega_min: float | None = None, 
     >>> bp = bosonpeak.boson_peak(g, c=0.8, rng=0)
     >>> bp.omega_interval[0] <= bp.omega <= bp.omega_interval[1]
     True
+    >>> crystal = bosonpeak.dos(bosonpeak.network(20, 0.0), np.arange(0, 1.6, 0.1), zero_modes=False)
+    >>> print(bosonpeak.boson_peak(crystal, crystal=True))
+    no Boson peak (crystal)
     """
     dos = dos_or_ensemble
     _require_dos(dos)
@@ -131,7 +235,7 @@ def boson_peak(dos_or_ensemble: DOS, *, c=None, omega_min: float | None = None, 
     if c is None:
         speeds, reference = np.ones(k), "crystal"
     else:
-        speeds = np.atleast_1d(np.asarray(c, dtype=float))
+        speeds = _checks.nonempty("c", c)
         if speeds.size == 1:
             speeds = np.full(k, float(speeds[0]))
         if speeds.shape != (k,) or not np.all(np.isfinite(speeds)) or np.any(speeds <= 0):
@@ -153,20 +257,37 @@ def boson_peak(dos_or_ensemble: DOS, *, c=None, omega_min: float | None = None, 
     if inside.size < 1:
         raise _checks.ParameterError(f"no bin centre lies in the window ({omega_min:g}, {omega_max:g}); widen it or use finer edges")
 
-    omega, value = _peak(dos.reduced, centres, inside)
+    spacing = 2.0 * np.pi * float(np.mean(speeds)) / np.sqrt(dos.n_modes) / float(np.median(dos.widths))
+    smooth = max(SMOOTH_MIN_BINS, 2 * int(round(spacing / 2)) + 1)
+    omega, value = _peak(_running_mean(dos.reduced, smooth), centres, inside)
     level = float(np.mean(levels))
     result = dict(omega=omega, height=value / level, c=float(np.mean(speeds)), debye_level=level, reference=reference,
                   window=(float(omega_min), float(omega_max)), confidence=confidence, n_samples=k)
     if dos.samples is not None and k > 1:
         gen = np.random.default_rng(rng)
         idx = gen.integers(0, k, size=(bootstrap, k))
-        reduced = dos.samples[idx].mean(axis=1) / centres  # (bootstrap, B)
+        reduced = _running_mean(dos.samples[idx].mean(axis=1) / centres, smooth)  # (bootstrap, B)
         w, v = _peak(reduced, centres, inside)
         h = v / levels[idx].mean(axis=1)
         q = [(1 - confidence) / 2, (1 + confidence) / 2]
         result["omega_interval"] = tuple(float(x) for x in np.quantile(w, q))
         result["height_interval"] = tuple(float(x) for x in np.quantile(h, q))
-    return BosonPeak(**result)
+    error = dos.reduced_error
+    if dos.samples is not None and k > 1:
+        error = dos.reduced_samples.std(axis=0, ddof=1) / np.sqrt(k)
+    low = result["height_interval"][0] if "height_interval" in result else None
+    reason = peak_verdict(dos.reduced, level, inside, error=error, height_low=low, smooth=smooth, crystal=bool(crystal))
+    return BosonPeak(**result, found=reason is None, reason=reason)
+
+
+def _running_mean(values: np.ndarray, m: int) -> np.ndarray:
+    """Mean over ``m`` bins centred on each bin (fewer at the ends), along the last axis."""
+    if m == 1:
+        return np.asarray(values, dtype=float)
+    kernel = np.ones(m)
+    count = np.convolve(np.ones(np.shape(values)[-1]), kernel, mode="same")
+    smooth = lambda row: np.convolve(row, kernel, mode="same") / count  # noqa: E731
+    return np.apply_along_axis(smooth, -1, np.asarray(values, dtype=float))
 
 
 def _peak(reduced: np.ndarray, centres: np.ndarray, inside: np.ndarray):

@@ -30,6 +30,8 @@ QUADRATURE_NODES = 12
 SHELLS = 2.0
 #: Gauss-Legendre nodes of the Debye segment, in x = omega / T on [0, min(omega_low / T, 60)].
 DEBYE_NODES = 96
+#: Above this x = omega / T a mode's heat capacity x^2 e^-x is below the smallest double.
+EINSTEIN_ZERO_X = 800.0
 
 
 def debye_limit(c: float = 1.0, n: float = 1.0) -> float:
@@ -50,10 +52,11 @@ def einstein(x: np.ndarray) -> np.ndarray:
     """``x^2 e^x / (e^x - 1)^2``, the heat capacity of one mode at ``x = omega / T`` (1 at 0)."""
     x = np.asarray(x, dtype=float)
     small = x < 1e-6
-    xs = np.where(small, 1.0, x)
+    large = x > EINSTEIN_ZERO_X  # x^2 e^-x underflows: exactly 0 in double precision
+    xs = np.where(small | large, 1.0, x)
     em = np.exp(-xs)
     out = xs**2 * em / (-np.expm1(-xs)) ** 2
-    return np.where(small, 1.0 - x**2 / 12.0, out)
+    return np.where(small, 1.0 - np.where(small, x, 0.0) ** 2 / 12.0, np.where(large, 0.0, out))
 
 
 def heat_capacity(dos: DOS, T, *, c: float | None = None, omega_low: float | None = None, n: float = 1.0) -> np.ndarray:
@@ -93,6 +96,8 @@ def heat_capacity(dos: DOS, T, *, c: float | None = None, omega_low: float | Non
         T = np.asarray(T, dtype=float)
     except (TypeError, ValueError) as exc:
         raise _checks.ParameterTypeError(f"'T' must be a number or an array of numbers; got {T!r}") from exc
+    if T.size == 0:
+        raise _checks.ParameterError("'T' must hold at least one temperature; got none")
     if not np.all(np.isfinite(T)) or np.any(T <= 0):
         raise _checks.ParameterError(f"'T' must be finite and > 0; got min {np.min(T) if T.size else 'empty'}")
     n = _checks.real("n", n, minimum=0.0, min_inclusive=False)
@@ -126,12 +131,16 @@ def heat_capacity(dos: DOS, T, *, c: float | None = None, omega_low: float | Non
     weight = (density * half)[:, None] * w[None, :]
     nodes, weights = omega.ravel(), weight.ravel()
     flat = T.reshape(-1)
-    C = np.array([np.dot(weights, einstein(nodes / t)) for t in flat])
+    with np.errstate(over="ignore"):  # omega / T = inf for a T below the smallest normal double: E = 0
+        C = np.array([np.dot(weights, einstein(nodes / t)) for t in flat])
     if low > 0:
         # Debye segment in x = omega / T: T^2 / (2 pi n c^2) * integral_0^X x E(x) dx, X = omega_low / T
-        # (E(x) < 1e-24 beyond x = 60).
+        # (E(x) < 1e-24 beyond x = 60); with x = X u: (T X)^2 integral_0^1 u E(X u) du, T X = min(omega_low, 60 T),
+        # which neither overflows at large T nor underflows to 0 * inf at small T.
         xg, wg = np.polynomial.legendre.leggauss(DEBYE_NODES)
-        X = np.minimum(low / flat, 60.0)
-        xs = 0.5 * X[:, None] * (xg[None, :] + 1.0)
-        C = C + flat**2 * debye_level(c, n) * np.sum(0.5 * X[:, None] * wg[None, :] * xs * einstein(xs), axis=1)
+        with np.errstate(over="ignore"):
+            X = np.minimum(low / flat, 60.0)
+        u = 0.5 * (xg + 1.0)
+        TX = 60.0 * np.minimum(low / 60.0, flat)
+        C = C + TX**2 * debye_level(c, n) * np.sum(0.5 * wg[None, :] * u[None, :] * einstein(X[:, None] * u[None, :]), axis=1)
     return C.reshape(T.shape)

@@ -1,19 +1,24 @@
 """The ``bosonpeak`` command-line program.
 
 Each subcommand lives in its own module with ``register(subparsers)``; the module's
-``run(args)`` returns an exit code. Input errors become one line on stderr and exit code 2.
+``run(args)`` returns an exit code. Input errors become one line on stderr that names the
+CLI option (``--bin-width``, not ``bin_width``) and exit code 2. Every subcommand has
+``--memory-limit`` and ``--force`` (added here) and starts its ``run`` with ``prepare``: the
+outputs and the resource plan are checked before any work.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import re
 import sys
 
 from .._checks import ParameterError, ParameterTypeError
 
 #: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("reproduce", "dos", "glass", "sweep", "analyze")
+SUBCOMMANDS = ("reproduce", "dos", "glass", "vector", "sweep", "analyze", "disorder")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,24 +32,106 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog="bosonpeak", description="Vibrational spectra of disordered spring networks and the Boson peak.")
     parser.add_argument("--version", action="version", version=f"bosonpeak {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in SUBCOMMANDS:
         importlib.import_module(f".{name}", __name__).register(sub)
+    for p in sub.choices.values():
+        p.formatter_class = HelpFormatter
+        group = p.add_argument_group("resources")
+        group.add_argument("--memory-limit", default=None, metavar="SIZE",
+                           help="refuse runs whose estimated memory exceeds SIZE (e.g. 16GiB, 500MB, off); "
+                           "default $BOSONPEAK_MEMORY_LIMIT, else the memory available now")
+        group.add_argument("--force", action="store_true", help="run even if the plan exceeds the memory limit or the task cap")
     return parser
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, except where there is none to show (None, a flag)."""
+
+    def _get_help_string(self, action):
+        if action.default is None or action.default is False or isinstance(action.default, list) and not action.default:
+            return action.help
+        return super()._get_help_string(action)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the program; return the exit code."""
+    """Run the program; return the exit code (0 done, 2 input error, 1 a run that could not finish)."""
+    from .. import _resources
+    from .._checks import RunError
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     try:
-        return int(args.run(args) or 0)
+        memory = _resources.parse_bytes(args.memory_limit, "--memory-limit") if args.memory_limit is not None else None
+        off = args.memory_limit is not None and memory is None
+        with _resources.limits(memory, force=args.force or off, hint="raise --memory-limit, or use --force"):
+            return int(args.run(args) or 0)
     except (ParameterError, ParameterTypeError) as exc:
-        print(f"bosonpeak {args.command}: error: {exc}", file=sys.stderr)
+        print(f"bosonpeak {args.command}: error: {cli_message(str(exc), parser, args.command)}", file=sys.stderr)
         return 2
+    except RunError as exc:
+        print(f"bosonpeak {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a disk that fills, a folder removed under the run
+        print(f"bosonpeak {args.command}: error: {exc.strerror or exc} ({exc.filename or type(exc).__name__})", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a defect: one line, the traceback only on request
+        if os.environ.get("BOSONPEAK_DEBUG"):
+            raise
+        print(f"bosonpeak {args.command}: internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+              "(please report it; BOSONPEAK_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"bosonpeak {args.command}: interrupted; no partial output was written", file=sys.stderr)
         return 130
+
+
+#: Parameter names of the workflows that differ from their CLI option's name.
+ALIASES = {"L": "--size", "N": "--particles", "rng": "--seed", "root_seed": "--seed", "particles": "--particles",
+           "keep_zero_modes": "--keep-zero-modes", "zero_modes": "--keep-zero-modes"}
+
+
+def cli_message(message: str, parser: argparse.ArgumentParser, command: str) -> str:
+    """Name the CLI option in an error message: ``'bin_width' must ...`` -> ``'--bin-width' must ...``."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    options = {s for a in sub._actions for s in a.option_strings if s.startswith("--")}
+
+    def name(match):
+        word = match.group(1)
+        for candidate in (f"--{word.replace('_', '-')}", ALIASES.get(word)):
+            if candidate in options:
+                return f"'{candidate}'"
+        return match.group(0)
+
+    return re.sub(r"'([A-Za-z][\w-]*)'", name, message, count=1) if message.startswith("'") else message
+
+
+def prepare(*, plan=None, outputs=()) -> None:
+    """What every command checks before any work: each output, then the resource plan.
+
+    ``outputs`` holds ``(path, kind, option)``: ``kind`` ``"file"`` or ``"dir"``, ``option``
+    the CLI option that names it. ``plan`` is a ``bosonpeak._resources.Plan`` (see
+    ``bosonpeak.workflows._plans``), checked against ``--memory-limit`` / ``--force``.
+    """
+    from .. import _files, _resources
+
+    for path, kind, option in outputs:
+        path = _files.check_output(path, kind=kind, name=option)
+        _files.remove_stale_parts(path if kind == "dir" else path.parent)  # debris of a killed earlier run
+    if plan is not None:
+        _resources.check(plan)
+
+
+def path(text: str):
+    """A non-empty path (argparse type): ``--out ''`` is an error, not the current folder."""
+    from pathlib import Path
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a non-empty path; got ''")
+    return Path(text)
 
 
 def floats(text: str) -> tuple[float, ...]:

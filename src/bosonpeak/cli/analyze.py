@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
-from . import floats
+from . import floats, path
 
 
 def register(sub) -> None:
@@ -16,9 +15,8 @@ def register(sub) -> None:
         description="Measure, for each delta, the sound speed of every network, the Boson peak against the network's own Debye level "
         "(with bootstrap intervals over seeds), the heat capacity, the participation ratio of the lowest modes and the local DOS by "
         "coordination number. Writes analysis_*.png/pdf and analysis_data.nc into --out and prints a summary.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("--out", type=Path, default=Path("bosonpeak-analysis"), help="output directory")
+    p.add_argument("--out", type=path, default=Path("bosonpeak-analysis"), help="output directory")
     p.add_argument("--size", type=int, default=60, help="lattice sites per side L")
     p.add_argument("--deltas", type=floats, default=(0.1, 0.2, 0.3), help="displacements delta, comma separated")
     p.add_argument("--seeds", type=int, default=10, help="random networks per delta (>= 2)")
@@ -33,11 +31,15 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..workflows.analyze import AnalysisSettings, compute, figures, summary
     from .._files import save_dataset, save_figure
+    from ..workflows._plans import analyze_plan
+    from ..workflows.analyze import AnalysisSettings, compute, figures, summary
+    from . import prepare
 
     settings = AnalysisSettings(L=args.size, deltas=tuple(args.deltas), seeds=args.seeds, rule=args.rule, spring=args.spring, method=args.method,
                                 bin_width=args.bin_width, modes=args.modes, seed=args.seed)
+    prepare(outputs=[(args.out, "dir", "--out")],
+            plan=analyze_plan(settings.L, seeds=settings.seeds, method=settings.method, bin_width=settings.bin_width, modes=settings.modes))
     t0 = time.perf_counter()
     ds = compute(settings, progress=not args.no_progress)
     written = [save_dataset(ds, args.out / "analysis_data.nc")]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
-from . import floats
+from . import floats, path
 
 
 def register(sub) -> None:
@@ -15,9 +14,10 @@ def register(sub) -> None:
         help="DOS of one ensemble of networks (NetCDF)",
         description="Compute the vibrational DOS of --seeds networks of one kind and write it (every sample, the mean, "
         "its standard error and g/omega) to a NetCDF file.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("--size", type=int, default=60, help="lattice sites per side L (N = L^2)")
+    p.add_argument("--size", type=int, default=60, help="lattice sites per side L (N = L^dim)")
+    p.add_argument("--dim", type=int, default=2, help="space dimension: 2 (square lattice) or 3 (simple cubic)")
+    p.add_argument("--model", default="scalar", help="dynamical matrix: scalar (graph Laplacian) or vector (central springs)")
     p.add_argument("--delta", type=float, default=0.2, help="displacement of every node, 0 <= delta < 1")
     p.add_argument("--rule", default="cutoff", help="connectivity: nearest or cutoff")
     p.add_argument("--spring", default="inverse", help="spring law: inverse (t = 1/r) or constant (t = 1)")
@@ -30,8 +30,17 @@ def register(sub) -> None:
     p.add_argument("--edges", type=floats, default=None, help="explicit bin edges (overrides --bin-width/--omega-max)")
     p.add_argument("--keep-zero-modes", action="store_true", help="keep the exact zero modes in the lowest bin")
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="method option, repeatable (values parsed as JSON)")
-    p.add_argument("--out", type=Path, default=Path("dos.nc"), help="output NetCDF file")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS", help="--method kpm on the Dask scheduler at ADDRESS "
+                   "(seeds and random vectors split across its workers)")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="--method kpm on a local Dask cluster of N worker processes")
+    p.add_argument("--parts", type=int, default=None, metavar="P", help="with --scheduler/--workers: tasks per network "
+                   "(default: one task per worker)")
+    p.add_argument("--out", type=path, default=Path("dos.nc"), help="output NetCDF file")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--json", action="store_true", help="print a JSON summary (n_nodes, dim, model, zero_modes, mean_z, "
+                   "edges, density, ...) instead of the one-line summary")
+    p.add_argument("--zero-modes", type=int, default=None, metavar="N",
+                   help="known zero modes per network (e.g. dim for a rigid vector network): skips the exact count")
     p.set_defaults(run=run)
 
 
@@ -53,24 +62,35 @@ def parse_options(items) -> dict:
 
 def run(args) -> int:
     import numpy as np
-    import xarray as xr
 
-    from .. import __version__
-    from .._checks import ParameterError, integer, real
-    from ..matrices.laplacian import dynamical_matrix
-    from ..spectra.ensemble import ensemble_dos
-    from .._random import sample_streams, seed_sequences
+    from .._checks import ParameterError, choice, integer, real, seed
     from .._files import save_dataset
-    from ..model.lattice import network
-    from ..spectra.spectrum import default_edges
-
-    from .._checks import choice
+    from ..model.lattice import RULES, SPRINGS
     from ..spectra.spectrum import methods
+    from ..spectra.vector import MODELS
+    from ..workflows._plans import dos_plan
+    from ..workflows.dos import compute, summary, summary_dict
+    from . import prepare
 
     integer("size", args.size, minimum=3)
+    integer("dim", args.dim, minimum=2, maximum=3)
+    choice("model", args.model, MODELS)
     choice("method", args.method, methods())
+    n_zero = None if args.zero_modes is None else integer("zero-modes", args.zero_modes, minimum=0)
     integer("seeds", args.seeds, minimum=1)
+    seed("seed", args.seed)
+    real("delta", args.delta, minimum=0.0, maximum=1.0, max_inclusive=False)
     options = parse_options(args.option)
+    on_cluster = args.scheduler is not None or args.workers is not None
+    if on_cluster and args.method != "kpm":
+        raise ParameterError(f"'--scheduler' and '--workers' apply to --method kpm only; got --method {args.method}")
+    if args.parts is not None and not on_cluster:
+        raise ParameterError("'--parts' applies only with --scheduler or --workers")
+    if args.workers is not None:
+        integer("workers", args.workers, minimum=1)
+        if args.scheduler is not None:
+            raise ParameterError(f"'--workers' applies only to the local cluster; got --workers {args.workers} with --scheduler")
+    edges, width = None, None
     if args.edges is not None:
         edges = np.asarray(args.edges)
     else:
@@ -80,36 +100,35 @@ def run(args) -> int:
             if top < width:
                 raise ParameterError(f"'omega-max' must be at least the bin width {width:g}; got {top:g}")
             edges = width * np.arange(int(np.ceil(top / width - 1e-9)) + 1)
-        else:
-            first = network(args.size, args.delta, rule=args.rule, spring=args.spring, cutoff=args.cutoff, rng=sample_streams(seed_sequences(args.seed, 1)[0])[0])
-            edges = default_edges(dynamical_matrix(first), width * 1.0)
-            edges = np.append(edges, edges[-1] + width)  # headroom for other seeds' stiffest springs
-    g = ensemble_dos(
-        args.size, args.delta, edges, seeds=args.seeds, rule=args.rule, spring=args.spring, cutoff=args.cutoff,
-        method=args.method, zero_modes=args.keep_zero_modes, rng=args.seed, progress=not args.no_progress, **options,
-    )
-    ds = xr.Dataset(
-        {
-            "density": (("seed", "omega"), g.samples, {"long_name": "g(omega) per mode"}),
-            "density_mean": (("omega",), g.density),
-            "density_error": (("omega",), g.error, {"long_name": "standard error of the mean over seeds"}),
-            "reduced_mean": (("omega",), g.reduced, {"long_name": "g(omega)/omega"}),
-            "omega_edges": (("omega_edge",), g.edges),
-        },
-        coords={"omega": g.centres, "seed": np.arange(args.seeds)},
-        attrs={
-            "bosonpeak_version": __version__,
-            "L": args.size, "delta": args.delta, "rule": args.rule, "spring": args.spring,
-            "cutoff": "default" if args.cutoff is None else args.cutoff,
-            "method": args.method, "options": json.dumps(options), "root_seed": args.seed,
-            "spawn_keys": json.dumps([list(k) for k in g.info["spawn_keys"]]),
-            "zero_modes_per_network": g.zero_modes, "zero_modes_removed": int(g.zero_modes_removed),
-        },
-    )
+    choice("rule", args.rule, RULES)
+    choice("spring", args.spring, SPRINGS)
+    if args.cutoff is not None:
+        real("cutoff", args.cutoff, minimum=0.0, min_inclusive=False)
+    if options:  # a misspelt or out-of-range method option fails here, not after the first network
+        from ..model.lattice import network
+        from ..spectra.spectrum import dos
+
+        probe = np.linspace(0.0, 4.0, 9) if edges is None else edges
+        try:
+            dos(network(6, 0.0, rule="nearest"), probe, method=args.method, zero_modes=args.keep_zero_modes, rng=0, **options)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"'--option' rejected by method {args.method!r}: {exc}") from None
+    bins = len(edges) - 1 if edges is not None else int(np.ceil(4.0 / width))
+    prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options,
+                                                                           dim=args.dim, model=args.model))
+    kwargs = dict(edges=edges, bin_width=width, seeds=args.seeds, seed=args.seed, rule=args.rule, spring=args.spring,
+                  cutoff=args.cutoff, method=args.method, keep_zero_modes=args.keep_zero_modes, progress=not args.no_progress,
+                  dim=args.dim, model=args.model, n_zero=n_zero, **options)
+    if on_cluster:
+        from ..workflows.cluster import connect
+
+        with connect(args.scheduler, args.workers) as client:
+            ds = compute(args.size, args.delta, client=client, parts=args.parts, **kwargs)
+    else:
+        ds = compute(args.size, args.delta, **kwargs)
     save_dataset(ds, args.out)
-    lo = 2 * np.sin(np.pi / args.size)
-    sel = (g.centres > lo) & (g.centres < 1.5)
-    w = g.centres[sel][np.argmax(g.reduced[sel])] if sel.any() else float("nan")
-    print(f"N = {args.size ** 2}, {args.seeds} seed(s), {g.method}: integral {g.integral():.6f}, "
-          f"zero modes/network {g.zero_modes:.1f}, max g/omega in ({lo:.3f}, 1.5) at omega = {w:.3f}; wrote {args.out}")
+    if args.json:
+        print(json.dumps({**summary_dict(ds), "path": str(args.out)}))
+    else:
+        print(summary(ds, args.out))
     return 0

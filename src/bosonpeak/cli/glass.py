@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
+
+from . import path
 
 
 def register(sub) -> None:
@@ -15,41 +16,31 @@ def register(sub) -> None:
         "rattlers, and compute its contact and Voronoi coordination and the DOS of its vector Hessian and of the scalar "
         "network of the same contacts. Writes glass_data.nc, fig3_right_glass_coordination.{png,pdf}, "
         "glass_reduced_dos.{png,pdf} and summary.txt into --out.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument("--particles", type=int, default=2000, help="number of disks N")
     p.add_argument("--phi", type=float, default=0.86, help="packing fraction (jamming at about 0.84)")
     p.add_argument("--seed", type=int, default=2026, help="seed of the initial positions")
     p.add_argument("--method", default="banded", help="DOS engine for both Hessians")
     p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
-    p.add_argument("--out", type=Path, default=Path("bosonpeak-glass"), help="output directory")
+    p.add_argument("--out", type=path, default=Path("bosonpeak-glass"), help="output directory")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    import matplotlib.pyplot as plt
-
+    from .. import _checks
     from .._checks import choice, integer, real
     from ..spectra.spectrum import methods
-    from ..workflows.glass import glass_dataset, glass_figures, glass_summary
-    from .._files import atomic_path, save_dataset, save_figure
-    from ..model.glass import jammed_packing
+    from ..workflows._plans import glass_plan
+    from ..workflows.glass import glass_outputs
+    from . import prepare
 
-    seed = integer("seed", args.seed, minimum=0)
+    seed = _checks.seed("seed", args.seed)
+    integer("particles", args.particles, minimum=16)
     choice("method", args.method, methods())  # before the minimisation, so a typo fails at once
     real("bin-width", args.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
+    prepare(outputs=[(args.out, "dir", "--out")], plan=glass_plan(args.particles, method=args.method, bin_width=args.bin_width))
     t0 = time.perf_counter()
-    packing = jammed_packing(args.particles, args.phi, rng=seed)
-    ds = glass_dataset(packing, bin_width=args.bin_width, method=args.method, rng=seed)
-    ds.attrs["seed"] = seed
-    written = [save_dataset(ds, args.out / "glass_data.nc")]
-    for stem, fig in glass_figures(ds).items():
-        written += save_figure(fig, args.out / stem)
-        plt.close(fig)
-    text = glass_summary(ds)
-    with atomic_path(args.out / "summary.txt") as tmp:
-        tmp.write_text(text + "\n")
-    written.append(args.out / "summary.txt")
+    written, text = glass_outputs(args.out, args.particles, args.phi, seed=seed, bin_width=args.bin_width, method=args.method)
     print(text)
     print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
     return 0

@@ -22,7 +22,6 @@ is twice that), against ``omega / (2 pi n c**2)`` for the one-branch scalar netw
 
 from __future__ import annotations
 
-
 import numpy as np
 import scipy.sparse as sp
 

@@ -21,13 +21,12 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.spatial import Delaunay, cKDTree
+from scipy.spatial import Delaunay
 
-from .. import _checks
-from .lattice import SpringNetwork, minimum_image
+from .. import _checks, _resources
+from ._fire import DIM, _fire, _forces, _pairs, pair_geometry
+from .lattice import SpringNetwork
 
-#: Space dimension.
-DIM = 2
 #: Large-to-small diameter ratio of the bidisperse mixture.
 DIAMETER_RATIO = 1.4
 #: Default packing fraction, a little above jamming (phi_J ~ 0.84 in 2D).
@@ -36,12 +35,6 @@ DEFAULT_PHI = 0.86
 DEFAULT_FTOL = 1e-12
 #: Fewer contacts than this make a particle a rattler (d + 1 in d dimensions).
 MIN_CONTACTS = DIM + 1
-
-# FIRE parameters (Bitzek et al. 2006; Guenole et al. 2020), times in sqrt(m sigma_s**2 / eps).
-_DT_START, _DT_MAX, _DT_MIN = 0.05, 0.5, 1e-4
-_N_DELAY, _F_INC, _F_DEC, _ALPHA_START, _F_ALPHA = 5, 1.1, 0.5, 0.1, 0.99
-#: Verlet-list skin, in units of the small diameter.
-_SKIN = 0.3
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,13 +114,6 @@ class Packing:
         return float(np.sum(r * (1.0 - r / sigma) / sigma) / (DIM * self.box**2))
 
 
-def pair_geometry(positions, radii, box, pairs):
-    """Minimum-image vectors ``r_j - r_i`` (P, 2), distances (P,) and ``sigma_ij`` (P,) of ``pairs``."""
-    d = minimum_image(positions[pairs[:, 1]] - positions[pairs[:, 0]], box)
-    r = np.sqrt(np.einsum("ij,ij->i", d, d))
-    return d, r, radii[pairs[:, 0]] + radii[pairs[:, 1]]
-
-
 def bidisperse_radii(N: int, phi: float, ratio: float = DIAMETER_RATIO) -> np.ndarray:
     """Radii of a 50:50 mixture at number density 1 and packing fraction ``phi``.
 
@@ -186,6 +172,8 @@ def jammed_packing(N: int, phi: float = DEFAULT_PHI, *, ratio: float = DIAMETER_
     ratio = _checks.real("ratio", ratio, minimum=1.0, maximum=3.0)
     ftol = _checks.real("ftol", ftol, minimum=1e-15, maximum=1e-3)
     max_steps = _checks.integer("max_steps", max_steps, minimum=1)
+    _checks.rng("rng", rng)
+    _resources.check(_resources.Plan(f"a packing of {N} particles", _resources.network_bytes(N), advice="fewer particles"))
     gen = np.random.default_rng(rng)
     radii = bidisperse_radii(N, phi, ratio)
     box = float(np.sqrt(N))
@@ -224,74 +212,6 @@ def rattlers(N: int, contacts: np.ndarray, min_contacts: int = MIN_CONTACTS) -> 
         if not new.any():
             return out
         out |= new
-
-
-def _pairs(x, box, cutoff) -> np.ndarray:
-    """Pairs ``i < j`` closer than ``cutoff`` (minimum image), sorted; x must lie in ``[0, box)``."""
-    pairs = cKDTree(x, boxsize=box).query_pairs(cutoff, output_type="ndarray").astype(np.int64)
-    return pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
-
-
-def _forces(x, radii, box, pairs):
-    """Forces (N, 2) and energy of the harmonic contacts among ``pairs``."""
-    d, r, sigma = pair_geometry(x, radii, box, pairs)
-    on = r < sigma
-    d, r, sigma = d[on], r[on], sigma[on]
-    overlap = 1.0 - r / sigma
-    fvec = (overlap / (sigma * r))[:, None] * d  # force on j, -V'(r) d / r; minus that on i
-    i, j = pairs[on, 0], pairs[on, 1]
-    n = len(x)
-    f = np.empty((n, DIM))
-    for a in range(DIM):
-        f[:, a] = np.bincount(j, fvec[:, a], minlength=n) - np.bincount(i, fvec[:, a], minlength=n)
-    return f, float(0.5 * np.sum(overlap**2))
-
-
-def _fire(x, radii, box, ftol, max_steps):
-    """FIRE 2.0 (semi-implicit Euler, half-step back-off) with a Verlet list; returns (x, steps, rebuilds)."""
-    n = len(x)
-    list_cut = 2.0 * radii.max() + _SKIN * 2.0 * radii.min()
-    half_skin = 0.5 * _SKIN * 2.0 * radii.min()
-
-    def rebuild(x):
-        wrapped = np.mod(x, box)
-        wrapped[wrapped >= box] -= box
-        return _pairs(wrapped, box, list_cut), x.copy()
-
-    pairs, x_ref = rebuild(x)
-    rebuilds = 1
-    v = np.zeros_like(x)
-    dt, alpha, positive = _DT_START, _ALPHA_START, 0
-    f, _ = _forces(x, radii, box, pairs)
-    for step in range(max_steps):
-        fmax2 = float(np.max(np.einsum("ij,ij->i", f, f)))
-        if fmax2 < ftol**2:
-            return x, step, rebuilds
-        power = float(np.vdot(f, v))
-        if power > 0:
-            positive += 1
-            if positive > _N_DELAY:
-                dt = min(dt * _F_INC, _DT_MAX)
-                alpha *= _F_ALPHA
-        else:
-            positive = 0
-            dt = max(dt * _F_DEC, _DT_MIN)
-            alpha = _ALPHA_START
-            x = x - 0.5 * dt * v
-            v = np.zeros_like(v)
-        v = v + dt * f
-        if power > 0:
-            fnorm = np.sqrt(float(np.vdot(f, f)))
-            vnorm = np.sqrt(float(np.vdot(v, v)))
-            if fnorm > 0:
-                v = (1.0 - alpha) * v + (alpha * vnorm / fnorm) * f
-        x = x + dt * v
-        if np.max(np.einsum("ij,ij->i", x - x_ref, x - x_ref)) > half_skin**2:
-            pairs, x_ref = rebuild(x)
-            rebuilds += 1
-        f, _ = _forces(x, radii, box, pairs)
-    raise RuntimeError(f"FIRE did not reach max |F| < {ftol:g} in {max_steps} steps (N = {n}); "
-                       "raise 'max_steps' or 'ftol', or move 'phi' further from jamming")
 
 
 def voronoi_neighbours(packing: Packing) -> np.ndarray:

@@ -7,6 +7,12 @@ Every node is moved by exactly ``delta`` along a direction ``theta`` drawn unifo
 ``r_c`` (rule ``"cutoff"``, ``r_c = a + delta`` by default). Spring constants are
 ``t = t0 / r`` (``"inverse"``) or ``t = t0`` (``"constant"``). All distances use the
 minimum image.
+
+The cut-off pairs are found among a fixed stencil of site offsets (``_cutoff_bonds``): a node
+stays within ``delta`` of its site, so two nodes closer than ``r_c`` sit on sites closer than
+``r_c + 2 delta``. Distances are computed as ``scipy.spatial.cKDTree`` computes them (periodic
+difference per axis, ``dx*dx + dy*dy <= r**2``), so the bonds are those of a k-d tree search,
+bit for bit, in linear time and without a tree.
 """
 
 from __future__ import annotations
@@ -14,9 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.spatial import cKDTree
 
-from .. import _checks
+from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
 
 RULES = ("nearest", "cutoff")
@@ -33,16 +38,17 @@ class SpringNetwork:
 
     Attributes
     ----------
-    positions : ndarray, shape (N, 2)
-        Node positions, wrapped into ``[0, box)``.
+    positions : ndarray, shape (N, d)
+        Node positions, wrapped into ``[0, box)``; ``d = 2`` (square lattice) or 3 (simple
+        cubic, ``bosonpeak.model.lattice3d``).
     bonds : ndarray of int, shape (E, 2)
         Node pairs ``(i, j)`` with ``i < j`` joined by a spring; each pair once.
     stiffness : ndarray, shape (E,)
         Spring constant ``t_ij`` of each bond.
     box : float
-        Side of the periodic square box, ``L a``.
+        Side of the periodic square (cubic) box, ``L a``.
     L : int
-        Lattice sites per side; ``N = L**2``.
+        Lattice sites per side; ``N = L**d``.
     params : dict
         The arguments that built the network (``delta``, ``rule``, ``spring``, ``cutoff``,
         ``a``, ``t0``).
@@ -65,23 +71,29 @@ class SpringNetwork:
         return self.positions.shape[0]
 
     @property
+    def dim(self) -> int:
+        """Space dimension ``d``."""
+        return self.positions.shape[1]
+
+    @property
     def coordination(self) -> np.ndarray:
         """Number of springs at each node, shape (N,)."""
         return np.bincount(self.bonds.ravel(), minlength=self.n_nodes)
 
     @property
     def bond_vectors(self) -> np.ndarray:
-        """Minimum-image vectors ``r_j - r_i`` of every bond, shape (E, 2)."""
+        """Minimum-image vectors ``r_j - r_i`` of every bond, shape (E, d)."""
         return minimum_image(self.positions[self.bonds[:, 1]] - self.positions[self.bonds[:, 0]], self.box)
 
     @property
     def lengths(self) -> np.ndarray:
         """Minimum-image bond lengths, shape (E,)."""
-        return np.hypot(*self.bond_vectors.T)
+        d = self.bond_vectors
+        return np.hypot(d[:, 0], d[:, 1]) if d.shape[1] == 2 else np.sqrt(np.sum(d**2, axis=1))
 
 
 def minimum_image(d: np.ndarray, box: float) -> np.ndarray:
-    """Map displacement vectors onto their shortest periodic image in a square box."""
+    """Map displacement vectors onto their shortest periodic image in a square (cubic) box."""
     return d - box * np.round(d / box)
 
 
@@ -95,8 +107,10 @@ def network(
     a: float = 1.0,
     t0: float = 1.0,
     rng=None,
+    dim: int = 2,
 ) -> SpringNetwork:
-    """Build a spring network on a perturbed ``L x L`` square lattice.
+    """Build a spring network on a perturbed ``L x L`` square lattice (or, with ``dim=3``,
+    an ``L x L x L`` simple-cubic one: ``bosonpeak.model.lattice3d.network3d``).
 
     Parameters
     ----------
@@ -118,6 +132,8 @@ def network(
         Spring-constant scale (> 0).
     rng : int, SeedSequence or Generator, optional
         Source of the displacement directions (SPEC 7).
+    dim : {2, 3}
+        Space dimension; 3 builds the simple-cubic lattice with the same arguments.
 
     Returns
     -------
@@ -133,7 +149,13 @@ def network(
     >>> len(crystal.bonds)
     200
     """
+    if _checks.integer("dim", dim, minimum=2, maximum=3) == 3:
+        from .lattice3d import network3d
+
+        return network3d(L, delta, rule=rule, spring=spring, cutoff=cutoff, a=a, t0=t0, rng=rng)
     L = _checks.integer("L", L, minimum=3)
+    _checks.rng("rng", rng)
+    _resources.check(_resources.Plan(f"a network of L^2 = {L * L} nodes", _resources.network_bytes(L * L), advice="a smaller L"))
     a = _checks.real("a", a, minimum=0.0, min_inclusive=False)
     delta = _checks.real("delta", delta, minimum=0.0, maximum=a, max_inclusive=False)
     rule = _checks.choice("rule", rule, RULES)
@@ -162,14 +184,51 @@ def network(
     if rule == "nearest":
         bonds = _lattice_bonds(L)
     else:
-        tree = cKDTree(positions, boxsize=box)
-        bonds = tree.query_pairs(r_c * (1.0 + CUTOFF_TOLERANCE), output_type="ndarray").astype(np.int64)
-        bonds = bonds[np.lexsort((bonds[:, 1], bonds[:, 0]))]
+        bonds = _cutoff_bonds(positions, L, a, delta, r_c * (1.0 + CUTOFF_TOLERANCE), box)
     d = minimum_image(positions[bonds[:, 1]] - positions[bonds[:, 0]], box)
     r = np.hypot(d[:, 0], d[:, 1])
     stiffness = t0 / r if spring == "inverse" else np.full(len(bonds), t0)
     params = dict(delta=delta, rule=rule, spring=spring, cutoff=r_c if rule == "cutoff" else None, a=a, t0=t0)
     return SpringNetwork(positions, bonds, stiffness, box, L, params)
+
+
+def _stencil(L: int, a: float, reach: float) -> list[tuple[int, int]]:
+    """Half of the site offsets ``(dx, dy)`` with ``a |(dx, dy)| <= reach``: one of ``+-o``, no ``0``."""
+    k = int(np.floor(reach / a)) + 1
+    return [(dx, dy) for dx in range(0, k + 1) for dy in range(-k, k + 1)
+            if (dx > 0 or dy > 0) and a * np.hypot(dx, dy) <= reach]
+
+
+def _cutoff_bonds(positions: np.ndarray, L: int, a: float, delta: float, r: float, box: float) -> np.ndarray:
+    """Pairs ``(i, j)``, ``i < j``, at periodic distance ``<= r``, sorted by ``i`` then ``j``.
+
+    Node ``i = ix L + iy`` lies within ``delta`` of its site ``a (ix, iy)``: the candidates are
+    the site offsets of ``_stencil`` (reach ``r + 2 delta``, with a relative margin for
+    round-off), one vectorised pass over the nodes per offset. The distance test is the k-d
+    tree's: per axis ``d = x_j - x_i``, ``-= box`` above ``box / 2``, ``+= box`` below
+    ``-box / 2``; joined when ``dx*dx + dy*dy <= r*r``.
+    """
+    n = L * L
+    ix, iy = np.divmod(np.arange(n, dtype=np.int64), L)
+    half, rr = 0.5 * box, r * r
+    x, y = positions[:, 0], positions[:, 1]
+    keys = []
+    offsets = {(dx % L, dy % L) for dx, dy in _stencil(L, a, (r + 2.0 * delta) * (1.0 + 1e-9))} - {(0, 0)}
+    for dx, dy in sorted(offsets):
+        j = ((ix + dx) % L) * L + (iy + dy) % L
+        d0 = x[j] - x
+        d0[d0 > half] -= box
+        d0[d0 < -half] += box
+        d1 = y[j] - y
+        d1[d1 > half] -= box
+        d1[d1 < -half] += box
+        near = np.flatnonzero(d0 * d0 + d1 * d1 <= rr)
+        del d0, d1
+        i, j = near, j[near]
+        keys.append(np.minimum(i, j) * n + np.maximum(i, j))
+    keys = np.sort(np.concatenate(keys)) if keys else np.empty(0, np.int64)
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys  # an offset meets its mirror modulo L
+    return np.column_stack(np.divmod(keys, n))                                # when L is small
 
 
 def _lattice_bonds(L: int) -> np.ndarray:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import numpy as np
 from tqdm.auto import tqdm
 
-from ..matrices.laplacian import dynamical_matrix
-from ..model.lattice import network
+from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
-from .spectrum import DOS, default_edges, dos
+from ..matrices.laplacian import dynamical_matrix
+from ..matrices.vector import vector_dynamical_matrix
+from ..model.lattice import network
+from .spectrum import DEFAULT_BIN_WIDTH, DOS, default_edges, dos, memory_estimate
+from .vector import MODELS, vector_zero_modes
 
 
 def ensemble_dos(
@@ -29,6 +32,10 @@ def ensemble_dos(
     zero_modes: bool = True,
     rng=None,
     progress: bool = False,
+    bin_width: float | None = None,
+    dim: int = 2,
+    model: str = "scalar",
+    n_zero: int | None = None,
     **options,
 ) -> DOS:
     """Mean DOS of ``seeds`` networks, with every sample and the standard error over samples.
@@ -38,7 +45,8 @@ def ensemble_dos(
     L, delta, rule, spring, cutoff
         As for ``bosonpeak.network``.
     edges : array_like, optional
-        Bin edges in omega; default from the first sample (see ``default_edges``).
+        Bin edges in omega. Default: bins of ``bin_width`` from 0 past the top of every
+        sample's spectrum (each network's Gershgorin bound; no network is built twice).
     seeds : int
         Number of samples (>= 1).
     method, zero_modes, options
@@ -47,13 +55,23 @@ def ensemble_dos(
         Root seed; sample ``k`` uses its ``k``-th spawned child.
     progress : bool
         Show a progress bar over the samples.
+    bin_width : float, optional
+        Width of the default bins (only when ``edges`` is None); default 0.05.
+    dim : {2, 3}
+        Square or simple-cubic lattice (``bosonpeak.network``'s ``dim``).
+    model : {"scalar", "vector"}
+        The scalar Laplacian (``N`` modes) or the vector central-force matrix (``d N``
+        modes, its exact zero-mode count from ``vector_zero_modes``).
+    n_zero : int, optional
+        Known zero modes of every network (vector model): skips the exact count.
 
     Returns
     -------
     DOS
         ``density`` is the sample mean, ``samples`` has shape (seeds, B), ``error`` is the
         standard error of the mean over samples (for a single sample: the method's own
-        error, zero for exact methods).
+        error, zero for exact methods). ``info["mean_z"]`` holds each sample's mean
+        coordination.
 
     Examples
     --------
@@ -62,22 +80,71 @@ def ensemble_dos(
     >>> g.samples.shape, round(g.integral(), 12)
     ((3, 40), 1.0)
     """
+    model = _checks.choice("model", model, MODELS)
     children = seed_sequences(rng, seeds)
-    parts = []
+    L = _checks.integer("L", L, minimum=3)
+    bins = len(edges) - 1 if edges is not None else int(4.0 / (bin_width or DEFAULT_BIN_WIDTH))
+    probe = np.linspace(0.0, 4.0, max(bins, 1) + 1)
+    nodes = L ** _checks.integer("dim", dim, minimum=2, maximum=3)
+    dof = nodes * (dim if model == "vector" else 1)
+    _resources.check(_resources.Plan(f"{method} DOS of {seeds} {model} network(s) of {dof} degrees of freedom",  # before the first network
+                                     _resources.network_bytes(nodes) + memory_estimate(method, dof, 13 * dim * dof, probe, **options)
+                                     + 16 * seeds * max(bins, 1), advice="another method or a smaller L"))
+    width = None
+    if edges is None:
+        width = DEFAULT_BIN_WIDTH if bin_width is None else _checks.real("bin_width", bin_width, minimum=0.0, min_inclusive=False)
+    parts, mean_z = [], []
     for child in tqdm(children, desc=f"DOS L={L} delta={delta:g}", disable=not progress, leave=False):
         net_rng, dos_rng = sample_streams(child)
-        H = dynamical_matrix(network(L, delta, rule=rule, spring=spring, cutoff=cutoff, rng=net_rng))
-        if edges is None:
-            edges = default_edges(H)
-        parts.append(dos(H, edges, method=method, zero_modes=zero_modes, rng=dos_rng, **options))
-    samples = np.stack([p.density for p in parts])
-    if seeds > 1:
-        error = samples.std(axis=0, ddof=1) / np.sqrt(seeds)
+        net = network(L, delta, rule=rule, spring=spring, cutoff=cutoff, rng=net_rng, dim=dim)
+        mean_z.append(float(np.mean(net.coordination)))
+        if model == "vector":
+            H, known = vector_dynamical_matrix(net), vector_zero_modes(net) if n_zero is None else n_zero
+        else:
+            H, known = dynamical_matrix(net), n_zero
+        if width is not None:  # each network's own bound; later networks may add bins on top
+            mine = default_edges(H, width)
+            edges = mine if edges is None or len(mine) > len(edges) else edges
+        parts.append(dos(H, edges, method=method, zero_modes=zero_modes, rng=dos_rng, n_zero=known, **options))
+    return combine_samples(parts, info={"seeds": seeds, "spawn_keys": [c.spawn_key for c in children], "mean_z": mean_z})
+
+
+def combine_samples(parts: list[DOS], info: dict | None = None) -> DOS:
+    """One ensemble ``DOS`` from per-sample ``DOS`` records on the same bins.
+
+    Samples whose edges are a prefix of the longest ones (default edges that grew with a
+    stiffer network: every mode of an earlier sample lies below its own last edge) are
+    padded with zero density, which is exact for exact engines.
+
+    Examples
+    --------
+    >>> import numpy as np, bosonpeak
+    >>> from bosonpeak.spectra.ensemble import combine_samples
+    >>> a = bosonpeak.dos(bosonpeak.network(6, 0.0), np.arange(0, 3.01, 0.5))
+    >>> b = bosonpeak.dos(bosonpeak.network(6, 0.0), np.arange(0, 3.51, 0.5))
+    >>> g = combine_samples([a, b])
+    >>> g.samples.shape, round(g.integral(), 12)
+    ((2, 7), 1.0)
+    """
+    if not parts:
+        raise _checks.ParameterError("'parts' must hold at least one DOS; got none")
+    longest = max(parts, key=lambda p: len(p.edges))
+    edges = longest.edges
+    rows, errors = [], []
+    for p in parts:
+        if not np.array_equal(p.edges, edges[: len(p.edges)]):
+            raise _checks.ParameterError("every DOS in 'parts' must share the bins of the longest one (a prefix of its edges)")
+        pad = len(edges) - len(p.edges)
+        rows.append(np.pad(p.density, (0, pad)))
+        errors.append(None if p.error is None else np.pad(p.error, (0, pad)))
+    samples = np.stack(rows)
+    if len(parts) > 1:
+        error = samples.std(axis=0, ddof=1) / np.sqrt(len(parts))
     else:  # one sample: keep the method's own error (KPM), zero for exact histograms
-        error = parts[0].error if parts[0].error is not None else np.zeros(samples.shape[1])
+        error = errors[0] if errors[0] is not None else np.zeros(samples.shape[1])
     first = parts[0]
     return DOS(
-        first.edges,
+        edges,
         samples.mean(axis=0),
         first.n_modes,
         first.method,
@@ -86,7 +153,7 @@ def ensemble_dos(
         zero_modes=float(np.mean([p.zero_modes for p in parts])),
         zero_modes_removed=first.zero_modes_removed,
         resolution=first.resolution,
-        info={"seeds": seeds, "spawn_keys": [c.spawn_key for c in children]},
+        info=dict(info or {}),
     )
 
 

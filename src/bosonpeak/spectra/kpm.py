@@ -21,8 +21,11 @@ Weisse, Wellein, Alvermann and Fehske, Rev. Mod. Phys. 78, 275 (2006); conventio
 * ``error`` is the standard error of the mean over the random vectors, bin by bin.
 * ``kpm_local_dos``: the same recursion with unit vectors (one node, exact) or random signs
   restricted to a group of nodes (the group's average local DOS, with its error).
-* Each step shares the matrix rows among ``threads`` CPU threads (scipy's sparse kernel and
-  numpy release the GIL); ``device="cuda"`` runs the recursion with CuPy instead.
+* On CPU each step is one fused pass over memory (``_fused``, compiled with numba: the sparse
+  product, the three-term update and the dot products together, float64 sums), or, without
+  numba or with ``kernel="scipy"``, scipy's sparse product and numpy dot products
+  (``_chebyshev``, the reference). Either shares the matrix rows among ``threads`` CPU
+  threads; ``device="cuda"`` runs the recursion with CuPy instead.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from scipy.sparse.csgraph import connected_components
 from tqdm.auto import tqdm
 
 from .. import _checks
+from . import _fused
 from ._chebyshev import chebyshev_moments, shifted
 from ..matrices.laplacian import is_laplacian, zero_mode_count
 from .._random import seed_sequences
@@ -44,12 +48,14 @@ from .spectrum import DOS, gershgorin_bound, register_engine
 SAFETY = 0.01
 DTYPES = ("float64", "float32")
 DEVICES = ("cpu", "cuda")
+#: CPU recursions: ``"fused"`` (numba), ``"scipy"`` (the reference), ``"auto"`` (fused if numba imports).
+KERNELS = ("auto", "fused", "scipy")
 #: Random vectors per DOS when ``vectors`` is not given.
 DEFAULT_VECTORS = 16
 
 
 def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=None, moments=None,
-            vectors=DEFAULT_VECTORS, dtype="float64", device="cpu", block=None, threads=None) -> DOS:
+            vectors=DEFAULT_VECTORS, dtype="float64", device="cpu", block=None, threads=None, kernel="auto") -> DOS:
     """The ``"kpm"`` engine of ``bosonpeak.dos``: DOS in omega with stochastic error bars.
 
     Parameters
@@ -84,6 +90,12 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
     threads : int, optional
         CPU threads sharing the rows of each step (default: the CPUs this process may use).
         The result does not depend on it, bit for bit.
+    kernel : {"auto", "fused", "scipy"}
+        CPU recursion: ``"fused"`` (one pass over memory per step, compiled with numba; dot
+        products summed in float64), ``"scipy"`` (scipy's sparse product, then numpy dot
+        products; float32 vectors sum their dot products in float32 over 16k-row chunks) or
+        ``"auto"``: fused when numba is installed. The vectors are the same bit for bit; the
+        moments agree to round-off in the dot products.
 
     Returns
     -------
@@ -91,8 +103,7 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
         ``density`` is the mean over the vectors, ``error`` its standard error per bin,
         ``resolution`` the resolution reached; ``info`` holds ``moments``, ``vectors``,
         ``omega_max``, ``omega_limit`` (below it the kernel, not the network, shapes the curve),
-        ``recursion_seconds``
-        and ``finite_size_omega``.
+        ``recursion_seconds``, ``kernel`` (the recursion used) and ``finite_size_omega``.
 
     Examples
     --------
@@ -104,25 +115,27 @@ def kpm_dos(H, edges, *, zero_modes=True, rng=None, progress=False, resolution=N
     """
     groups = [np.arange(H.shape[0])]
     return _kpm(H, edges, groups, zero_modes=zero_modes, rng=rng, progress=progress, resolution=resolution,
-                moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, threads=threads, method="kpm")[0]
+                moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, threads=threads, method="kpm",
+                kernel=kernel)[0]
 
 
-def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, vectors, dtype, device, block, threads, method):
-    """Shared by the DOS and the local DOS: one recursion for every group's vectors."""
+def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, vectors, dtype, device, block, threads, method,
+         kernel="auto", part=None):
+    """Shared by the DOS and the local DOS: one recursion for every group's vectors.
+
+    With ``part = (lo, hi)`` only the random-vector columns ``lo:hi`` run (the same vectors,
+    drawn from the same children of ``rng``, as in the whole run) and ``(raw, summary)`` is
+    returned: ``combine(edges, raw, summary)`` on the columns stacked in order is the whole run.
+    """
     n = H.shape[0]
     vectors = _checks.integer("vectors", vectors, minimum=1)
     dtype = _dtype(dtype)
     device = _checks.choice("device", device, DEVICES)
+    kernel = _kernel(_checks.choice("kernel", kernel, KERNELS), device)
     threads = _usable_cpus() if threads is None else _checks.integer("threads", threads, minimum=1)
     lam_max = (1.0 + SAFETY) * max(gershgorin_bound(H), np.finfo(float).tiny)
     omega_max = float(np.sqrt(lam_max))
     n_mom = _n_moments(resolution, moments, omega_max, edges)
-    n_comp, labels = connected_components(H, directed=False)
-    sizes = np.bincount(labels)
-    laplacian = is_laplacian(H)
-    if not laplacian:
-        zero_mode_count(H, zero_modes)  # raises for zero_modes=False: the zero modes are not known exactly
-        n_comp = 0
     # Columns: exact unit vectors for a group no larger than `vectors`, random signs on it otherwise.
     columns = []  # (group, nodes, exact)
     for k, nodes in enumerate(groups):
@@ -130,38 +143,60 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
             columns += [(k, nodes[i:i + 1], True) for i in range(len(nodes))]
         else:
             columns += [(k, nodes, False)] * vectors
-    children = [np.random.default_rng(c) for c in seed_sequences(rng, len(columns))]
-    block = len(columns) if block is None else _checks.integer("block", block, minimum=1)
+    lo, hi = (0, len(columns)) if part is None else part
+    children = [np.random.default_rng(c) for c in seed_sequences(rng, len(columns))[lo:hi]]
+    block = hi - lo if block is None else _checks.integer("block", block, minimum=1)
+    check_memory(H, n_mom, hi - lo, block, dtype, len(edges) - 1)
+    n_comp, labels = connected_components(H, directed=False)
+    sizes = np.bincount(labels)
+    laplacian = is_laplacian(H)
+    if not laplacian:
+        zero_mode_count(H, zero_modes)  # raises for zero_modes=False: the zero modes are not known exactly
+        n_comp = 0
     H2 = shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
-    raw = np.empty((len(columns), n_mom))
+    raw = np.empty((hi - lo, n_mom))
     seconds = 0.0
-    steps = tqdm(total=n_mom // 2 * -(-len(columns) // block), desc="KPM", disable=not progress, leave=False)
-    for start in range(0, len(columns), block):
-        cols = columns[start:start + block]
+    steps = tqdm(total=n_mom // 2 * -(-(hi - lo) // block), desc="KPM", disable=not progress, leave=False)
+    for start in range(lo, hi, block):
+        cols = columns[start:min(start + block, hi)]
         V = np.zeros((n, len(cols)), dtype=dtype)
         for c, (_, nodes, exact) in enumerate(cols):
             if exact:
                 V[nodes, c] = 1.0
             else:  # Rademacher signs, drawn as int8 to keep the temporaries small
-                signs = children[start + c].integers(0, 2, size=len(nodes), dtype=np.int8)
+                signs = children[start - lo + c].integers(0, 2, size=len(nodes), dtype=np.int8)
                 V[nodes, c] = 2 * signs - 1
         if laplacian:
             V = _project_out_zero_modes(V, labels, sizes)
         t0 = time.perf_counter()
-        raw[start:start + len(cols)] = chebyshev_moments(H2, V, n_mom, device, steps, threads)
+        if kernel == "fused":
+            raw[start - lo:start - lo + len(cols)] = _fused.fused_moments(H2, V, n_mom, steps, threads)
+        else:
+            raw[start - lo:start - lo + len(cols)] = chebyshev_moments(H2, V, n_mom, device, steps, threads)
         seconds += time.perf_counter() - t0
     steps.close()
-    A = _bin_matrix(edges, omega_max, n_mom)  # (M, B): density of the bins from the moments
-    delta0 = (-1.0) ** np.arange(n_mom) @ A  # bins of a kernel-broadened delta at omega = 0
+    summary = {
+        "n": n, "method": method, "n_comp": n_comp, "laplacian": laplacian, "zero_modes": zero_modes, "omega_max": omega_max,
+        "n_mom": n_mom, "dtype": dtype.name, "device": device, "block": block, "threads": threads, "kernel": kernel,
+        "recursion_seconds": seconds, "columns": [(k, exact) for k, _, exact in columns],
+        # per group: its size and the weight of the zero modes on it, known exactly: sum over nodes of 1 / |component|
+        "groups": [(len(nodes), float(np.sum(1.0 / sizes[labels[nodes]])) / len(nodes) if laplacian else 0.0) for nodes in groups],
+    }
+    return (raw, summary) if part is not None else combine(edges, raw, summary)
+
+
+def combine(edges, raw, summary) -> list[DOS]:
+    """One DOS per group from the raw moments of every column (shape (columns, moments))."""
+    s = summary
+    A = _bin_matrix(edges, s["omega_max"], s["n_mom"])  # (M, B): density of the bins from the moments
+    delta0 = (-1.0) ** np.arange(s["n_mom"]) @ A  # bins of a kernel-broadened delta at omega = 0
     out = []
-    for k, nodes in enumerate(groups):
-        rows = [c for c, col in enumerate(columns) if col[0] == k]
-        exact = columns[rows[0]][2]
-        mu = raw[rows] / len(nodes)
-        # Weight of the zero modes on the group, known exactly: sum over nodes of 1 / |component|.
-        w0 = float(np.sum(1.0 / sizes[labels[nodes]])) / len(nodes) if laplacian else 0.0
+    for k, (size, w0) in enumerate(s["groups"]):
+        rows = [c for c, col in enumerate(s["columns"]) if col[0] == k]
+        exact = s["columns"][rows[0]][1]
+        mu = raw[rows] / size
         if not exact:  # the zeroth moment is known exactly: Tr P_S (1 - P_0) / |S|
-            mu[:, 0] = 1.0 - w0 if laplacian else 1.0
+            mu[:, 0] = 1.0 - w0
         per = mu @ A
         if exact:  # one unit vector per node: the sum is the exact group average
             density, error = per.sum(axis=0), np.zeros(A.shape[1])
@@ -170,19 +205,20 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         else:
             density, error = per[0], np.full(A.shape[1], np.nan)  # one vector: no spread to measure
         # Projected vectors carry no zero modes: add them back exactly, or remove the counted ones.
-        shift = w0 if (zero_modes and laplacian) else 0.0
+        shift = w0 if (s["zero_modes"] and s["laplacian"]) else 0.0
         density = density + shift * delta0
-        out.append(_record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, len(rows), dtype, device, nodes))
-        out[-1].info.update(block=block, threads=threads, recursion_seconds=seconds)
+        out.append(_record(edges, density, error, s["n"], s["method"], s["n_comp"], s["zero_modes"], s["omega_max"], s["n_mom"],
+                           len(rows), np.dtype(s["dtype"]), s["device"], size))
+        out[-1].info.update({key: s[key] for key in ("block", "threads", "recursion_seconds", "kernel")}, zero_delta=delta0)
     return out
 
 
-def _record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, n_vec, dtype, device, nodes):
+def _record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_mom, n_vec, dtype, device, nodes: int):
     sigma = float(omega_max * np.sqrt(0.5 * (1.0 - _jackson(2 * n_mom)[2])))
     finite = 2.0 * np.pi / np.sqrt(n)  # 2 pi c / L at unit density and c = 1
     info = {
         "moments": n_mom, "vectors": n_vec, "omega_max": omega_max, "lambda_max": omega_max**2, "dtype": dtype.name,
-        "device": device, "finite_size_omega": finite, "omega_limit": max(3.0 * sigma, finite), "nodes": len(nodes),
+        "device": device, "finite_size_omega": finite, "omega_limit": max(3.0 * sigma, finite), "nodes": nodes,
     }
     return DOS(np.asarray(edges, float), density, n, method, error=error, zero_modes=float(n_comp),
                zero_modes_removed=not zero_modes, resolution=sigma, info=info)
@@ -190,6 +226,83 @@ def _record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_m
 
 def _usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def memory_estimate(H, n_mom: int, columns: int, block: int, dtype, bins: int) -> dict:
+    """Bytes a KPM run allocates beyond ``H``, by part: the peak of the checks on ``H`` (transposed
+    and absolute-value copies, up to ~3 matrices) or of the recursion (``2 H~``, 3 vector blocks of
+    ``N x block``, per-node labels and signs), whichever is larger, plus the moments and bins.
+
+    Examples
+    --------
+    >>> import numpy as np, bosonpeak
+    >>> from bosonpeak.spectra.kpm import memory_estimate
+    >>> H = bosonpeak.dynamical_matrix(bosonpeak.network(100, 0.2, rng=0))
+    >>> m = memory_estimate(H, 200, 16, 16, np.float32, 80)
+    >>> m["vectors"] == 3 * 100**2 * 16 * 4, m["total"] >= m["matrix"] + m["vectors"]
+    (True, True)
+    """
+    n, nnz = H.shape[0], H.nnz
+    index = np.dtype(np.int32 if max(nnz, n) < 2**31 else np.int64).itemsize
+    matrix = nnz * (8 + index) + (n + 1) * index
+    parts = {"checks": 3 * matrix, "matrix": nnz * np.dtype(dtype).itemsize + nnz * index + n * index,
+             "vectors": 3 * n * min(block, columns) * np.dtype(dtype).itemsize, "nodes": 16 * n}
+    parts["moments"] = 8 * n_mom * (columns + 4 * (bins + 1))  # raw moments; the bin matrix and its temporaries
+    parts["total"] = max(parts["checks"], parts["matrix"] + parts["vectors"] + parts["nodes"]) + parts["moments"]
+    return parts
+
+
+def available_memory() -> int | None:
+    """Bytes this process may still allocate: ``MemAvailable``, capped by a cgroup (v2) limit;
+    None when unknown."""
+    out = None
+    try:
+        with open("/proc/meminfo") as f:
+            out = next(int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError):
+        pass
+    try:
+        with open("/sys/fs/cgroup/memory.max") as f, open("/sys/fs/cgroup/memory.current") as g:
+            limit = f.read().strip()
+            if limit != "max":
+                room = int(limit) - int(g.read())
+                out = room if out is None else min(out, room)
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def check_memory(H, n_mom, columns, block, dtype, bins) -> None:
+    """Refuse, before any work, a run whose estimated memory exceeds what is available."""
+    need = memory_estimate(H, n_mom, columns, block, dtype, bins)
+    have = available_memory()
+    if have is None or need["total"] <= have:
+        return
+    fits = lambda b, d: memory_estimate(H, n_mom, columns, b, d, bins)["total"] <= have  # noqa: E731
+    smaller = next((b for b in range(min(block, columns) - 1, 0, -1) if fits(b, dtype)), None)
+    advice = [f"block={smaller}"] if smaller else []
+    if np.dtype(dtype).itemsize == 8 and fits(min(block, columns), np.float32):
+        advice.append("dtype='float32'")
+    size = lambda b: f"{b / 2**30:.2f} GiB" if b >= 2**28 else f"{b / 2**20:.1f} MiB"  # noqa: E731
+    raise _checks.ParameterError(
+        f"KPM needs an estimated {size(need['total'])} (2 H~ {size(need['matrix'])} + 3 vector blocks of N x block = "
+        f"{H.shape[0]} x {min(block, columns)} {np.dtype(dtype).name}, {size(need['vectors'])}) but {size(have)} is "
+        f"available; 'block' (vectors carried together) sets the memory: "
+        + (f"give {' or '.join(advice)}" if advice else "use a machine with more memory")
+    )
+
+
+def _kernel(kernel: str, device: str) -> str:
+    """The CPU recursion to run: ``"auto"`` resolved; ``"cuda"`` for the GPU."""
+    if device == "cuda":
+        if kernel == "fused":
+            raise _checks.ParameterError("'kernel' 'fused' runs on the CPU only; got device='cuda' (use kernel='auto')")
+        return "cuda"
+    if kernel == "auto":
+        return "fused" if _fused.available() else "scipy"
+    if kernel == "fused" and not _fused.available():
+        raise ImportError("kernel='fused' needs numba (pip install numba); kernel='scipy' runs without it")
+    return kernel
 
 
 def _dtype(dtype) -> np.dtype:

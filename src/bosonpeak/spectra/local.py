@@ -149,7 +149,7 @@ def local_dos(H, omega, *, eps: float, convention: str = "paper") -> np.ndarray:
         raise _checks.ParameterTypeError(f"'omega' must be an array of numbers; got {omega!r}") from exc
     if omega.ndim > 1 or not np.all(np.isfinite(omega)) or np.any(omega < 0):
         raise _checks.ParameterError("'omega' must be a 1-D array of finite values >= 0")
-    omega = np.atleast_1d(omega)
+    omega = _checks.nonempty("omega", omega)
     lam, vec = np.linalg.eigh(H.toarray() if sp.issparse(H) else H)
     weight = vec**2  # (N nodes, N modes)
     # -Im G_ii(z) = sum_k |v_ik|^2 eps / ((omega^2 - lambda_k)^2 + eps^2)
@@ -199,8 +199,9 @@ def kpm_local_dos(net_or_H, groups, edges=None, *, zero_modes: bool = True, rng=
     >>> sorted(int(k) for k in g), round(g[4].integral(), 8)
     ([2, 3, 4, 5, 6], 1.0)
     """
+    from .. import _resources
     from ..matrices.laplacian import as_matrix
-    from .spectrum import default_edges
+    from .spectrum import default_edges, memory_estimate
 
     H = as_matrix(net_or_H)
     n = H.shape[0]
@@ -214,6 +215,12 @@ def kpm_local_dos(net_or_H, groups, edges=None, *, zero_modes: bool = True, rng=
     else:
         keys, items = "one", [groups]
     nodes = [_group("groups", g, n) for g in items]
+    _checks.rng("rng", rng)
+    vec = _checks.integer("vectors", vectors, minimum=1)
+    columns = sum(len(g) if len(g) <= vec else vec for g in nodes)
+    memory = memory_estimate("kpm", n, H.nnz, edges, H=H, vectors=columns, moments=moments, resolution=resolution, dtype=dtype, block=block)
+    _resources.check(_resources.Plan(f"KPM local DOS of {len(nodes)} group(s), {columns} vectors of N = {n}", memory,
+                                     advice="fewer groups or vectors, or a smaller block"))
     out = _kpm(H, edges, nodes, zero_modes=zero_modes, rng=rng, progress=progress, resolution=resolution,
                moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, threads=threads, method="kpm-local")
     if keys == "one":

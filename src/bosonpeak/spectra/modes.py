@@ -22,7 +22,7 @@ import scipy.sparse.linalg as spla
 from scipy.sparse.csgraph import connected_components
 from threadpoolctl import threadpool_limits
 
-from .. import _checks
+from .. import _checks, _resources
 from ..matrices.laplacian import as_matrix, is_laplacian
 from .spectrum import gershgorin_bound
 
@@ -122,6 +122,9 @@ def lowest_modes(net_or_H, k: int, *, zero_modes: bool = False, sigma: float | N
     if not isinstance(zero_modes, bool):
         raise _checks.ParameterTypeError(f"'zero_modes' must be True or False; got {zero_modes!r}")
     tol = _checks.real("tol", tol, minimum=0.0)
+    _checks.rng("rng", rng)
+    _resources.check(_resources.Plan(f"the {k} lowest modes of N = {n} nodes",
+                                     _resources.slicing_bytes(n) + 2 * 8 * n * (2 * k + 1), advice="fewer modes k"))
     top = gershgorin_bound(H)
     if sigma is None:
         sigma = -SHIFT_FRACTION * top

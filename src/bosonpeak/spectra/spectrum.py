@@ -13,14 +13,16 @@ so the analysis and figures work on any of them. Conventions (``PHYSICS.md``):
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
-from .. import _checks
+from .. import _checks, _resources
 from ..matrices.laplacian import as_matrix
 
 #: Default bin width in omega.
@@ -143,7 +145,8 @@ def methods() -> tuple[str, ...]:
     return tuple(_ENGINES)
 
 
-def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True, rng=None, progress: bool = False, **options) -> DOS:
+def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True, rng=None, progress: bool = False,
+        n_zero: int | None = None, **options) -> DOS:
     """Vibrational density of states of one network.
 
     Parameters
@@ -163,6 +166,12 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
         For stochastic methods.
     progress : bool
         Show a progress bar where the method has one.
+    n_zero : int, optional
+        The exact number of zero modes of ``H`` when it is not a graph Laplacian (a vector
+        matrix: ``bosonpeak.spectra.vector.vector_zero_modes``). The engine then runs with
+        every mode kept and ``zero_modes=False`` takes ``n_zero`` modes out of the bin holding
+        ``omega = 0`` (exact engines) or ``n_zero`` kernel-broadened deltas at 0 (KPM).
+        For a Laplacian it must equal its number of connected components.
     **options
         Method-specific options.
 
@@ -191,7 +200,81 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
     edges = default_edges(H) if edges is None else _checks.increasing_edges("edges", edges)
     if not isinstance(zero_modes, bool):
         raise _checks.ParameterTypeError(f"'zero_modes' must be True or False; got {zero_modes!r}")
-    return engine(H, edges, zero_modes=zero_modes, rng=rng, progress=progress, **options)
+    n = H.shape[0]
+    _resources.check(_resources.Plan(f"DOS of N = {n} modes by method {method!r}", memory_estimate(method, n, H.nnz, edges, H=H, **options),
+                                     advice="another method (bosonpeak.methods())"))
+    if n_zero is None:
+        return engine(H, edges, zero_modes=zero_modes, rng=rng, progress=progress, **options)
+    n_zero = _checks.integer("n_zero", n_zero, minimum=0, maximum=H.shape[0])
+    g = engine(H, edges, zero_modes=True, rng=rng, progress=progress, **options)
+    if g.zero_modes and g.zero_modes != n_zero:  # a Laplacian: the engine counted its components
+        raise _checks.ParameterError(f"'n_zero' must equal the {g.zero_modes:g} connected components of this graph Laplacian; got {n_zero}")
+    return known_zero_modes(g, n_zero, zero_modes)
+
+
+def known_zero_modes(g: DOS, n_zero: int, zero_modes: bool) -> DOS:
+    """``g`` (every mode kept) with ``n_zero`` known zero modes recorded and, unless
+    ``zero_modes``, taken out: from the bin holding ``omega = 0`` for an exact histogram, as
+    ``n_zero`` kernel-broadened deltas at 0 (``info["zero_delta"]``) for a smoothed one."""
+    density = np.array(g.density, dtype=float)
+    removed = np.zeros_like(density)
+    if not zero_modes and n_zero:
+        if g.resolution is not None and "zero_delta" in g.info:
+            removed = n_zero / g.n_modes * np.asarray(g.info["zero_delta"], dtype=float)
+        else:
+            k = np.searchsorted(g.edges, 0.0, side="right") - 1
+            if 0 <= k < len(density):
+                removed[k] = n_zero / (g.n_modes * g.widths[k])
+    samples = None if g.samples is None else g.samples - removed
+    return dataclasses.replace(g, density=density - removed, samples=samples, zero_modes=float(n_zero),
+                               zero_modes_removed=not zero_modes)
+
+
+def memory_estimate(method: str, n: int, nnz: int, edges, *, H=None, **options) -> int:
+    """Peak bytes of ``dos(H, edges, method=method, **options)`` for an ``n``-node matrix with
+    ``nnz`` stored entries, from the sizes alone (``H``, if given, sharpens the KPM bound).
+
+    The engine module's own ``memory_estimate`` if it has one: ``(n, nnz, edges, **options)``
+    returning bytes, or, given ``H``, the forms ``(H, n_mom, columns, block, dtype, bins)``
+    (KPM) and ``(H, *, solver, workers)`` (slicing) returning a dict with ``"total"`` or
+    ``"bytes"``. Else, or if it cannot say, ``bosonpeak._resources.dos_bytes``.
+
+    Examples
+    --------
+    >>> from bosonpeak.spectra.spectrum import memory_estimate
+    >>> round(memory_estimate("dense", 10_000, 50_000, [0.0, 1.0]) / 1e9, 1)  # 2.5 copies of 10^8 doubles
+    2.0
+    """
+    engine = _ENGINES.get(method)
+    module = sys.modules.get(getattr(engine, "__module__", ""), None)
+    own = getattr(module, "memory_estimate", None)
+    if callable(own) and own is not memory_estimate:
+        try:
+            value = _engine_estimate(own, module, n, nnz, edges, H, options)
+        except Exception:  # noqa: BLE001 - an estimate that fails is no estimate; the engine reports bad options itself
+            value = None
+        if value is not None:
+            return value
+    omega_max = float(np.sqrt(gershgorin_bound(H))) if H is not None else 4.0
+    return _resources.dos_bytes(method, n, nnz=nnz, bins=max(len(edges) - 1, 1), omega_max=omega_max, options=options)
+
+
+def _engine_estimate(own, module, n, nnz, edges, H, options) -> int | None:
+    params = inspect.signature(own).parameters
+    if next(iter(params), None) not in ("H", "net_or_H"):
+        out = own(n, nnz, edges, **options)
+    elif H is None:
+        return None  # it needs the matrix: an up-front plan uses the generic estimate
+    elif "n_mom" in params:  # KPM: moments from the resolution, as the engine will choose them
+        omega_max = float(np.sqrt((1.0 + module.SAFETY) * max(gershgorin_bound(H), np.finfo(float).tiny)))
+        n_mom = module._n_moments(options.get("resolution"), options.get("moments"), omega_max, edges)
+        vectors = options.get("vectors") or module.DEFAULT_VECTORS
+        out = own(H, n_mom, vectors, options.get("block") or vectors, options.get("dtype", "float64"), len(edges) - 1)
+    else:
+        out = own(H, **{k: options[k] for k in ("solver", "workers") if k in params and options.get(k) is not None})
+    if isinstance(out, dict):
+        out = out.get("total", out.get("bytes"))
+    return None if out is None else int(out)
 
 
 def histogram_dos(below: np.ndarray, edges: np.ndarray, n: int, *, n_zero: int, zero_modes: bool, method: str, info=None) -> DOS:

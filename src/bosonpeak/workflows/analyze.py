@@ -18,18 +18,23 @@ import xarray as xr
 from tqdm.auto import tqdm
 
 from .. import _checks
-from ..matrices.laplacian import dynamical_matrix
-from ..analysis.elasticity import conductivity_tensor, debye_level
-from ..spectra.ensemble import ensemble_dos
 from .._random import sample_streams, seed_sequences
-from ..plotting.analysis import plot_heat_capacity, plot_local_dos_by_z, plot_participation, plot_reduced_over_debye
-from ..model.lattice import network
-from ..spectra.local import local_dos_by_coordination
-from ..spectra.modes import lowest_modes
+from ..analysis.elasticity import conductivity_tensor, debye_level
 from ..analysis.participation import participation_ratio
 from ..analysis.peak import CUTOFF_MULTIPLE, boson_peak
-from ..spectra.spectrum import gershgorin_bound, methods
 from ..analysis.thermal import debye_limit, heat_capacity
+from ..matrices.laplacian import dynamical_matrix
+from ..model.lattice import RULES, SPRINGS, network
+from ..plotting.analysis import (
+    plot_heat_capacity,
+    plot_local_dos_by_z,
+    plot_participation,
+    plot_reduced_over_debye,
+)
+from ..spectra.ensemble import combine_samples
+from ..spectra.local import local_dos_by_coordination
+from ..spectra.modes import lowest_modes
+from ..spectra.spectrum import default_edges, dos, gershgorin_bound, methods
 
 #: Largest N for which the participation ratio of every mode is added and the local DOS by z is
 #: dense (Lorentzian of width eps in omega^2); above it the KPM local DOS (resolution eps in omega).
@@ -61,6 +66,11 @@ class AnalysisSettings:
         _checks.real("bin_width", self.bin_width, minimum=0.0, maximum=0.5, min_inclusive=False)
         _checks.integer("modes", self.modes, minimum=1, maximum=self.L**2 // 2)
         _checks.real("eps", self.eps, minimum=0.0, min_inclusive=False)
+        _checks.seed("seed", self.seed)
+        if not self.deltas:
+            raise _checks.ParameterError("'deltas' must hold at least one value; got none")
+        _checks.choice("rule", self.rule, RULES)
+        _checks.choice("spring", self.spring, SPRINGS)
 
 
 def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False) -> xr.Dataset:
@@ -68,30 +78,32 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
     child of ``SeedSequence(seed)``, as ``ensemble_dos`` does."""
     children = seed_sequences(s.seed, s.seeds)
     build = lambda delta, k: network(s.L, delta, rule=s.rule, spring=s.spring, rng=sample_streams(children[k])[0])  # noqa: E731
-    top = max(np.sqrt(gershgorin_bound(dynamical_matrix(build(d, k)))) for d in s.deltas for k in range(s.seeds))
-    edges = s.bin_width * np.arange(int(np.floor(top / s.bin_width)) + 2)
     T = np.geomspace(0.005, 3.0, 80)
     ldos_omega = np.arange(0.025, 3.0, 0.025)
-    nd, nk = len(s.deltas), s.seeds
+    nk = s.seeds
     out = {k: [] for k in ("c", "sigma", "affine", "density", "bp", "bp_crystal", "C", "mode_omega", "mode_P", "ldos", "zfrac", "all_omega", "all_P")}
     for delta in tqdm(s.deltas, desc="analyze", disable=not progress):
-        cond = [conductivity_tensor(build(delta, k)) for k in range(nk)]
+        nets = [build(delta, k) for k in range(nk)]  # each network built once, its matrix assembled once
+        Hs = [dynamical_matrix(net) for net in nets]
+        cond = [conductivity_tensor(net) for net in nets]
         c = np.array([x.c for x in cond])
-        g = ensemble_dos(s.L, delta, edges, seeds=nk, rule=s.rule, spring=s.spring, method=s.method, zero_modes=False, rng=s.seed)
+        edges = default_edges(max(Hs, key=gershgorin_bound), s.bin_width)
+        g = combine_samples([dos(H, edges, method=s.method, zero_modes=False, rng=sample_streams(children[k])[1])
+                             for k, H in enumerate(Hs)])
         out["c"].append(c)
         out["sigma"].append(np.stack([x.sigma for x in cond]))
         out["affine"].append(np.stack([x.affine for x in cond]))
         out["density"].append(g.samples)
-        out["bp"].append(boson_peak(g, c=c, rng=s.seed))
+        out["bp"].append(boson_peak(g, c=c, crystal=delta == 0, rng=s.seed))
         out["bp_crystal"].append(boson_peak(g, rng=s.seed, omega_min=out["bp"][-1].window[0]))
         out["C"].append(heat_capacity(g, T, c=float(np.sqrt(np.mean(c**2)))))
-        net0 = build(delta, 0)
-        m = lowest_modes(net0, s.modes, rng=sample_streams(children[0])[1])
+        net0 = nets[0]
+        m = lowest_modes(Hs[0], s.modes, rng=sample_streams(children[0])[1])
         out["mode_omega"].append(m.omega)
         out["mode_P"].append(participation_ratio(m.vectors))
         small = net0.n_nodes <= DENSE_EXTRAS_MAX_NODES
         if small:
-            lam, vec = np.linalg.eigh(dynamical_matrix(net0).toarray())
+            lam, vec = np.linalg.eigh(Hs[0].toarray())
             out["all_omega"].append(np.sqrt(np.clip(lam[1:], 0, None)))
             out["all_P"].append(participation_ratio(vec[:, 1:]))
             _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, eps=s.eps)
@@ -101,6 +113,9 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         out["ldos"].append(ld)
         out["zfrac"].append(frac)
     bp, bpc = out["bp"], out["bp_crystal"]
+    n_bins = max(d.shape[1] for d in out["density"])  # bins reach past each delta's own spectrum: pad with zeros
+    out["density"] = [np.pad(d, ((0, 0), (0, n_bins - d.shape[1]))) for d in out["density"]]
+    edges = s.bin_width * np.arange(n_bins + 1)
     interval = lambda x: x if x is not None else (np.nan, np.nan)  # noqa: E731
     data = {
         "sound_speed": (("delta", "seed"), np.stack(out["c"]), {"long_name": "c = det(sigma)^(1/4) / sqrt(n), relaxed conductivity"}),
@@ -112,6 +127,7 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
         "omega_bp_interval": (("delta", "bound"), [interval(b.omega_interval) for b in bp]),
         "height_own": (("delta",), [b.height for b in bp], {"long_name": "max <g/omega> over the own Debye level 1/(2 pi <c^-2>^-1)"}),
         "height_own_interval": (("delta", "bound"), [interval(b.height_interval) for b in bp]),
+        "no_peak_reason": (("delta",), [b.reason or "" for b in bp], {"long_name": "why omega_bp is no Boson peak ('' when it is one)"}),
         "height_crystal": (("delta",), [b.height for b in bpc], {"long_name": "max <g/omega> over the crystal level 1/(2 pi)"}),
         "height_crystal_interval": (("delta", "bound"), [interval(b.height_interval) for b in bpc]),
         "window_min": (("delta",), [b.window[0] for b in bp]),
@@ -154,8 +170,10 @@ def summary(ds: xr.Dataset) -> str:
         lo, hi = x["omega_bp_interval"].values
         ho = x["height_own_interval"].values
         hc = x["height_crystal_interval"].values
+        reason = str(x["no_peak_reason"].item()) if "no_peak_reason" in x else ""
+        peak = f"{f'no peak ({reason})':42s}" if reason else f"{float(x['omega_bp']):.3f} [{lo:.3f}, {hi:.3f}]   {float(x['height_own']):.3f} [{ho[0]:.3f}, {ho[1]:.3f}]"
         lines.append(f" {d:4.2f}   {c2.mean():.3f}+-{c2.std(ddof=1):.3f}    {float(x['debye_level_own']) / ds.attrs['debye_level_crystal']:.3f}"
-                     f"              {float(x['omega_bp']):.3f} [{lo:.3f}, {hi:.3f}]   {float(x['height_own']):.3f} [{ho[0]:.3f}, {ho[1]:.3f}]"
+                     f"              {peak}"
                      f"      {float(x['height_crystal']):.3f} [{hc[0]:.3f}, {hc[1]:.3f}]   {ct2[j]:.3f} ({ds['T'].values[j]:.3f})"
                      f"               {float(np.median(x['lowest_participation'])):.3f}")
     lines.append(f"omega_BP searched above {CUTOFF_MULTIPLE:g} x the finite-size cut-off 2 pi c / L (= {float(ds['window_min'].min()):.3f}..{float(ds['window_min'].max()):.3f}) up to 1.5")

@@ -21,15 +21,23 @@ import numpy as np
 import xarray as xr
 
 from .. import _checks
-from ..matrices.laplacian import dynamical_matrix
-from ..plotting.paper import plot_coordination, plot_coordination_map
-from .._files import save_dataset
-from ..model.glass import DEFAULT_PHI, DIAMETER_RATIO, Packing, coordination_fractions, jammed_packing, voronoi_numbers
-from ..model.glass import contact_network
+from .._files import atomic_path, remove_stale_parts, save_dataset, sign, verify
 from ..analysis.elasticity import debye_levels
-from ..spectra.vector import glass_dos
 from ..matrices.hessian import glass_hessian
+from ..matrices.laplacian import dynamical_matrix
+from ..model.glass import (
+    DEFAULT_PHI,
+    DIAMETER_RATIO,
+    Packing,
+    contact_network,
+    coordination_fractions,
+    jammed_packing,
+    voronoi_numbers,
+)
+from ..plotting.paper import plot_coordination, plot_coordination_map
 from ..spectra.spectrum import dos, gershgorin_bound, methods
+from ..spectra.vector import glass_dos
+from ..analysis.peak import peak_verdict
 
 #: Bump when the data set's content changes, so old cache files are not reused.
 GLASS_DATA_VERSION = 1
@@ -39,7 +47,8 @@ Z_MAX = 12
 GLASS_BIN_WIDTH = 0.05
 
 
-def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, method: str = "banded", rng=None, progress: bool = False) -> xr.Dataset:
+def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, method: str = "banded", rng=None, progress: bool = False,
+                  timings: bool = False) -> xr.Dataset:
     """Coordination, DOS of the vector Hessian and of the scalar contact network, Debye levels.
 
     Parameters
@@ -52,6 +61,11 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         ``"banded"``.
     rng : int, SeedSequence or Generator, optional
         For stochastic engines.
+    progress : bool
+        Progress bars of the DOS engines.
+    timings : bool
+        Add the wall-clock attributes ``fire_seconds`` and ``dos_seconds``; without them the
+        data set, and the file written from it, is the same byte for byte on every run.
 
     Returns
     -------
@@ -74,6 +88,7 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         raise _checks.ParameterTypeError(f"'packing' must be a Packing; got {type(packing).__name__}")
     bin_width = _checks.real("bin_width", bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
     method = _checks.choice("method", method, methods())
+    _checks.rng("rng", rng)
     t0 = time.perf_counter()
     Hv = glass_hessian(packing)
     Hs = dynamical_matrix(contact_network(packing))
@@ -103,8 +118,7 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         mean_contact_number=packing.mean_contact_number, isostatic_contact_number=4.0,
         contacts_minus_isostatic=int(len(packing.backbone_contacts) - (2 * (backbone.sum() - 1) + 1)),
         mean_voronoi_number=float(z_voronoi.mean()), pressure=packing.pressure, energy=packing.energy,
-        max_force=packing.max_force, fire_steps=packing.info["steps"], fire_seconds=packing.info["seconds"],
-        dos_seconds=t_dos, c_L=levels["c_L"], c_T=levels["c_T"], c_scalar=levels["c"],
+        max_force=packing.max_force, fire_steps=packing.info["steps"], c_L=levels["c_L"], c_T=levels["c_T"], c_scalar=levels["c"],
         debye_level_vector=levels["vector"], debye_level_scalar=levels["scalar"],
         omega_min_vector=2 * levels["c_T"] * k1, omega_min_scalar=2 * levels["c"] * k1,
         omega_bp_vector=peak(gv.reduced, 2 * levels["c_T"] * k1), omega_bp_scalar=peak(gs.reduced, 2 * levels["c"] * k1),
@@ -112,6 +126,8 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         conventions="density per mode (vector: per 2M modes), zero modes removed; reduced = density / omega at bin centres; "
         "excess = g / g_Debye; vector Debye level (1/c_L^2 + 1/c_T^2)/(4 pi rho), scalar 1/(2 pi rho c^2), rho = M / box^2",
     )
+    if timings:
+        attrs.update(fire_seconds=packing.info["seconds"], dos_seconds=t_dos)
     return xr.Dataset(
         {
             "density_vector": ("omega", gv.density, {"long_name": "g(omega) per mode of the vector Hessian (2M modes), zero modes removed"}),
@@ -146,7 +162,11 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
     """The data set of ``glass_dataset`` for one generated glass, from an on-disk cache if present.
 
     The cache file name holds a hash of the parameters, ``GLASS_DATA_VERSION`` and the
-    package version, so a change of either computes afresh. Files are written atomically.
+    package version, so a change of either computes afresh. Files are written atomically,
+    with a sidecar ``<file>.sig``: the HMAC of the file's bytes under the cache folder's
+    secret key (``_files.sign``). A file is used only if its signature verifies and its
+    ``cache_key`` attribute holds these parameters; a corrupt, foreign or forged file is
+    computed again and overwritten, never read as data.
 
     Parameters
     ----------
@@ -173,22 +193,42 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
 
     N = _checks.integer("N", N, minimum=16)
     phi = _checks.real("phi", phi, minimum=0.5, maximum=1.2, min_inclusive=False)
-    seed = _checks.integer("seed", seed, minimum=0)
+    seed = _checks.seed("seed", seed)
     method = _checks.choice("method", method, methods())
     key = json.dumps(dict(N=N, phi=phi, seed=seed, method=method, bin_width=bin_width, ratio=DIAMETER_RATIO,
                           data=GLASS_DATA_VERSION, version=__version__), sort_keys=True)
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
-    path = Path(cache_dir if cache_dir is not None else default_cache_dir()) / f"glass-N{N}-phi{phi:g}-seed{seed}-{digest}.nc"
-    if path.exists() and not refresh:
-        ds = xr.load_dataset(path)
-        ds.attrs["cached"] = 1
-        return ds
+    folder = Path(cache_dir if cache_dir is not None else default_cache_dir())
+    path = folder / f"glass-N{N}-phi{phi:g}-seed{seed}-{digest}.nc"
+    if not refresh:
+        ds = _cached(path, key)
+        if ds is not None:
+            ds.attrs["cached"] = 1
+            return ds
     packing = jammed_packing(N, phi, rng=seed)
     ds = glass_dataset(packing, bin_width=bin_width, method=method, rng=seed, progress=progress)
     ds.attrs.update(seed=seed, cache_key=key)
+    remove_stale_parts(folder)
     save_dataset(ds, path)
+    with atomic_path(path.with_name(path.name + ".sig")) as tmp:
+        tmp.write_text(sign(folder, path.read_bytes()))
     ds.attrs["cached"] = 0
     return ds
+
+
+def _cached(path: Path, key: str) -> xr.Dataset | None:
+    """The data set cached at ``path`` if its signature verifies and it was made with ``key``; else None."""
+    try:
+        data = path.read_bytes()
+        if not verify(path.parent, path.with_name(path.name + ".sig").read_text().strip(), data):
+            return None
+        with xr.open_dataset(path) as f:
+            ds = f.load()
+        if ds.attrs.get("cache_key") != key or not {"density_vector", "density_scalar", "omega_edges"} <= set(ds.data_vars):
+            return None
+        return ds
+    except Exception:  # noqa: BLE001 - unreadable, truncated, foreign: computed again
+        return None
 
 
 def glass_summary(ds: xr.Dataset) -> str:
@@ -200,6 +240,11 @@ def glass_summary(ds: xr.Dataset) -> str:
         w = a[f"omega_bp_{kind}"]
         if not np.isfinite(w):
             return "n/a (no Debye level: the packing is unstable to some shear)"
+        omega = ds["omega"].values
+        inside = np.flatnonzero((omega > a[f"omega_min_{kind}"]) & (omega < 0.5 * ds["omega_edges"].values[-1]))
+        reason = peak_verdict(ds[f"excess_{kind}"].values, 1.0, inside)
+        if reason is not None:
+            return f"no peak ({reason})"
         return f"omega = {w:.3f} ({float(ds[f'excess_{kind}'].sel(omega=w)):.2f}x Debye)"
     return "\n".join([
         f"glass: N = {a['N']}, phi = {a['phi']:.4f}, {a['rattlers']} rattlers, FIRE {a['fire_steps']} steps, max |F| = {a['max_force']:.2e}, "
@@ -241,7 +286,8 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
             ax.axvline(a[f"omega_bp_{kind}"], color="tab:red", lw=0.8, label=f"max g/omega at {a[f'omega_bp_{kind}']:.3f}")
             ax.axvspan(0, lo, color="0.85", lw=0, label=r"$\omega < 2 c\,2\pi/L$: plane-wave shells")
         ax.set_xlim(0, top)
-        ax.set_ylim(0, 1.15 * float(ds[f"reduced_{kind}"].sel(omega=slice(lo + 1e-12, top)).max()))
+        shown = ds[f"reduced_{kind}"].sel(omega=slice(lo + 1e-12, top)).values  # empty for a tiny packing (lo >= top)
+        ax.set_ylim(0, 1.15 * float(shown.max() if shown.size and shown.max() > 0 else ds[f"reduced_{kind}"].max()) or 1.0)
         ax.set_xlabel(r"$\omega$")
         ax.set_ylabel(r"$g(\omega)/\omega$")
         ax.set_title(label, fontsize=10)
@@ -260,3 +306,24 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     fig.suptitle(f"Reduced DOS of a jammed packing (N = {a['N']}, phi = {a['phi']:.3f}, <z> = {a['mean_contact_number']:.2f}): scalar model vs vector Hessian")
     out["glass_reduced_dos"] = fig
     return out
+
+
+def glass_outputs(out, particles: int, phi: float = DEFAULT_PHI, *, seed: int = 2026, bin_width: float = GLASS_BIN_WIDTH,
+                  method: str = "banded", progress: bool = False) -> tuple[list, str]:
+    """What ``bosonpeak glass`` makes: pack, compute, write ``glass_data.nc``, the figures and
+    ``summary.txt`` to ``out``. Returns the paths written and the summary text."""
+    from .._files import save_figure
+
+    out = Path(out)
+    packing = jammed_packing(particles, phi, rng=seed)
+    ds = glass_dataset(packing, bin_width=bin_width, method=method, rng=seed, progress=progress)
+    ds.attrs["seed"] = seed
+    written = [save_dataset(ds, out / "glass_data.nc")]
+    for stem, fig in glass_figures(ds).items():
+        written += save_figure(fig, out / stem)
+        plt.close(fig)
+    text = glass_summary(ds)
+    with atomic_path(out / "summary.txt") as tmp:
+        tmp.write_text(text + "\n")
+    written.append(out / "summary.txt")
+    return written, text

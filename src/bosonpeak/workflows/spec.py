@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import _checks
+from .. import _checks, _resources
 from ..model.lattice import RULES, SPRINGS
 from ..spectra.spectrum import methods
 
@@ -132,7 +132,7 @@ def parse_spec(text: str, *, name: str = "sweep") -> SweepSpec:
     name = sweep.get("name", name)
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
         raise _checks.ParameterError(f"'sweep.name' must be letters, digits, '_', '.' or '-'; got {name!r}")
-    seed = _checks.integer("sweep.seed", sweep.get("seed", 2026), minimum=0)
+    seed = _checks.seed("sweep.seed", sweep.get("seed", 2026))
     seeds = _checks.integer("sweep.seeds", sweep.get("seeds", 1), minimum=1)
     analyses = tuple(_checks.choice("sweep.analyses", a, ANALYSES) for a in _values(sweep, "sweep.analyses", "analyses", list(ANALYSES), empty=True))
 
@@ -143,6 +143,8 @@ def parse_spec(text: str, *, name: str = "sweep") -> SweepSpec:
     cutoffs = [_checks.real("grid.cutoff", v, minimum=0.0, min_inclusive=False) for v in _values(grid, "grid.cutoff", "cutoff", [None])] if "cutoff" in grid else [None]
     if "cutoff" in grid and "cutoff" not in rules:
         raise _checks.ParameterError(f"'grid.cutoff' applies only to rule 'cutoff'; got rule = {rules}")
+    count = len(Ls) * len(deltas) * len(rules) * len(springs) * len(cutoffs) * seeds
+    _resources.check(_resources.Plan("the sweep's grid", 0, tasks=count))  # before the points are built
     points = []
     for L, delta, rule, spring in _product(Ls, deltas, rules, springs):
         for cutoff in cutoffs if rule == "cutoff" else [None]:

@@ -3,9 +3,11 @@
 A task's file is named by the hash of its parameters (``key``), so the same task in any
 sweep, or in a rerun of an interrupted one, finds its result; different tasks never share
 a file. Files are written atomically (``files.atomic_path``: temporary name, then rename),
-and every file carries the key and a SHA-256 checksum of its arrays: a file that cannot be
-opened, belongs to another key, or fails the checksum is reported as missing, so the task
-is computed again and never read as data.
+and every file carries the key, its parameters and an HMAC-SHA256 of key, parameters and
+arrays under the store's secret key (``root/.bosonpeak-key``, ``_files.secret_key``): a file
+that cannot be opened, belongs to another key, whose parameters do not hash to its key, or
+that fails the HMAC (corrupt, or copied from another store, or forged with a plain hash) is
+reported as missing, so the task is computed again and never read as data.
 
 Why NetCDF files and not Zarr: one file per task makes "finished" an atomic rename, the
 format is already a dependency (``netCDF4``), and a task holds a few hundred numbers, far
@@ -19,18 +21,17 @@ Layout of a store directory ``root``::
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import time
 from pathlib import Path
 
 import netCDF4
 import numpy as np
 
-from .._files import atomic_path
+from .._files import atomic_path, remove_stale_parts, sign, verify
 
-#: Age in seconds after which a temporary file counts as left by a killed run.
+#: Age in seconds after which a temporary file without a process id in its name counts as
+#: left by a killed run (files named by ``atomic_path`` go as soon as their process is gone).
 PARTIAL_AGE_S = 600.0
 #: Version of the task-file layout; part of every key, so a new layout never reads old files.
 STORE_FORMAT = 1
@@ -59,13 +60,16 @@ def task_path(root, key: str) -> Path:
     return Path(root) / "tasks" / f"{key}.nc"
 
 
-def _checksum(key: str, arrays: dict[str, np.ndarray]) -> str:
-    h = hashlib.sha256(key.encode())
+def _parts(key: str, params: str, arrays: dict[str, np.ndarray]) -> list[bytes]:
+    parts = [key.encode(), params.encode()]
     for name in sorted(arrays):
         a = np.ascontiguousarray(arrays[name])
-        h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
+        parts += [f"{name}:{a.dtype.str}:{a.shape}".encode(), a.tobytes()]
+    return parts
+
+
+def _checksum(root, key: str, params: str, arrays: dict[str, np.ndarray]) -> str:
+    return sign(root, *_parts(key, params, arrays))
 
 
 def save_result(root, key: str, params: dict, arrays: dict[str, np.ndarray], attrs: dict | None = None) -> Path:
@@ -83,7 +87,8 @@ def save_result(root, key: str, params: dict, arrays: dict[str, np.ndarray], att
     """
     arrays = {name: np.asarray(a) for name, a in arrays.items()}
     meta = dict(attrs or {})
-    meta.update(task_key=key, task_params=json.dumps(params, sort_keys=True), checksum=_checksum(key, arrays))
+    text = json.dumps(params, sort_keys=True)
+    meta.update(task_key=key, task_params=text, checksum=_checksum(root, key, text, arrays))
     path = task_path(root, key)
     # netCDF4 directly, not xarray, and the CDF-5 format, not HDF5: a few ms per file instead
     # of tens, and this is the overhead per task.
@@ -108,22 +113,19 @@ def load_result(root, key: str) -> dict[str, np.ndarray] | None:
             f.set_auto_mask(False)
             arrays = {name: np.asarray(v[...]) for name, v in f.variables.items()}
             stored_key, stored_sum = getattr(f, "task_key", None), getattr(f, "checksum", None)
-    except Exception:  # noqa: BLE001 - any failure to read means "not done"
-        return None
-    if stored_key != key or stored_sum != _checksum(key, arrays):
+            params = getattr(f, "task_params", None)
+        if stored_key != key or not isinstance(params, str) or task_key(json.loads(params)) != key:
+            return None
+        if not verify(root, stored_sum, *_parts(key, params, arrays)):
+            return None
+    except Exception:  # noqa: BLE001 - any failure to read or check means "not done"
         return None
     return arrays
 
 
 def remove_partials(root, older_than_s: float = PARTIAL_AGE_S) -> int:
-    """Delete the temporary ``.*.part`` files that a killed run left in ``root/tasks``; return
-    how many. Only files older than ``older_than_s`` go, so a sweep writing to the same
-    store at the same time keeps its own. They are never read in any case."""
-    n = 0
-    now = time.time()
-    for part in (Path(root) / "tasks").glob(".*.part"):
-        with contextlib.suppress(FileNotFoundError):
-            if now - part.stat().st_mtime > older_than_s:
-                part.unlink()
-                n += 1
-    return n
+    """Delete the temporary ``.*.part`` files that a killed run left in ``root`` and
+    ``root/tasks``; return how many. Files of a process that still runs stay (a sweep writing to
+    the same store at the same time keeps its own); files without a process id in their name go
+    when older than ``older_than_s``. They are never read in any case."""
+    return sum(remove_stale_parts(folder, older_than_s) for folder in (Path(root), Path(root) / "tasks"))

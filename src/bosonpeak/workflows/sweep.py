@@ -15,6 +15,8 @@ points share their random directions (common random numbers).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +25,14 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 
-from .cluster import connect, dashboard, worker_versions
-from ..matrices.laplacian import dynamical_matrix
 from .._random import sample_streams, seed_sequences
+from ..matrices.laplacian import dynamical_matrix
 from ..model.lattice import network
 from ..spectra.spectrum import dos
-from .store import load_result, remove_partials, save_result, task_key
+from ..analysis.peak import peak_verdict
+from .cluster import connect, dashboard, worker_versions
 from .spec import SweepSpec, load_spec, parse_spec
+from .store import load_result, remove_partials, save_result, task_key
 
 __all__ = ["SweepSpec", "Task", "combine", "compute_task", "connect", "dashboard", "load_spec", "parse_spec", "pending", "plan", "run_sweep", "run_tasks", "worker_versions"]
 
@@ -39,6 +42,8 @@ Z_MAX = 16
 BOSON_PEAK_OMEGA_MAX = 1.5
 #: How often a task whose worker died (``KilledWorker``) is submitted again.
 RESUBMITS = 2
+#: Seconds between two looks of the watchdog at the cluster.
+POLL_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -150,14 +155,18 @@ def pending(tasks: list[Task], store) -> list[int]:
     return [i for i, t in enumerate(tasks) if load_result(store, t.key) is None]
 
 
-def run_tasks(tasks: list[Task], client=None, *, store=None, progress: bool = False) -> list[dict[str, np.ndarray]]:
+def run_tasks(tasks: list[Task], client=None, *, store=None, progress: bool = False, timeout: float | None = None) -> list[dict[str, np.ndarray]]:
     """Results of every task, in the order of ``tasks``.
 
     Tasks with a valid result in ``store`` are read, not computed; every task computed is
     written to ``store`` as soon as it finishes. With ``client`` None the tasks run one
     after another in this process. A task whose worker dies is recomputed by Dask
     (``distributed.scheduler.allowed-failures`` times), then resubmitted here up to
-    ``RESUBMITS`` times; any other error stops the sweep and is raised.
+    ``RESUBMITS`` times, then the sweep stops with ``RunError`` naming the task and its
+    parameters. A cluster without any worker for ``timeout`` seconds (default
+    ``cluster.WORKER_TIMEOUT_S``), or whose scheduler goes away, also ends the sweep with
+    ``RunError``; the finished tasks stay in ``store`` and a rerun resumes. Any other error
+    stops the sweep and is raised.
 
     Examples
     --------
@@ -191,34 +200,74 @@ def run_tasks(tasks: list[Task], client=None, *, store=None, progress: bool = Fa
             for key, idx in todo.items():
                 finish(key, compute_task(tasks[idx[0]]), bar)
         else:
-            _run_on_client(client, tasks, todo, finish, bar)
+            def resume():
+                left = sum(r is None for r in results)
+                where = f"{len(tasks) - left} of {len(tasks)} tasks are in {store}/: run the same command again to resume" if store is not None else \
+                    f"{len(tasks) - left} of {len(tasks)} tasks finished"
+                return where
+
+            _run_on_client(client, tasks, todo, finish, bar, timeout, resume)
     return results
 
 
-def _run_on_client(client, tasks, todo, finish, bar):
-    from distributed import as_completed
-    from distributed.scheduler import KilledWorker
+def planned_task(task: Task) -> dict[str, np.ndarray]:
+    """``compute_task`` on a worker: its resources were planned by the client against the
+    workers' memory (``bosonpeak.workflows._plans.sweep_plan``), so the worker does not refuse it again."""
+    from .. import _resources
+
+    with _resources.limits(force=True):
+        return compute_task(task)
+
+
+def _run_on_client(client, tasks, todo, finish, bar, timeout, resume):
+    from .. import _checks
+    from .cluster import WORKER_TIMEOUT_S, Watchdog
 
     tries = dict.fromkeys(todo, 0)
+    watchdog = Watchdog(client, WORKER_TIMEOUT_S if timeout is None else timeout, what=resume)
 
     def submit(key):
-        return client.submit(compute_task, tasks[todo[key][0]], key=f"bosonpeak-{key}-{tries[key]}", pure=False)
+        return client.submit(planned_task, tasks[todo[key][0]], key=f"bosonpeak-{key}-{tries[key]}", pure=False)
 
     futures = {submit(key): key for key in todo}
-    queue = as_completed(futures)
     try:
-        for fut in queue:
+        _watch(client, tasks, todo, finish, bar, futures, tries, submit, watchdog, resume)
+    except (asyncio.CancelledError, concurrent.futures.CancelledError):  # the client cancels everything when its scheduler goes
+        raise _checks.RunError(f"the Dask scheduler stopped answering and the run was cancelled; {resume()}") from None
+    finally:
+        if futures and client.status == "running":
+            client.cancel(list(futures))
+
+
+def _watch(client, tasks, todo, finish, bar, futures, tries, submit, watchdog, resume):
+    """Collect the finished futures, resubmit a task whose worker died, and look at the cluster
+    every ``POLL_S`` seconds; never waits longer without a look."""
+    from distributed import wait
+    from distributed.scheduler import KilledWorker
+
+    from .. import _checks
+
+    while futures:
+        try:
+            done = wait(list(futures), timeout=POLL_S, return_when="FIRST_COMPLETED").done
+        except TimeoutError:
+            done = ()
+        for fut in done:
             key = futures.pop(fut)
-            if fut.status == "error" and isinstance(fut.exception(), KilledWorker) and tries[key] < RESUBMITS:
+            if fut.status == "error" and isinstance(fut.exception(), KilledWorker):
+                if tries[key] >= RESUBMITS:
+                    t = tasks[todo[key][0]]
+                    raise _checks.RunError(
+                        f"task {key} killed the Dask worker running it, on each of its {tries[key] + 1} submission(s) (L={t.L}, "
+                        f"delta={t.delta:g}, rule={t.rule}, spring={t.spring}, method={t.method}, options={t.options}, "
+                        f"sample {list(t.spawn_key)}); is it too large for a worker? {resume()}")
                 tries[key] += 1
-                new = submit(key)
-                futures[new] = key
-                queue.add(new)
+                futures[submit(key)] = key
                 continue
             finish(key, fut.result(), bar)
             fut.release()
-    finally:
-        client.cancel(list(futures))
+        if futures:
+            watchdog.check()
 
 
 def _version_attrs() -> dict:
@@ -276,14 +325,16 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
         data["density_sem"] = (("point", "omega"), sem, {"long_name": "standard error of density_mean"})
         data["reduced_mean"] = (("point", "omega"), mean / omega, {"long_name": "g(omega)/omega of density_mean"})
     if "boson_peak" in spec.analyses:
-        w_bp, height = np.full(P, np.nan), np.full(P, np.nan)
+        w_bp, height, reasons = np.full(P, np.nan), np.full(P, np.nan), np.full(P, "empty window", dtype=object)
         for p, point in enumerate(pts):
             sel = np.flatnonzero((omega > 2 * np.sin(np.pi / point["L"])) & (omega < BOSON_PEAK_OMEGA_MAX))
             if sel.size:
                 j = sel[np.argmax(mean[p, sel] / omega[sel])]
                 w_bp[p], height[p] = omega[j], mean[p, j] / omega[j]
+                reasons[p] = peak_verdict(mean[p] / omega, 1 / (2 * np.pi), sel, error=sem[p] / omega, crystal=point["delta"] == 0) or ""
         data["omega_bp"] = (("point",), w_bp, {"long_name": f"argmax of mean g/omega in (2 sin(pi/L), {BOSON_PEAK_OMEGA_MAX:g})"})
         data["reduced_bp"] = (("point",), height, {"long_name": "mean g/omega at omega_bp (crystal Debye level 1/(2 pi))"})
+        data["no_peak_reason"] = (("point",), reasons.astype(str), {"long_name": "why omega_bp is no Boson peak ('' when it is one; bosonpeak.analysis.peak)"})
     if "coordination" in spec.analyses:
         frac = stack("coordination")
         data["coordination_fraction"] = (("point", "seed", "z"), frac, {"long_name": f"fraction of nodes with z springs (last: z >= {Z_MAX})"})
@@ -312,14 +363,14 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
     return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
-def run_sweep(spec: SweepSpec, client=None, *, store, progress: bool = False) -> tuple[xr.Dataset, Path]:
+def run_sweep(spec: SweepSpec, client=None, *, store, progress: bool = False, timeout: float | None = None) -> tuple[xr.Dataset, Path]:
     """Plan, run (resuming from ``store``), combine and write ``store/<spec.name>.nc``.
 
-    Returns the dataset and the path written.
+    Returns the dataset and the path written. ``timeout`` as for ``run_tasks``.
     """
     from .._files import save_dataset
 
     tasks = plan(spec)
-    results = run_tasks(tasks, client, store=store, progress=progress)
+    results = run_tasks(tasks, client, store=store, progress=progress, timeout=timeout)
     ds = combine(spec, tasks, results)
     return ds, save_dataset(ds, Path(store) / f"{spec.name}.nc")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _checks
-from ..matrices.laplacian import laplacian
+from .laplacian import laplacian
 
 TOY_KINDS = ("square", "extra", "missing")
 
@@ -64,6 +64,8 @@ def new_poles(kind: str, *, decimals: int = 9) -> np.ndarray:
     >>> bosonpeak.new_poles("square").size
     0
     """
+    decimals = _checks.integer("decimals", decimals, minimum=0, maximum=15)
+
     def frequencies(H):
         lam = np.linalg.eigvalsh(H)
         lam[np.abs(lam) < 10.0**-decimals] = 0.0

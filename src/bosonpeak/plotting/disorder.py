@@ -1,0 +1,179 @@
+"""Plotting functions of the disorder laboratory (``bosonpeak disorder``).
+
+They take data and Axes, draw, and return the Axes; they compute nothing. One colour per
+family throughout; filled markers are Boson peaks (interior maxima above the own Debye
+level), open markers maxima that are not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.ticker import NullFormatter
+
+from ._style import finish_axes
+
+#: One colour per family, in the order given.
+FAMILY_COLOURS = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown", "tab:grey")
+
+
+def _colour(i):
+    return FAMILY_COLOURS[i % len(FAMILY_COLOURS)]
+
+
+def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, labels, axes, *, c2=None, title=None):
+    """Three panels: peak height against strength; ``omega_BP`` (solid) and ``omega_IR``
+    (dashed) against strength; peak height against ``c^2`` (the fair comparison across families).
+
+    Parameters
+    ----------
+    strength : (S,) array
+    peak_ratio, omega_bp, omega_ir : (F, S) arrays
+        Max of ``g/omega`` over the own Debye level, where it is, and the Ioffe-Regel frequency.
+    interior : (F, S) bool array
+        Whether each maximum is a Boson peak.
+    labels : F strings
+    axes : three Axes
+    c2 : (F, S) array, optional
+        Mean ``c^2``; without it the third panel stays empty.
+
+    Examples
+    --------
+    >>> import numpy as np, matplotlib.pyplot as plt
+    >>> from bosonpeak.plotting.disorder import plot_peak_vs_strength
+    >>> fig, axes = plt.subplots(1, 3)
+    >>> s, h = np.array([0.0, 0.2]), np.array([[1.1, 1.3]])
+    >>> axes = plot_peak_vs_strength(s, h, h - 0.5, h * np.nan, np.array([[False, True]]), ["dilution ($p$)"], axes, c2=np.array([[1.0, 0.6]]))
+    >>> axes[0].get_legend() is not None
+    True
+    """
+    ax_h, ax_w, ax_c = axes
+    for i, label in enumerate(labels):
+        col = _colour(i)
+        for ax, x, y in ((ax_h, strength, peak_ratio[i]), (ax_w, strength, omega_bp[i])) + (((ax_c, c2[i], peak_ratio[i]),) if c2 is not None else ()):
+            ax.plot(x, y, color=col, lw=1.2, label=label if ax is not ax_w else None)
+            ax.plot(np.asarray(x)[interior[i]], np.asarray(y)[interior[i]], "o", color=col, ms=6)
+            ax.plot(np.asarray(x)[~interior[i]], np.asarray(y)[~interior[i]], "o", color=col, mfc="none", ms=6)
+        ax_w.plot(strength, omega_ir[i], color=col, ls="--", marker="s", ms=4, lw=1.2)
+    for ax in (ax_h, ax_c):
+        ax.axhline(1.0, color="0.3", ls=":", lw=1)
+    extra = [Line2D([], [], color="0.3", ls=":", lw=1, label="own Debye level"),
+             Line2D([], [], color="k", marker="o", ls="", label="Boson peak (interior maximum)"),
+             Line2D([], [], color="k", marker="o", mfc="none", ls="", label="no peak: edge / monotone / below")]
+    ax_h.set_xlabel("disorder strength")
+    ax_h.set_ylabel(r"max $(g/\omega)\,/\,(1/2\pi c^2)$")
+    finish_axes(ax_h, title)
+    ax_h.legend(handles=ax_h.get_legend_handles_labels()[0] + extra, frameon=False, fontsize=7)
+    ax_w.set_xlabel("disorder strength")
+    ax_w.set_ylabel(r"$\omega$")
+    ax_w.legend(handles=[Line2D([], [], color="k", marker="o", label=r"$\omega_{BP}$ (location of the maximum)"),
+                         Line2D([], [], color="k", ls="--", marker="s", ms=4, label=r"$\omega_{IR}$: $\Gamma = \Omega/\pi$")], frameon=False, fontsize=7)
+    ax_w.set_title(r"$\omega_{BP}$ and $\omega_{IR}$ (missing: not reached)", fontsize=10)
+    ax_c.set_xlabel(r"$c^2$ (relaxed)")
+    ax_c.set_ylabel(r"max $(g/\omega)\,/\,(1/2\pi c^2)$")
+    ax_c.set_title("the same heights against the softening", fontsize=10)
+    ax_c.invert_xaxis()
+    ax_c.legend(frameon=False, fontsize=7)
+    return axes
+
+
+def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=None, omega_max=2.0):
+    """One panel per family: ``(g/omega)`` over the own Debye level, one line per strength.
+
+    Parameters
+    ----------
+    omega : (B,) array
+    reduced : (F, S, B) array
+    strength : (S,) array
+    window : pair of (F, S) arrays, optional
+        Ends of each point's Boson-peak window: grey below the smallest lower end, a tick
+        on each curve at its upper end.
+
+    Examples
+    --------
+    >>> import numpy as np, matplotlib.pyplot as plt
+    >>> from bosonpeak.plotting.disorder import plot_reduced_by_family
+    >>> fig, ax = plt.subplots()
+    >>> w = np.linspace(0.05, 2, 40)
+    >>> axes = plot_reduced_by_family(w, np.ones((1, 2, 40)), np.array([0.0, 0.2]), ["dilution"], [ax])
+    >>> bool(ax.get_ylim()[0] < 1 < ax.get_ylim()[1])
+    True
+    """
+    import matplotlib.pyplot as plt
+
+    cmap = plt.get_cmap("viridis")
+    for i, (ax, label) in enumerate(zip(axes, labels)):
+        for j, st in enumerate(strength):
+            col = cmap(j / max(len(strength) - 1, 1))
+            ax.plot(omega, reduced[i, j], color=col, lw=1.3, label=f"{st:g}")
+            if window is not None and np.isfinite(window[1][i, j]):
+                k = min(np.searchsorted(omega, window[1][i, j]), len(omega) - 1)
+                ax.plot([window[1][i, j]], [reduced[i, j, k]], marker="|", ms=12, mew=2, color=col)
+        ax.axhline(1.0, color="0.3", ls=":", lw=1, label="own Debye level")
+        if window is not None and np.isfinite(window[0][i]).any():
+            ax.axvspan(0, float(np.nanmin(window[0][i])), color="0.88", lw=0, zorder=0, label="below the window")
+            ax.plot([], [], marker="|", ms=10, mew=2, color="0.3", ls="", label=r"window end $1.5\,c$")
+        ax.set_xlim(0, omega_max)
+        finite = reduced[i][:, omega <= omega_max]
+        top = np.nanmax(finite[np.isfinite(finite)]) if np.isfinite(finite).any() else 2.0
+        ax.set_ylim(0, max(1.2, 1.1 * top))
+        ax.set_xlabel(r"$\omega$")
+        ax.set_ylabel(r"$(g/\omega)\,/\,(1/2\pi c^2)$")
+        finish_axes(ax, label)
+    return axes
+
+
+def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axes, *, floor=None):
+    """One panel per family: ``Gamma(q)`` (log-log) per strength, the Ioffe-Regel line
+    ``Omega/pi`` (dotted) and a ``q^3`` guide; open markers are unresolved widths.
+
+    Parameters
+    ----------
+    q : (Q,) array
+    omega_q, gamma, gamma_error : (F, S, Q) arrays
+    resolved : (F, S, Q) bool array
+    floor : float, optional
+        Resolution of S(q, omega), drawn as a grey line.
+
+    Examples
+    --------
+    >>> import numpy as np, matplotlib.pyplot as plt
+    >>> from bosonpeak.plotting.disorder import plot_damping
+    >>> fig, ax = plt.subplots()
+    >>> q = np.array([0.2, 0.4, 0.8]); g = (0.1 * q**3)[None, None]
+    >>> axes = plot_damping(q, q[None, None], g, 0.1 * g, g > 0.001, np.array([0.5]), ["springs"], [ax], floor=0.001)
+    >>> ax.get_xscale()
+    'log'
+    """
+    import matplotlib.pyplot as plt
+
+    cmap = plt.get_cmap("viridis")
+    for i, (ax, label) in enumerate(zip(axes, labels)):
+        anchor = None
+        for j, st in enumerate(strength):
+            col = cmap(j / max(len(strength) - 1, 1))
+            g = np.where(gamma[i, j] > 0, gamma[i, j], np.nan)
+            r = resolved[i, j]
+            ax.errorbar(q[r], g[r], yerr=gamma_error[i, j][r], color=col, marker="o", ms=4, lw=1, label=f"{st:g}")
+            ax.plot(q[~r], g[~r], color=col, marker="o", mfc="none", ls="", ms=4)
+            ax.plot(q, omega_q[i, j] / np.pi, color=col, ls=":", lw=1)
+            if r.any() and anchor is None:
+                anchor = (q[r][0], g[r][0])
+        if anchor is not None:
+            ax.plot(q, anchor[1] * (q / anchor[0]) ** 3, color="k", ls="--", lw=0.8, label=r"$\propto q^3$")
+        if floor is not None:
+            ax.axhline(floor, color="0.6", lw=0.8, label="resolution")
+        ax.plot([], [], color="0.4", ls=":", label=r"$\Omega/\pi$ (Ioffe-Regel)")
+        ax.plot([], [], color="0.4", marker="o", mfc="none", ls="", label="unresolved")
+        ax.set_xlabel(r"$|q|$")
+        ax.set_ylabel(r"$\Gamma$")
+        finite = gamma[i][np.isfinite(gamma[i]) & (gamma[i] > 0)]
+        if finite.size:
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.set_ylim(0.5 * min(finite.min(), floor or np.inf), 2 * max(finite.max(), np.nanmax(omega_q[i]) / np.pi))
+        else:
+            ax.text(0.5, 0.5, "no fit: no sound\n(networks do not percolate)", ha="center", va="center", transform=ax.transAxes)
+        finish_axes(ax, label)
+    return axes

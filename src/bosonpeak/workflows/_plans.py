@@ -1,0 +1,101 @@
+"""Up-front resource plans of the commands, from their parameters alone (``bosonpeak._resources``).
+
+Each ``*_plan`` returns a ``Plan`` (estimated peak memory of one process, tasks) that
+``_resources.check`` compares with the limit before a network is built or a cluster started.
+A new command adds its own function here and calls ``bosonpeak.cli.prepare`` with it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .. import _resources
+from .._resources import Plan
+from ..spectra.spectrum import memory_estimate
+
+#: Nonzeros per row of a lattice dynamical matrix with the cut-off rule (up to 12 neighbours).
+NNZ_PER_NODE = 13
+#: Upper edge in omega assumed for the bins of a default grid.
+OMEGA_TOP = 4.0
+_ADVICE = "another --method (kpm or slicing for large N), a smaller --size"
+
+
+def dos_plan(L: int, *, seeds: int = 1, method: str = "dense", bins: int | None = None, options: dict | None = None,
+             advice: str = _ADVICE, dim: int = 2, model: str = "scalar") -> Plan:
+    """One ensemble of ``seeds`` L x L networks, one at a time, and its samples (seeds x bins).
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows._plans import dos_plan
+    >>> dos_plan(100, method="dense").memory > 2e9  # 2.5 copies of (10^4)^2 doubles
+    True
+    """
+    n = int(L) ** int(dim) * (int(dim) if model == "vector" else 1)  # degrees of freedom
+    return _one_dos(n, method, bins or int(OMEGA_TOP / 0.05), options, f"{method} DOS of {seeds} {model} network(s) of {n} degrees of freedom",
+                    extra=8 * int(seeds) * (bins or 80) * 2, advice=advice)
+
+
+def _one_dos(n, method, bins, options, what, *, extra=0, advice=_ADVICE) -> Plan:
+    edges = [OMEGA_TOP * k / bins for k in range(bins + 1)]
+    memory = _resources.network_bytes(n) + memory_estimate(method, n, NNZ_PER_NODE * n, edges, **(options or {})) + extra
+    return Plan(what, memory, advice=advice)
+
+
+def reproduce_plan(L: int, *, seeds: int, deltas: int, method: str, bin_width: float, glass_particles: int = 0,
+                   glass_method: str = "banded", analysis: bool = True, modes: int = 100) -> Plan:
+    """``bosonpeak reproduce``: the spectra of the paper, the glass and the analysis beyond it."""
+    bins = max(int(math.ceil(OMEGA_TOP / bin_width)), 1)
+    n = int(L) ** 2
+    # Every network of one delta and case is kept (3 cases), with its spectrum (cases x deltas x seeds x bins).
+    plan = _one_dos(n, method, bins, None, f"{method} DOS of the {L} x {L} networks",
+                    extra=3 * int(seeds) * _resources.network_bytes(n) + 8 * 3 * int(deltas) * int(seeds) * bins)
+    if glass_particles:
+        plan = plan + glass_plan(glass_particles, method=glass_method, bin_width=bin_width)
+    if analysis and L >= 16:
+        plan = plan + analyze_plan(L, seeds=seeds, method=method, bin_width=bin_width, modes=min(modes, n // 2))
+    return plan
+
+
+def analyze_plan(L: int, *, seeds: int, method: str, bin_width: float, modes: int) -> Plan:
+    """``bosonpeak analyze``: per delta, ``seeds`` networks held at once, their DOS, the lowest
+    ``modes`` modes (shift-invert factor and Lanczos vectors)."""
+    n = int(L) ** 2
+    bins = max(int(math.ceil(OMEGA_TOP / bin_width)), 1)
+    dense_extras = _resources.dense_bytes(n) * 2 if n <= 4_000 else 0  # eigh with vectors
+    lanczos = _resources.slicing_bytes(n) + 8 * n * (2 * int(modes) + 1) * 2
+    plan = _one_dos(n, method, bins, None, f"analysis of {seeds} networks of N = {n} nodes ({method} DOS)",
+                    extra=int(seeds) * _resources.network_bytes(n))
+    return plan + Plan(f"the {modes} lowest modes of N = {n} nodes", _resources.network_bytes(n) * int(seeds) + max(lanczos, dense_extras),
+                       advice="fewer --modes or a smaller --size")
+
+
+def glass_plan(particles: int, *, method: str = "banded", bin_width: float = 0.05) -> Plan:
+    """A jammed packing of ``particles`` disks and the DOS of its vector Hessian (2 N modes)."""
+    n = 2 * int(particles)
+    bins = max(int(math.ceil(6.0 / bin_width)), 1)
+    return _one_dos(n, method, bins, None, f"{method} DOS of the vector Hessian of {particles} particles (2N = {n} modes)",
+                    advice="fewer particles (--particles / --glass-particles) or another --method")
+
+
+def sweep_plan(max_L: int, *, tasks: int, method: str, bins: int, options: dict | None = None) -> Plan:
+    """One task of a sweep (its largest network) in one worker, and the number of tasks."""
+    n = int(max_L) ** 2
+    plan = _one_dos(n, method, bins, options, f"sweep task {method} DOS of N = {n} nodes",
+                    advice="smaller grid.L, another dos.method, or workers with more memory")
+    return Plan(f"sweep of {tasks} tasks: " + plan.what if tasks > _resources.MAX_TASKS else plan.what, plan.memory, tasks, plan.advice)
+
+
+def disorder_plan(L: int, *, families: int, strengths: int, seeds: int, method: str, bin_width: float) -> Plan:
+    """A disorder scan: one network at a time (its DOS, S(q, omega) by the same engine family),
+    ``families x strengths x seeds`` of them.
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows._plans import disorder_plan
+    >>> disorder_plan(40, families=2, strengths=2, seeds=2, method="slicing", bin_width=0.05).tasks
+    8
+    """
+    n = int(L) ** 2
+    bins = max(int(OMEGA_TOP / bin_width), 1)
+    plan = _one_dos(n, method, bins, None, f"disorder scan: {families} x {strengths} x {seeds} networks of N = {n} nodes ({method})")
+    return Plan(plan.what, plan.memory, tasks=int(families) * int(strengths) * int(seeds), advice=plan.advice)

@@ -1,0 +1,115 @@
+"""``vector``: the scalar and the vector model of one network side by side, in 2D or 3D.
+
+One network; its scalar Laplacian and its vector central-force matrix; each model's DOS, its
+own sound speed(s) (scalar: relaxed conductivity; vector: relaxed bulk and shear moduli) and
+Debye level; ``g / omega**(d-1)`` and ``C / T**d`` over their own Debye laws. Figures:
+``reduced_dos`` and ``heat_capacity`` (``figures``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import xarray as xr
+
+from .. import _checks
+from ..analysis.debye import debye_level_nd, heat_capacity_limit, heat_capacity_nd, reduced_dos
+from ..analysis.elasticity import conductivity_tensor
+from ..analysis.vector_elasticity import elastic_tensor
+from ..matrices.laplacian import dynamical_matrix
+from ..matrices.vector import vector_dynamical_matrix
+from ..model.lattice import network
+from ..spectra.spectrum import dos
+from ..spectra.vector import check_resources, vector_zero_modes
+
+#: Temperatures of the heat-capacity curves.
+TEMPERATURES = np.geomspace(0.005, 3.0, 60)
+
+
+def compute(L: int, delta: float, *, dim: int = 3, rule: str = "cutoff", spring: str = "inverse", cutoff: float | None = None,
+            method: str = "dense", bin_width: float = 0.05, seed: int = 2026, max_bytes: float | None = None,
+            **options) -> xr.Dataset:
+    """Scalar and vector DOS, speeds, Debye levels and heat capacities of one network.
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows.vector import compute
+    >>> ds = compute(5, 0.3, cutoff=1.6, seed=1)
+    >>> ds.attrs["zero_modes_vector"], ds.attrs["dim"], bool(ds.attrs["c_T"] < ds.attrs["c_L"])
+    (3, 3, True)
+    """
+    dim = _checks.integer("dim", dim, minimum=2, maximum=3)
+    L = _checks.integer("L", L, minimum=3)
+    bin_width = _checks.real("bin_width", bin_width, minimum=0.0, min_inclusive=False)
+    net = network(L, delta, rule=rule, spring=spring, cutoff=cutoff, rng=seed, dim=dim)
+    z = float(np.mean(net.coordination))
+    check_resources(net.n_nodes, dim, model="vector", method=method, mean_z=z, max_bytes=max_bytes)
+    H, K = dynamical_matrix(net), vector_dynamical_matrix(net)
+    n0 = vector_zero_modes(net)
+    top = np.sqrt(float(abs(K).sum(axis=1).max()))
+    edges = bin_width * np.arange(int(np.ceil(top / bin_width)) + 1)
+    g_s = dos(H, edges, method=method, zero_modes=False, rng=seed, **options)
+    g_v = dos(K, edges, method=method, zero_modes=False, rng=seed, n_zero=n0, **options)
+    cond, el = conductivity_tensor(net), elastic_tensor(net)
+    rigid = n0 == dim
+    level_s = debye_level_nd(dim, c=cond.c, n=cond.density)
+    level_v = debye_level_nd(dim, model="vector", c_L=el.c_L, c_T=el.c_T, n=el.density) if rigid else np.nan
+    T = TEMPERATURES
+    C_s = heat_capacity_nd(g_s, T, dim, level=level_s, omega_low=2 * 2 * np.pi * cond.c / net.box)
+    C_v = heat_capacity_nd(g_v, T, dim, level=level_v, omega_low=2 * 2 * np.pi * el.c_T / net.box) if rigid else np.full(T.shape, np.nan)
+    return xr.Dataset(
+        {
+            "reduced_scalar": (("omega",), reduced_dos(g_s, dim) / level_s, {"long_name": "scalar g/omega^(d-1) over its Debye level"}),
+            "reduced_vector": (("omega",), reduced_dos(g_v, dim) / level_v, {"long_name": "vector g/omega^(d-1) over its Debye level"}),
+            "density_scalar": (("omega",), g_s.density), "density_vector": (("omega",), g_v.density),
+            "heat_scalar": (("T",), C_s / T**dim / heat_capacity_limit(dim, level_s)),
+            "heat_vector": (("T",), C_v / T**dim / (heat_capacity_limit(dim, level_v) if rigid else np.nan)),
+            "heat_capacity_vector": (("T",), C_v), "omega_edges": (("omega_edge",), edges),
+        },
+        coords={"omega": g_s.centres, "T": T},
+        attrs={"L": L, "delta": delta, "dim": dim, "rule": rule, "spring": spring, "cutoff": "default" if cutoff is None else cutoff,
+               "method": method, "options": json.dumps(options), "seed": seed, "mean_z": z, "n_nodes": net.n_nodes,
+               "zero_modes_vector": n0, "zero_modes_scalar": int(g_s.zero_modes), "c": cond.c, "c_L": el.c_L, "c_T": el.c_T,
+               "bulk": el.bulk, "shear": el.shear, "affine_shear": el.affine_shear, "anisotropy": el.anisotropy,
+               "debye_level_scalar": level_s, "debye_level_vector": level_v, "box": net.box},
+    )
+
+
+def summary(ds: xr.Dataset) -> str:
+    """One line: the network, zero modes, speeds, and where each reduced DOS peaks over Debye."""
+    a = ds.attrs
+    omega = ds["omega"].values
+    low = 2 * 2 * np.pi * min(a["c"], a["c_T"]) / a["box"]
+    sel = omega > low
+    peaks = {m: float(omega[sel][np.nanargmax(ds[f"reduced_{m}"].values[sel])]) if np.any(np.isfinite(ds[f"reduced_{m}"].values[sel])) else float("nan")
+             for m in ("scalar", "vector")}
+    return (f"{a['dim']}D N = {a['n_nodes']}, z = {a['mean_z']:.2f}: zero modes vector {a['zero_modes_vector']}, "
+            f"c = {a['c']:.3f}, c_L = {a['c_L']:.3f}, c_T = {a['c_T']:.3f}; max of g/omega^{a['dim'] - 1} over Debye at "
+            f"omega = {peaks['scalar']:.3f} (scalar), {peaks['vector']:.3f} (vector)")
+
+
+def figures(ds: xr.Dataset, outdir) -> list:
+    """Write ``reduced_dos.png`` and ``heat_capacity.png`` into ``outdir``; return the paths."""
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    from .._files import save_figure
+    from ..plotting.vector import plot_heat_capacity_nd, plot_reduced_nd
+
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    a, dim = ds.attrs, int(ds.attrs["dim"])
+    title = f"{dim}D, L = {a['L']}, $\\delta$ = {a['delta']:g}, $\\bar z$ = {a['mean_z']:.2f}"
+    paths = []
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    plot_reduced_nd(ds["omega"].values, {m: ds[f"reduced_{m}"].values for m in ("scalar", "vector")}, dim, ax,
+                    cutoff=2 * 2 * np.pi * a["c_T"] / a["box"], title=title)
+    paths += save_figure(fig, outdir / "reduced_dos", formats=("png",))
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(5, 3.6))
+    plot_heat_capacity_nd(ds["T"].values, {m: ds[f"heat_{m}"].values for m in ("scalar", "vector")}, dim, ax, title=title)
+    paths += save_figure(fig, outdir / "heat_capacity", formats=("png",))
+    plt.close(fig)
+    return paths

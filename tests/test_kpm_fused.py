@@ -1,0 +1,167 @@
+"""The fused KPM recursion (numba) against the reference (scipy): the same vectors bit for bit,
+the same moments to round-off, bit-identical for any number of threads; the fallback without numba."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import bosonpeak
+from bosonpeak._checks import ParameterError
+from bosonpeak.spectra import _chebyshev, _fused, kpm
+from bosonpeak.spectra.spectrum import gershgorin_bound
+
+numba = pytest.importorskip("numba")
+
+MOMENTS = 40
+#: float64 dot products summed in another order: moments / N agree to this.
+ROUND_OFF = 1e-13
+#: The reference sums float32 dot products in float32 over 16k-row chunks: ~1e-7 per term.
+FLOAT32_SUMS = 1e-5
+
+
+class NoBar:
+    def update(self, k):
+        pass
+
+
+@pytest.fixture(scope="module")
+def H():
+    return bosonpeak.dynamical_matrix(bosonpeak.network(30, 0.2, rule="cutoff", rng=3))
+
+
+def shifted(H, dtype):
+    return _chebyshev.shifted(H, 1.01 * gershgorin_bound(H), np.dtype(dtype))
+
+
+def signs(n, r, dtype, seed=0):
+    return np.random.default_rng(seed).choice([-1.0, 1.0], size=(n, r)).astype(dtype)
+
+
+def float64_partial_dots(A, B, lo, hi):
+    """The reference's dot products, summed in float64 (to compare the vectors themselves)."""
+    c = _chebyshev._DOT_CHUNK
+    return [np.einsum("ij,ij->j", A[s:min(s + c, hi)], B[s:min(s + c, hi)], dtype=np.float64) for s in range(lo, hi, c)]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("r", [16, 7, 21])  # one width; 4 + 2 + 1; 16 + 4 + 1
+def test_fused_moments_equal_the_reference(H, dtype, r, monkeypatch):
+    H2, V = shifted(H, dtype), signs(H.shape[0], r, dtype)
+    fused = _fused.fused_moments(H2, V.copy(), MOMENTS, NoBar(), threads=2)
+    ref = _chebyshev.chebyshev_moments(H2, V.copy(), MOMENTS, "cpu", NoBar(), threads=2)
+    n = H.shape[0]
+    assert fused.shape == (r, MOMENTS)
+    np.testing.assert_allclose(fused / n, ref / n, rtol=0, atol=ROUND_OFF if dtype == "float64" else FLOAT32_SUMS)
+    # with its dot products summed in float64, the reference agrees to float64 round-off in
+    # float32 too: the float32 vectors of both recursions are the same bit for bit
+    monkeypatch.setattr(_chebyshev, "_partial_dots", float64_partial_dots)
+    ref64 = _chebyshev.chebyshev_moments(H2, V.copy(), MOMENTS, "cpu", NoBar(), threads=1)
+    np.testing.assert_allclose(fused / n, ref64 / n, rtol=0, atol=ROUND_OFF)
+    # and the moments are not trivially equal: they decay from mu_0 = 1 per node
+    assert np.allclose(fused[:, 0] / n, 1.0) and np.all(np.abs(fused[:, -1] / n) < 0.5)
+
+
+def test_fused_takes_64_bit_indices_and_strided_blocks(H):
+    H2 = shifted(H, "float64")
+    V = signs(H.shape[0], 12, "float64")
+    base = _fused.fused_moments(H2, V.copy(), MOMENTS, NoBar())
+    H2.indices, H2.indptr = H2.indices.astype(np.int64), H2.indptr.astype(np.int64)
+    wide = _fused.fused_moments(H2, V.copy(), MOMENTS, NoBar())
+    strided = _fused.fused_moments(H2, np.asfortranarray(V), MOMENTS, NoBar())
+    assert np.array_equal(base, wide) and np.array_equal(base, strided)
+
+
+def test_fused_is_bit_identical_for_any_threads_and_reruns(H, monkeypatch):
+    monkeypatch.setattr(_fused, "CHUNK", 64)  # 15 chunks for N = 900
+    H2, V = shifted(H, "float32"), signs(H.shape[0], 16, "float32")
+    runs = [_fused.fused_moments(H2, V.copy(), MOMENTS, NoBar(), threads=t) for t in (1, 2, 3, 5, 1)]
+    for mu in runs[1:]:
+        assert np.array_equal(mu, runs[0])
+    # another chunking adds the same products in another order: equal to round-off, not bits
+    monkeypatch.setattr(_fused, "CHUNK", 4096)
+    other = _fused.fused_moments(H2, V.copy(), MOMENTS, NoBar())
+    np.testing.assert_allclose(other / 900, runs[0] / 900, rtol=0, atol=ROUND_OFF)
+
+
+def test_dos_is_the_same_with_either_kernel(H):
+    edges = np.linspace(0, 4, 41)
+    opts = dict(method="kpm", moments=80, vectors=5, rng=11)
+    fused = bosonpeak.dos(H, edges, kernel="fused", **opts)
+    ref = bosonpeak.dos(H, edges, kernel="scipy", **opts)
+    auto = bosonpeak.dos(H, edges, **opts)
+    assert fused.info["kernel"] == "fused" and ref.info["kernel"] == "scipy" and auto.info["kernel"] == "fused"
+    np.testing.assert_allclose(fused.density, ref.density, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(fused.error, ref.error, rtol=1e-8, atol=1e-12)
+    assert np.array_equal(auto.density, fused.density)
+    again = bosonpeak.dos(H, edges, kernel="fused", threads=2, **opts)
+    assert np.array_equal(again.density, fused.density) and np.array_equal(again.error, fused.error)
+
+
+def test_without_numba_auto_falls_back_and_fused_says_what_is_missing(H, monkeypatch):
+    monkeypatch.setattr(_fused, "available", lambda: False)
+    g = bosonpeak.dos(H, np.linspace(0, 4, 21), method="kpm", moments=20, vectors=2, rng=0)
+    assert g.info["kernel"] == "scipy"
+    with pytest.raises(ImportError, match="numba"):
+        bosonpeak.dos(H, method="kpm", moments=20, kernel="fused")
+
+
+def test_kernel_validation_names_the_parameter(H):
+    with pytest.raises(ParameterError, match="'kernel'.*'fast'"):
+        bosonpeak.dos(H, method="kpm", moments=20, kernel="fast")
+    with pytest.raises(ParameterError, match="'kernel' 'fused' runs on the CPU"):
+        bosonpeak.dos(H, method="kpm", moments=20, kernel="fused", device="cuda")
+
+
+def test_generated_kernels_are_up_to_date():
+    path = Path(_fused.__file__).with_name("_fused_kernels.py")
+    assert path.read_text() == _fused.kernel_module_source(), "regenerate: python -m bosonpeak.spectra._fused"
+
+
+def test_import_bosonpeak_does_not_import_numba():
+    code = "import sys, bosonpeak; bosonpeak.dos; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_split_widths_cover_the_block():
+    for r in range(1, 70):
+        w = _fused.split_widths(r)
+        assert sum(w) == r and w == sorted(w, reverse=True) and set(w) <= set(_fused.WIDTHS)
+    assert kpm.KERNELS == ("auto", "fused", "scipy")
+
+
+def test_memory_estimate_bounds_the_measured_peak_and_the_run_is_refused_beyond_it(H, monkeypatch):
+    import tracemalloc
+
+    edges = np.linspace(0, 4, 41)
+    H = bosonpeak.dynamical_matrix(bosonpeak.network(120, 0.2, rng=1))
+    for dtype, vectors, block in (("float64", 16, None), ("float32", 21, None), ("float32", 24, 8), ("float32", 2, None)):
+        opts = dict(method="kpm", moments=40, vectors=vectors, dtype=dtype, block=block, rng=0)
+        bosonpeak.dos(H, edges, **opts)  # JIT and caches first
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        bosonpeak.dos(H, edges, **opts)
+        peak = tracemalloc.get_traced_memory()[1] - base
+        tracemalloc.stop()
+        need = kpm.memory_estimate(H, 40, vectors, block or vectors, np.dtype(dtype), len(edges) - 1)
+        assert peak <= need["total"] <= 2.5 * peak
+    # refused before any work, with the estimate, what is available and the option that changes it
+    monkeypatch.setattr(_fused, "fused_moments", None)  # the recursion must not start
+    for b in (24, 16):  # blocks whose vectors outweigh the checks on H
+        room = kpm.memory_estimate(H, 40, 32, b, np.dtype("float32"), len(edges) - 1)["total"]
+        monkeypatch.setattr(kpm, "available_memory", lambda room=room: room)
+        with pytest.raises(ParameterError, match=rf"estimated .* MiB .* available; 'block' .* give block={b}$"):
+            bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=32, dtype="float32", rng=0)
+    room = kpm.memory_estimate(H, 40, 16, 16, np.dtype("float32"), len(edges) - 1)["total"]
+    monkeypatch.setattr(kpm, "available_memory", lambda: room)
+    with pytest.raises(ParameterError, match=r"give block=\d+ or dtype='float32'$"):
+        bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=16, rng=0)
+    monkeypatch.setattr(kpm, "available_memory", lambda: 1000)
+    with pytest.raises(ParameterError, match="more memory"):
+        bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=4, rng=0)
+    monkeypatch.setattr(kpm, "available_memory", lambda: None)  # unknown: no check, the recursion starts
+    with pytest.raises(TypeError):
+        bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=4, rng=0, kernel="fused")
