@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numba
 import numpy as np
 import scipy.sparse as sp
 
@@ -212,8 +211,7 @@ def _memory(batches, g_dof):
     return int(peak + g_dof.size * 8), int(symbolic)
 
 
-@numba.njit(cache=True, nogil=True)
-def _panel(F, k0, k1, rows, g):  # pragma: no cover - compiled
+def _panel(F, k0, k1, rows, g):  # pragma: no cover - compiled by ``_compiled``
     """Eliminate pivots ``k0 .. k1 - 1`` of every front of the stack ``F``, updating rows
     ``k0 .. rows - 1`` (``rows = m``: the whole front, whose trailing block is then the Schur
     complement; ``rows = k1``: the panel only, the caller updates the rest by a matrix product).
@@ -266,8 +264,7 @@ def _panel(F, k0, k1, rows, g):  # pragma: no cover - compiled
     return neg
 
 
-@numba.njit(cache=True, nogil=True)
-def _extend_add(F, U, crow, prow, cmap):  # pragma: no cover - compiled
+def _extend_add(F, U, crow, prow, cmap):  # pragma: no cover - compiled by ``_compiled``
     """``F[prow[c]][cmap[c]][:, cmap[c]] += U[crow[c]]`` for every child ``c``; rows mapped to the
     trash row ``m - 1`` (padding) are skipped."""
     trash = F.shape[1] - 1
@@ -283,8 +280,23 @@ def _extend_add(F, U, crow, prow, cmap):  # pragma: no cover - compiled
                     F[p, ia, ib] += U[q, a, b]
 
 
+_COMPILED: dict = {}
+
+
+def _compiled():
+    """The numba-compiled kernels, built (or loaded from numba's cache) on first use, so that
+    ``import bosonpeak`` does not import numba."""
+    if not _COMPILED:
+        import numba
+
+        _COMPILED["panel"] = numba.njit(cache=True, nogil=True)(_panel)
+        _COMPILED["extend_add"] = numba.njit(cache=True, nogil=True)(_extend_add)
+    return _COMPILED["panel"], _COMPILED["extend_add"]
+
+
 def inertia(fr: Frontal, sigma: float) -> tuple[int | None, float]:
     """(negative eigenvalues of ``H - sigma I``, growth); ``None`` at a zero pivot."""
+    panel, extend_add = _compiled()
     updates: dict[int, np.ndarray] = {}
     gvals = np.empty(fr.g_dof.size)
     at, neg = 0, 0
@@ -296,18 +308,18 @@ def inertia(fr: Frontal, sigma: float) -> tuple[int | None, float]:
         F[B.pad_dst] = 1.0
         F = F.reshape(B.P, m, m)
         for cb, crow, prow, cmap in B.kids:
-            _extend_add(F, updates[cb], crow, prow, cmap)
+            extend_add(F, updates[cb], crow, prow, cmap)
         for cb in B.free_after:
             del updates[cb]
         g = np.zeros((B.P, m))
         if m <= SMALL_FRONT:  # one compiled pass over the whole front
-            n_neg = _panel(F, 0, nV, m, g)
+            n_neg = panel(F, 0, nV, m, g)
             if n_neg < 0:
                 return None, np.inf
             neg += n_neg
         for k0 in range(0, nV if m > SMALL_FRONT else 0, PANEL):  # panels, then one matrix product
             k1 = min(nV, k0 + PANEL)
-            n_neg = _panel(F, k0, k1, k1, g)
+            n_neg = panel(F, k0, k1, k1, g)
             if n_neg < 0:
                 return None, np.inf
             neg += n_neg
