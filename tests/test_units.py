@@ -25,6 +25,8 @@ WORKFLOWS = {
     "dos": lambda tmp: dos.compute(8, 0.2, seeds=2, seed=1),
     "disorder": lambda tmp: disorder.compute(disorder.DisorderSettings(families=("springs-uniform", "dilution"), strengths=(0.0, 0.3),
                                                                        L=16, seeds=2)),
+    "disorder-theory": lambda tmp: disorder.with_theory(disorder.compute(disorder.DisorderSettings(
+        families=("springs-uniform", "dilution", "diagonals"), strengths=(0.0, 0.3), L=16, seeds=2))),
     "sweep": lambda tmp: _sweep(),
     "dos-3d": lambda tmp: dos.compute(4, 0.2, seeds=2, seed=1, dim=3),
     "vector": lambda tmp: vector.compute(6, 0.2, dim=2, cutoff=1.6),

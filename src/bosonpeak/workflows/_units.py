@@ -72,6 +72,16 @@ VARIABLES = {
     "dos_resolution": ("resolution of the DOS in omega (NaN: exact histogram)", "omega"),
     "debye_level_own": ("network's own Debye level g_D/omega = 1/(2 pi n c^2)", "reduced"),
     "no_peak_reason": ("why omega_bp is no Boson peak ('' when it is one)", "one"),
+    "no_peak_reason_crystal": ("why the maximum over the crystal level is no Boson peak ('' when it is one)", "one"),
+    # effective-medium theory (bosonpeak disorder --theory)
+    "theory_dos": ("effective-medium theory g(omega) per mode", "density"),
+    "theory_reduced": ("effective-medium theory g(omega)/omega", "reduced"),
+    "theory_k_eff_real": ("real part of the effective-medium spring k_m(omega)", "conductivity"),
+    "theory_k_eff_imag": ("imaginary part of the effective-medium spring k_m(omega)", "conductivity"),
+    "theory_c2": ("c^2 = k_m(0) of the effective medium", "speed2"),
+    "theory_omega_bp": ("Boson-peak frequency of the effective medium (NaN: none in the window)", "omega"),
+    "theory_omega_q": ("sound frequency Omega(q) of the effective medium", "omega"),
+    "theory_gamma": ("sound damping Gamma(q) of the effective medium", "omega"),
     "bound": ("lower or upper end of an interval", "one"),
     # elasticity and heat
     "sound_speed": ("sound speed c from the relaxed conductivity", "speed"),

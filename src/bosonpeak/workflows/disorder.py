@@ -271,7 +271,7 @@ def with_theory(ds: xr.Dataset) -> xr.Dataset:
             omega_q[i, j], gamma[i, j] = medium_damping(omega, k[i, j], q)
     out = out.assign(theory_omega_q=(("family", "strength", "q"), omega_q), theory_gamma=(("family", "strength", "q"), gamma))
     out.attrs["theory"] = "bond CPA (springs-*, dilution), node (star) CPA (diagonals, rewired, paper); see docs/theory.md"
-    return out
+    return annotate(out)
 
 
 def _num(x):
