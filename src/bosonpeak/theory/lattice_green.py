@@ -32,7 +32,7 @@ from .. import _checks
 
 #: Arithmetic-geometric-mean steps; convergence is quadratic, 40 is far more than needed.
 AGM_MAX_STEPS = 40
-#: Relative size below which |a - b| ends the arithmetic-geometric mean.
+#: Relative size below which ``|a - b|`` ends the arithmetic-geometric mean.
 AGM_TOLERANCE = 1e-16
 
 #: Separations (m, n) of the square lattice with closed forms here.
