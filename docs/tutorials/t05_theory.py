@@ -40,5 +40,5 @@ nets = [disordered_network(L, family, w, rng=child) for child in children]
 g = combine_samples([bosonpeak.dos(net, edges, method="slicing", zero_modes=False) for net in nets])
 c2 = float(np.mean([bosonpeak.sound_speed(net) ** 2 for net in nets]))
 ax = plot_theory_vs_numerics(g.centres, g.reduced, g.reduced_error, curve.omega, curve.reduced, c2=c2, c2_theory=curve.c2,
-                             omega_bp_theory=curve.omega_bp, theory_label="bond CPA", data_label=f"networks, L = {L}")
+                             omega_bp_theory=curve.omega_bp, theory_label="bond CPA", data_label=rf"networks, $L = {L}$")
 print(f"c^2: networks {c2:.4f}, CPA {curve.c2:.4f}")
