@@ -165,3 +165,52 @@ def test_memory_estimate_bounds_the_measured_peak_and_the_run_is_refused_beyond_
     monkeypatch.setattr(kpm, "available_memory", lambda: None)  # unknown: no check, the recursion starts
     with pytest.raises(TypeError):
         bosonpeak.dos(H, edges, method="kpm", moments=40, vectors=4, rng=0, kernel="fused")
+
+
+@pytest.fixture(scope="module")
+def H40():
+    return bosonpeak.dynamical_matrix(bosonpeak.network(40, 0.2, rule="cutoff", rng=5))
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Blocks of 1,024 rows, so that an L = 40 network has two and threads share them."""
+    monkeypatch.setattr(_fused, "CHUNK", 128)
+    monkeypatch.setattr(_fused, "BLOCK_CHUNKS", 8)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("r", [16, 5])
+def test_two_step_pass_gives_the_moments_of_single_steps(H40, dtype, r, small_blocks):
+    H2, V = shifted(H40, dtype), signs(H40.shape[0], r, dtype, seed=1)
+    assert _fused.double_plan(H2) is not None  # the two-step pass is really exercised
+    for n_mom in (40, 42, 7):  # even and odd numbers of steps after the first
+        single = _fused.fused_moments(H2, V.copy(), n_mom, NoBar(), threads=1, two_step=False)
+        double = _fused.fused_moments(H2, V.copy(), n_mom, NoBar(), threads=2, two_step=True)
+        # the vectors are the same bit for bit (each row's arithmetic is that of one step); the
+        # float64 dot products are summed in another order
+        np.testing.assert_allclose(double / H2.shape[0], single / H2.shape[0], rtol=0, atol=1e-14)
+
+
+def test_two_step_pass_is_bit_identical_for_any_threads(H40, small_blocks):
+    H2, V = shifted(H40, "float32"), signs(H40.shape[0], 16, "float32", seed=2)
+    runs = [_fused.fused_moments(H2, V.copy(), 60, NoBar(), threads=t) for t in (1, 2, 3, 1)]
+    for other in runs[1:]:
+        assert np.array_equal(runs[0], other)
+
+
+@pytest.mark.parametrize("rule, L", [("cutoff", 60), ("nearest", 60), ("cutoff", 200)])
+def test_two_step_plan_of_a_lattice_lags_one_row_of_sites(rule, L):
+    H2 = shifted(bosonpeak.dynamical_matrix(bosonpeak.network(L, 0.2, rule=rule, rng=1)), "float64")
+    near, lag, deferred = _fused.double_plan(H2)
+    assert lag in (L, L + 1)  # neighbours up to one row of sites away (and its diagonal)
+    assert np.array_equal(np.flatnonzero(~near), deferred.astype(np.int64))
+    # the periodic wrap-around rows and the block ends wait: about 4 rows of sites in all
+    assert deferred.size <= 5 * L + 8
+
+
+def test_two_step_plan_declines_a_matrix_without_locality():
+    H = bosonpeak.dynamical_matrix(bosonpeak.network(40, 0.2, rng=1))
+    perm = np.random.default_rng(0).permutation(H.shape[0])
+    H = H[perm][:, perm]  # nodes numbered at random: neighbours anywhere
+    assert _fused.double_plan(shifted(H.tocsr(), "float64")) is None

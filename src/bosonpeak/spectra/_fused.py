@@ -11,6 +11,15 @@ product is summed in the order of scipy's ``csr_matvecs`` (from ``-beta y_i``, e
 stored order), so the vectors are those of the reference recursion in ``_chebyshev``, bit
 for bit, and only the order of the float64 dot-product sums differs.
 
+Two steps per pass: a step reads ``x`` and overwrites ``y``, and the next reads the new ``y`` and
+overwrites ``x``. Where the rows are numbered so that a row's entries lie within ``lag`` rows of
+it (a lattice in row order: ``lag = L + 1``; ``double_plan``), the second step can follow the
+first ``lag`` rows behind in the same sweep, while the rows it reads are still in cache: the
+vectors cross memory once per two steps. Rows that reach further (the periodic wrap-around) and
+the rows at the ends of each fixed block of rows (threads take whole blocks) are finished after
+the sweep. Each row's arithmetic is unchanged, so the vectors are still the reference's, bit
+for bit, and the moments are the same for any number of threads.
+
 What makes it fast, measured (``benchmarks/bench_kpm.py``): the ``W`` vectors are spelled out
 as scalars in generated source (a loop over them compiles to scalar code); numba's SLP
 vectoriser packs them into SIMD registers, and it is off unless ``NUMBA_SLP_VECTORIZE=1`` is
@@ -33,6 +42,13 @@ import numpy as np
 WIDTHS = (16, 8, 4, 2, 1)
 #: Rows per float64 partial sum of the dot products (fixed: results independent of threads).
 CHUNK = 4096
+#: Chunks per block of the two-step pass: threads take whole blocks, and the rows within the
+#: lag of a block's ends wait for the finishing pass (fixed: results independent of threads).
+BLOCK_CHUNKS = 32
+#: The two-step pass is used when at most this fraction of the rows must wait for the finish.
+MAX_DEFERRED = 0.25
+#: Rows per slice when ``double_plan`` measures how far each row reaches.
+PLAN_SLICE = 1 << 16
 
 
 def _kernel_source(w: int) -> str:
@@ -63,11 +79,100 @@ def _kernel_source(w: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _double_source(w: int) -> str:
+    """Source of ``double_<w>``: two Chebyshev steps in one pass over the rows ``lo * chunk`` to ``hi * chunk``.
+
+    Step A (``y <- 2 H~ x - y``) runs ahead on row ``r`` and step B (``x <- 2 H~ y - x``) follows
+    ``lag`` rows behind on the rows marked ``near`` (all of whose neighbours lie within ``lag``
+    rows in the same block); the rows B needs are still in cache. Each row's arithmetic is that
+    of ``step_<w>`` with ``alpha = beta = 1``. The dot products go to ``pa`` (A) and ``pb`` (B)
+    per chunk, in row order."""
+    r = range(w)
+    ind = " " * 20
+
+    def flush(arr, c, s, t, pad):
+        return ([f"{pad}{arr}[{c}, 0, {k}] = {s}{k}" for k in r] + [f"{pad}{arr}[{c}, 1, {k}] = {t}{k}" for k in r]
+                + [f"{pad}{s}{k} = 0.0" for k in r] + [f"{pad}{t}{k} = 0.0" for k in r] + [f"{pad}{c} += one"])
+
+    lines = [
+        "@numba.njit(nogil=True, cache=True, boundscheck=False)",
+        f"def double_{w}(indptr, indices, data, x, y, near, lag, chunk, lo, hi, pa, pb):",
+        "    n = np.uint64(x.shape[0])",
+        "    one = np.uint64(1)",
+        "    chunku = np.uint64(chunk)",
+        "    lagu = np.uint64(lag)",
+        "    r0 = np.uint64(lo) * chunku",
+        "    r1 = min(n, np.uint64(hi) * chunku)",
+        "    ca = np.uint64(lo)",
+        "    cb = np.uint64(lo)",
+        *[f"    {v}{k} = 0.0" for v in ("sa", "ta", "sb", "tb") for k in r],
+        "    for q in range(r0, r1 + lagu):",
+        "        if q < r1:",
+        "            while q >= (ca + one) * chunku:",
+        *flush("pa", "ca", "sa", "ta", " " * 16),
+        *[f"            a{k} = -y[q, {k}]" for k in r],
+        "            for p in range(indptr[q], indptr[q + one]):",
+        "                j = indices[p]",
+        "                h = data[p]",
+        *[f"{ind[:16]}a{k} += h * x[j, {k}]" for k in r],
+        *[f"            y[q, {k}] = a{k}" for k in r],
+        *[f"            u{k} = np.float64(x[q, {k}])" for k in r],
+        *[f"            sa{k} += u{k} * u{k}" for k in r],
+        *[f"            ta{k} += np.float64(a{k}) * u{k}" for k in r],
+        "        if q >= r0 + lagu:",
+        "            i = q - lagu",
+        "            if near[i]:",
+        "                while i >= (cb + one) * chunku:",
+        *flush("pb", "cb", "sb", "tb", ind),
+        *[f"                b{k} = -x[i, {k}]" for k in r],
+        "                for p in range(indptr[i], indptr[i + one]):",
+        "                    j = indices[p]",
+        "                    h = data[p]",
+        *[f"{ind}b{k} += h * y[j, {k}]" for k in r],
+        *[f"                x[i, {k}] = b{k}" for k in r],
+        *[f"                v{k} = np.float64(y[i, {k}])" for k in r],
+        *[f"                sb{k} += v{k} * v{k}" for k in r],
+        *[f"                tb{k} += np.float64(b{k}) * v{k}" for k in r],
+        "    hiu = np.uint64(hi)",
+        "    while ca < hiu:",
+        *flush("pa", "ca", "sa", "ta", " " * 8),
+        "    while cb < hiu:",
+        *flush("pb", "cb", "sb", "tb", " " * 8),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _finish_source(w: int) -> str:
+    """Source of ``finish_<w>``: step B on the deferred ``rows`` (ascending), dot products per chunk into ``pb``."""
+    r = range(w)
+    lines = [
+        "@numba.njit(nogil=True, cache=True, boundscheck=False)",
+        f"def finish_{w}(indptr, indices, data, x, y, rows, chunk, pb):",
+        "    one = np.uint64(1)",
+        "    for m in range(rows.shape[0]):",
+        "        i = rows[m]",
+        "        c = i // np.uint64(chunk)",
+        *[f"        b{k} = -x[i, {k}]" for k in r],
+        "        for p in range(indptr[i], indptr[i + one]):",
+        "            j = indices[p]",
+        "            h = data[p]",
+        *[f"            b{k} += h * y[j, {k}]" for k in r],
+        *[f"        x[i, {k}] = b{k}" for k in r],
+        *[f"        v{k} = np.float64(y[i, {k}])" for k in r],
+        *[f"        pb[c, 0, {k}] += v{k} * v{k}" for k in r],
+        *[f"        pb[c, 1, {k}] += np.float64(b{k}) * v{k}" for k in r],
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def kernel_module_source() -> str:
-    """The text of ``_fused_kernels.py``: one generated kernel per width in ``WIDTHS``."""
+    """The text of ``_fused_kernels.py``: per width in ``WIDTHS`` one single-step kernel, one
+    two-step kernel and its finishing pass over the deferred rows."""
     head = ('"""Generated by ``bosonpeak.spectra._fused.kernel_module_source()``: do not edit (see ``_fused``)."""\n\n'
             "import numba\nimport numpy as np\n\n\n")
-    return head + "\n\n".join(_kernel_source(w) for w in WIDTHS) + "\n\nKERNELS = {" + ", ".join(f"{w}: step_{w}" for w in WIDTHS) + "}\n"
+    body = "\n\n".join(f(w) for w in WIDTHS for f in (_kernel_source, _double_source, _finish_source))
+    table = lambda name: "{" + ", ".join(f"{w}: {name}_{w}" for w in WIDTHS) + "}"  # noqa: E731
+    return head + body + f"\n\nKERNELS = {table('step')}\nDOUBLE = {table('double')}\nFINISH = {table('finish')}\n"
 
 
 def available() -> bool:
@@ -91,6 +196,14 @@ def _kernels() -> dict:
     return _fused_kernels.KERNELS
 
 
+def _double_kernels() -> tuple[dict, dict]:
+    """The compiled two-step kernels and their finishing passes, by width."""
+    _kernels()
+    from . import _fused_kernels
+
+    return _fused_kernels.DOUBLE, _fused_kernels.FINISH
+
+
 def split_widths(r: int) -> list[int]:
     """Widths of the sub-blocks that carry ``r`` vectors, widest first."""
     out = []
@@ -105,7 +218,43 @@ def _unsigned(index: np.ndarray) -> np.ndarray:
     return index.view(np.uint32 if index.itemsize == 4 else np.uint64)
 
 
-def fused_moments(H2, V, n_mom, bar, threads=1) -> np.ndarray:
+def double_plan(H2, *, quantile: float = 90.0):
+    """Rows and lag of the two-step pass for ``H2`` (CSR), or None where it does not pay.
+
+    ``lag`` is the ``quantile`` percentile over rows of the largest ``|i - j|`` of a row's
+    entries (``L + 1`` for an ``L x L`` lattice in row order). A row is *near* when its entries
+    lie within ``lag`` of it and it is at least ``lag`` rows from both ends of its block of
+    ``BLOCK_CHUNKS * CHUNK`` rows; the others (periodic wrap-around, block ends) are finished
+    after the pass. Returns ``(near, lag, deferred)`` (bool mask, int, ascending uint64 rows).
+    """
+    n = H2.shape[0]
+    indptr = H2.indptr
+    reach = np.zeros(n, dtype=np.int32 if n < 2**31 else np.int64)
+    for lo in range(0, n, PLAN_SLICE):  # in slices: small temporaries even for N = 10^7
+        hi = min(n, lo + PLAN_SLICE)
+        counts = np.diff(indptr[lo:hi + 1])
+        full = counts > 0
+        if not full.any():
+            continue
+        rows = np.repeat(np.arange(lo, hi, dtype=np.int64), counts)
+        dist = np.abs(H2.indices[indptr[lo]:indptr[hi]] - rows)
+        reach[lo:hi][full] = np.maximum.reduceat(dist, (indptr[lo:hi] - indptr[lo])[full])
+    lag = max(1, int(np.ceil(np.percentile(reach, quantile))))
+    block = BLOCK_CHUNKS * CHUNK
+    if 8 * lag > min(n, block):
+        return None
+    near = reach <= lag
+    del reach
+    for start in range(0, n, block):  # the rows within lag of a block's ends
+        near[start:start + lag] = False
+        near[max(start, min(n, start + block) - lag):min(n, start + block)] = False
+    deferred = np.flatnonzero(~near).astype(np.uint64)
+    if deferred.size > MAX_DEFERRED * n:
+        return None
+    return near, lag, deferred
+
+
+def fused_moments(H2, V, n_mom, bar, threads=1, *, two_step: bool = True) -> np.ndarray:
     """Raw moments ``<v_0| T_n(H~) |v_0>``, shape (R, n_mom), of the columns of ``V`` (overwritten
     when it is one C-ordered block of a compiled width); ``H2 = 2 H~`` in CSR, in ``V``'s dtype."""
     kernels = _kernels()
@@ -121,6 +270,11 @@ def fused_moments(H2, V, n_mom, bar, threads=1) -> np.ndarray:
     pool = ThreadPoolExecutor(threads) if threads > 1 else None
     mu = np.empty((r, n_mom))
     one, half, zero = dtype.type(1.0), dtype.type(0.5), dtype.type(0.0)
+    plan = double_plan(H2) if two_step and n_mom >= 6 else None
+    if plan is not None:
+        near, lag, deferred = plan
+        blocks = -(-chunks // BLOCK_CHUNKS)
+        bcuts = [min(chunks, BLOCK_CHUNKS * (blocks * t // threads)) for t in range(threads + 1)]
     try:
         start = 0
         for w in split_widths(r):
@@ -136,12 +290,31 @@ def fused_moments(H2, V, n_mom, bar, threads=1) -> np.ndarray:
                 bar.update(w / r)  # one count per step of the whole block
                 return partial.sum(axis=0)  # (2, w), added in chunk order
 
+            def run2(x, y, dbl=_double_kernels()[0][w], fin=_double_kernels()[1][w], w=w):
+                pa, pb = np.empty((chunks, 2, w)), np.empty((chunks, 2, w))
+                if pool is None:
+                    dbl(*matrix, x, y, near, lag, chunk, 0, chunks, pa, pb)
+                else:
+                    list(pool.map(lambda t: dbl(*matrix, x, y, near, lag, chunk, bcuts[t], bcuts[t + 1], pa, pb), range(threads)))
+                fin(*matrix, x, y, deferred, chunk, pb)  # the rows left out, added to their chunks' sums
+                bar.update(2 * w / r)
+                return pa.sum(axis=0), pb.sum(axis=0)
+
             m = mu[start:start + w]
             m[:, 0], m[:, 1] = run(x, y, half, zero)  # y <- v_1; <v0|v0>, <v1|v0>
-            for k in range(1, n_mom // 2):
+            k = 1
+            while k < n_mom // 2:  # invariant: y holds v_k, x holds v_k-1
                 x, y = y, x
-                a, b = run(x, y, one, one)  # y <- v_k+1 over v_k-1; <v_k|v_k>, <v_k+1|v_k>
-                m[:, 2 * k], m[:, 2 * k + 1] = 2.0 * a - m[:, 0], 2.0 * b - m[:, 1]
+                if plan is not None and k + 1 < n_mom // 2:
+                    (a, b), (a2, b2) = run2(x, y)  # y <- v_k+1 over v_k-1, then x <- v_k+2 over v_k
+                    m[:, 2 * k], m[:, 2 * k + 1] = 2.0 * a - m[:, 0], 2.0 * b - m[:, 1]
+                    m[:, 2 * k + 2], m[:, 2 * k + 3] = 2.0 * a2 - m[:, 0], 2.0 * b2 - m[:, 1]
+                    x, y = y, x
+                    k += 2
+                else:
+                    a, b = run(x, y, one, one)  # y <- v_k+1 over v_k-1; <v_k|v_k>, <v_k+1|v_k>
+                    m[:, 2 * k], m[:, 2 * k + 1] = 2.0 * a - m[:, 0], 2.0 * b - m[:, 1]
+                    k += 1
             start += w
     finally:
         if pool:

@@ -280,9 +280,10 @@ def memory_estimate(H, n_mom: int, columns: int, block: int, dtype, bins: int) -
     index = np.dtype(np.int32 if max(nnz, n) < 2**31 else np.int64).itemsize
     matrix = nnz * (8 + index) + (n + 1) * index
     parts = {"checks": 3 * matrix, "matrix": nnz * np.dtype(dtype).itemsize + nnz * index + n * index,
-             "vectors": 3 * n * min(block, columns) * np.dtype(dtype).itemsize, "nodes": 16 * n}
+             "vectors": 3 * n * min(block, columns) * np.dtype(dtype).itemsize, "nodes": 16 * n,
+             "two_step": 13 * n + 32 * (nnz + n) * min(n, 1 << 16) // max(n, 1)}  # _fused.double_plan's arrays
     parts["moments"] = 8 * n_mom * (columns + 4 * (bins + 1))  # raw moments; the bin matrix and its temporaries
-    parts["total"] = max(parts["checks"], parts["matrix"] + parts["vectors"] + parts["nodes"]) + parts["moments"]
+    parts["total"] = max(parts["checks"], parts["matrix"] + parts["vectors"] + parts["nodes"] + parts["two_step"]) + parts["moments"]
     return parts
 
 
