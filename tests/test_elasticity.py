@@ -43,3 +43,14 @@ def test_sound_speed_matches_lowest_eigenvalues(delta):
     ratio = np.mean(m.eigenvalues) / (2 * np.pi / L) ** 2
     assert ratio == pytest.approx(np.trace(s.sigma) / 2, rel=0.03)
     assert ratio < np.trace(s.affine) / 2 * 0.9  # and the affine estimate is clearly too stiff
+
+
+def test_conductivity_takes_the_assembled_matrix_and_checks_its_shape():
+    from bosonpeak._checks import ParameterError
+    from bosonpeak.analysis.elasticity import conductivity_tensor
+
+    net = bosonpeak.network(12, 0.2, rng=4)
+    H = bosonpeak.dynamical_matrix(net)
+    assert np.array_equal(conductivity_tensor(net, H=H).sigma, conductivity_tensor(net).sigma)
+    with pytest.raises(ParameterError, match="'H' must be the 144 x 144"):
+        conductivity_tensor(net, H=H[:10, :10])

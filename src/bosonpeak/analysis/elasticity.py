@@ -80,7 +80,7 @@ class Conductivity:
         return debye_level(self.c, self.density)
 
 
-def conductivity_tensor(net: SpringNetwork, *, solver: str = "direct") -> Conductivity:
+def conductivity_tensor(net: SpringNetwork, *, solver: str = "direct", H=None) -> Conductivity:
     """Relaxed and affine effective conductivity of a periodic spring network.
 
     Parameters
@@ -90,6 +90,8 @@ def conductivity_tensor(net: SpringNetwork, *, solver: str = "direct") -> Conduc
         Sparse LU of ``H`` with one node pinned per connected component (exact), or
         conjugate gradients preconditioned by smoothed-aggregation multigrid (``pyamg``,
         relative residual ``AMG_TOLERANCE``).
+    H : scipy.sparse matrix, optional
+        ``dynamical_matrix(net)`` when the caller has it already (not assembled twice).
 
     Returns
     -------
@@ -118,8 +120,11 @@ def conductivity_tensor(net: SpringNetwork, *, solver: str = "direct") -> Conduc
     F = np.zeros((n, net.dim))
     np.add.at(F, net.bonds[:, 0], -td)
     np.add.at(F, net.bonds[:, 1], td)
-    H = dynamical_matrix(net)
-    X = _solve_pinned(H, F, solver)
+    if H is None:
+        H = dynamical_matrix(net)
+    elif H.shape != (n, n):
+        raise _checks.ParameterError(f"'H' must be the {n} x {n} dynamical matrix of 'net'; got shape {H.shape}")
+    X = _solve_pinned(H.tocsr(), F, solver)
     sigma = (affine - F.T @ X) / area
     sigma = 0.5 * (sigma + sigma.T)
     return Conductivity(sigma, affine / area, n / area)

@@ -86,7 +86,7 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
     for delta in tqdm(s.deltas, desc="analyze", disable=not progress):
         nets = [build(delta, k) for k in range(nk)]  # each network built once, its matrix assembled once
         Hs = [dynamical_matrix(net) for net in nets]
-        cond = [conductivity_tensor(net) for net in nets]
+        cond = [conductivity_tensor(net, H=H) for net, H in zip(nets, Hs)]
         c = np.array([x.c for x in cond])
         edges = default_edges(max(Hs, key=gershgorin_bound), s.bin_width)
         g = combine_samples([dos(H, edges, method=s.method, zero_modes=False, rng=sample_streams(children[k])[1])
