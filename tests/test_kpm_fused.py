@@ -181,12 +181,13 @@ def small_blocks(monkeypatch):
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("r", [16, 5])
-def test_two_step_pass_gives_the_moments_of_single_steps(H40, dtype, r, small_blocks):
+@pytest.mark.parametrize("layout", ["csr", "ell"])
+def test_two_step_pass_gives_the_moments_of_single_steps(H40, dtype, r, layout, small_blocks):
     H2, V = shifted(H40, dtype), signs(H40.shape[0], r, dtype, seed=1)
     assert _fused.double_plan(H2) is not None  # the two-step pass is really exercised
-    for n_mom in (40, 42, 7):  # even and odd numbers of steps after the first
-        single = _fused.fused_moments(H2, V.copy(), n_mom, NoBar(), threads=1, two_step=False)
-        double = _fused.fused_moments(H2, V.copy(), n_mom, NoBar(), threads=2, two_step=True)
+    for n_mom in (40, 42, 12):  # odd and even numbers of steps after the first
+        single = _fused.fused_moments(H2, V.copy(), n_mom, NoBar(), threads=1, two_step=False, layout="csr")
+        double = _fused.fused_moments(H2, V.copy(), n_mom, NoBar(), threads=2, two_step=True, layout=layout)
         # the vectors are the same bit for bit (each row's arithmetic is that of one step); the
         # float64 dot products are summed in another order
         np.testing.assert_allclose(double / H2.shape[0], single / H2.shape[0], rtol=0, atol=1e-14)
@@ -214,3 +215,30 @@ def test_two_step_plan_declines_a_matrix_without_locality():
     perm = np.random.default_rng(0).permutation(H.shape[0])
     H = H[perm][:, perm]  # nodes numbered at random: neighbours anywhere
     assert _fused.double_plan(shifted(H.tocsr(), "float64")) is None
+
+
+@pytest.mark.parametrize("two_step", [False, True])
+def test_ell_tables_give_the_csr_moments_bit_for_bit(H40, two_step):
+    H2, V = shifted(H40, "float32"), signs(H40.shape[0], 16, "float32", seed=3)
+    idx, val = _fused.ell_tables(H2, np.float32)
+    assert idx.shape == (H40.shape[0], np.diff(H2.indptr).max())
+    # padding: the row's own index with a zero value, after the stored entries
+    dense = np.zeros(H2.shape, dtype=np.float32)
+    np.add.at(dense, (np.repeat(np.arange(H2.shape[0]), idx.shape[1]), idx.ravel().astype(np.int64)), val.ravel())
+    assert np.array_equal(dense, H2.toarray())
+    csr = _fused.fused_moments(H2, V.copy(), 30, NoBar(), threads=2, two_step=two_step, layout="csr")
+    ell = _fused.fused_moments(H2, V.copy(), 30, NoBar(), threads=2, two_step=two_step, layout="ell")
+    assert np.array_equal(csr, ell)  # the same products in the same order, plus exact zeros
+
+
+def test_ell_tables_decline_a_matrix_with_one_long_row():
+    import scipy.sparse as sp
+
+    n = 400
+    star = sp.lil_matrix((n, n))
+    star[0, 1:] = -1.0
+    star[1:, 0] = -1.0
+    star.setdiag(np.r_[n - 1.0, np.ones(n - 1)])
+    assert _fused.ell_tables(star.tocsr(), np.float64) is None  # 400 x 400 tables for 1,597 entries
+    with pytest.raises(ValueError, match="'layout' must be"):
+        _fused.fused_moments(star.tocsr(), np.ones((n, 1)), 4, NoBar(), layout="dense")

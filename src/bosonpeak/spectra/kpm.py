@@ -262,6 +262,14 @@ def _usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _longest_row(H) -> int:
+    """Stored entries of ``H``'s longest row."""
+    if H.shape[0] == 0:
+        return 0
+    lens = np.diff(H.indptr) if getattr(H, "format", None) == "csr" else H.tocsr().getnnz(axis=1)
+    return int(lens.max())
+
+
 def memory_estimate(H, n_mom: int, columns: int, block: int, dtype, bins: int) -> dict:
     """Bytes a KPM run allocates beyond ``H``, by part: the peak of the checks on ``H`` (transposed
     and absolute-value copies, up to ~3 matrices) or of the recursion (``2 H~``, 3 vector blocks of
@@ -281,9 +289,10 @@ def memory_estimate(H, n_mom: int, columns: int, block: int, dtype, bins: int) -
     matrix = nnz * (8 + index) + (n + 1) * index
     parts = {"checks": 3 * matrix, "matrix": nnz * np.dtype(dtype).itemsize + nnz * index + n * index,
              "vectors": 3 * n * min(block, columns) * np.dtype(dtype).itemsize, "nodes": 16 * n,
-             "two_step": 13 * n + 32 * (nnz + n) * min(n, 1 << 16) // max(n, 1)}  # _fused.double_plan's arrays
+             "two_step": 13 * n + 32 * (nnz + n) * min(n, 1 << 16) // max(n, 1),  # _fused.double_plan's arrays
+             "ell": n * _longest_row(H) * (4 + np.dtype(dtype).itemsize)}  # _fused.ell_tables
     parts["moments"] = 8 * n_mom * (columns + 4 * (bins + 1))  # raw moments; the bin matrix and its temporaries
-    parts["total"] = max(parts["checks"], parts["matrix"] + parts["vectors"] + parts["nodes"] + parts["two_step"]) + parts["moments"]
+    parts["total"] = max(parts["checks"], parts["matrix"] + parts["vectors"] + parts["nodes"] + parts["two_step"] + parts["ell"]) + parts["moments"]
     return parts
 
 
