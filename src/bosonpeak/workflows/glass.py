@@ -324,7 +324,7 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     fig.suptitle(rf"Fig. 3 right: simulated 2D glass (bidisperse harmonic disks), $N={a['N']}$, $\phi={a['phi']:.3f}$")
     out["fig3_right_glass_coordination"] = fig
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5.6))
     omega = ds["omega"].values
     top = 0.5 * omega[-1]
     for ax, kind, label, level in ((axes[0], "scalar", r"scalar network of the contacts, $k=1/\sigma^2$", a["debye_level_scalar"]),
@@ -348,8 +348,8 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
         ax.set_xlabel(r"$\omega$")
         ax.set_ylabel(r"$g(\omega)/\omega$")
         ax.set_title(label, fontsize=10)
-        if np.isfinite(level):
-            ax.legend(frameon=False, fontsize=8)
+        if np.isfinite(level):  # below the axes: the spectrum fills them, shells and all
+            ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     for kind, colour in (("scalar", "tab:blue"), ("vector", "tab:red")):
         sel = omega > a[f"omega_min_{kind}"]
         axes[2].plot(omega[sel], ds[f"excess_{kind}"].values[sel], color=colour, lw=1.4, label=kind)
@@ -360,6 +360,7 @@ def glass_figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     axes[2].set_ylabel(r"$g(\omega)/g_\mathrm{Debye}(\omega)$")
     axes[2].set_title(rf"both, relative to their own Debye law (above ${CUTOFF_MULTIPLE:g}\,c\,2\pi/L$)", fontsize=10)
     axes[2].legend(frameon=False, fontsize=8)
+    fig.subplots_adjust(bottom=0.3, wspace=0.25)
     fig.suptitle(rf"Reduced DOS of a jammed packing ($N={a['N']}$, $\phi={a['phi']:.3f}$, $\langle z\rangle={a['mean_contact_number']:.2f}$): scalar model vs vector Hessian")
     out["glass_reduced_dos"] = fig
     return out
