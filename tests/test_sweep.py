@@ -212,7 +212,9 @@ def test_sigint_then_rerun_is_bit_identical(slow_reference, client, tmp_path):
     path.write_text(SLOW)
     store = tmp_path / "store"
     env = {**os.environ, "PYTHONPATH": SRC}
-    cmd = [sys.executable, "-m", "bosonpeak", "sweep", str(path), "--scheduler", client.scheduler.address, "--out", str(store), "--no-progress"]
+    # its own cluster: the shared one may still hold these tasks' results from an earlier test,
+    # and would then finish the sweep before the signal arrives
+    cmd = [sys.executable, "-m", "bosonpeak", "sweep", str(path), "--workers", "2", "--out", str(store), "--no-progress"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while len(list((store / "tasks").glob("*.nc"))) < 2 and proc.poll() is None and time.monotonic() < deadline:
