@@ -214,7 +214,11 @@ def test_sigint_then_rerun_is_bit_identical(slow_reference, client, tmp_path):
     env = {**os.environ, "PYTHONPATH": SRC}
     # its own cluster: the shared one may still hold these tasks' results from an earlier test,
     # and would then finish the sweep before the signal arrives
-    cmd = [sys.executable, "-m", "bosonpeak", "sweep", str(path), "--workers", "2", "--out", str(store), "--no-progress"]
+    # as from an interactive shell: SIGINT raises KeyboardInterrupt even when this test runs with
+    # SIGINT ignored (a background job of a non-interactive shell), which a child would inherit
+    start = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+             "runpy.run_module('bosonpeak', run_name='__main__', alter_sys=True)")
+    cmd = [sys.executable, "-c", start, "sweep", str(path), "--workers", "2", "--out", str(store), "--no-progress"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while len(list((store / "tasks").glob("*.nc"))) < 2 and proc.poll() is None and time.monotonic() < deadline:
