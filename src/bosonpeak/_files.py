@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import errno
 import os
 import re
 import tempfile
@@ -127,8 +128,9 @@ def check_output(path, *, kind: str = "file", name: str = "out") -> Path:
     try:  # try it: permissions, a read-only file system, a full quota
         with tempfile.TemporaryFile(dir=existing, prefix=".bosonpeak-probe-"):
             pass
-    except OSError as exc:
-        raise ParameterError(f"'{name}': the folder {str(existing)!r} is not writable ({exc.strerror}); got {str(path)!r}") from None
+    except OSError as exc:  # ENOENT from a folder that exists: a file system without files (/proc)
+        why = "files cannot be created there" if exc.errno == errno.ENOENT else exc.strerror
+        raise ParameterError(f"'{name}': the folder {str(existing)!r} is not writable ({why}); got {str(path)!r}") from None
     return path
 
 

@@ -249,7 +249,8 @@ def boson_peak(dos_or_ensemble: DOS, *, c=None, omega_min: float | None = None, 
         if speeds.size == 1:
             speeds = np.full(k, float(speeds[0]))
         if speeds.shape != (k,) or not np.all(np.isfinite(speeds)) or np.any(speeds <= 0):
-            raise _checks.ParameterError(f"'c' must be one positive sound speed or one per sample ({k}); got shape {np.shape(c)}")
+            got = np.array2string(np.asarray(c, dtype=float).ravel(), threshold=6) if np.size(c) <= 6 else f"an array of shape {np.shape(c)}"
+            raise _checks.ParameterError(f"'c' must be one positive finite sound speed or one per sample ({k}); got {got}")
         reference = "network"
     levels = 1.0 / (2.0 * np.pi * speeds**2)
     if omega_min is None:

@@ -86,7 +86,7 @@ def _reanalyse(args) -> int:
         with xr.open_dataset(args.reanalyse) as saved:
             raw = saved.load()
     except (OSError, ValueError) as exc:
-        raise ParameterError(f"'reanalyse' must be a disorder_data.nc written by bosonpeak disorder; could not read {str(args.reanalyse)!r} ({exc})") from None
+        raise ParameterError(f"'reanalyse' must be a disorder_data.nc written by bosonpeak disorder; could not read {str(args.reanalyse)!r} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
     if "settings" not in raw.attrs or "sq" not in raw:
         raise ParameterError(f"'reanalyse' must be a disorder_data.nc written by bosonpeak disorder; {str(args.reanalyse)!r} is not one")
     return _report(analyse(raw), args, t0)

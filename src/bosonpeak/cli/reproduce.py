@@ -38,7 +38,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .._checks import ParameterError, integer
+    from .._checks import ParameterError, integer, real
     from ..spectra.spectrum import methods
     from ..workflows._plans import reproduce_plan
     from ..workflows.reproduce import PaperSettings, reproduce_all
@@ -52,6 +52,8 @@ def run(args) -> int:
     glass_method = args.method or ("slicing" if "slicing" in methods() else "banded")
     if args.workers is not None:
         integer("workers", args.workers, minimum=1)
+    if args.timeout is not None:
+        real("timeout", args.timeout, minimum=0.0, min_inclusive=False)
     outputs = [(args.out, "dir", "--out")] + ([(args.cache, "dir", "--cache")] if args.cache is not None and n_glass else [])
     prepare(outputs=outputs, plan=reproduce_plan(settings.L, seeds=settings.seeds, deltas=len(settings.deltas), method=method,
                                                  bin_width=settings.bin_width, glass_particles=n_glass, glass_method=glass_method,

@@ -60,8 +60,8 @@ FAMILIES = {
 }
 
 
-def check_strength(family: str, strength) -> float:
-    """Validate a family name and its strength; return the strength as a float.
+def check_strength(family: str, strength, *, name: str = "strength") -> float:
+    """Validate a family name and its strength (the parameter ``name``); return the strength as a float.
 
     Examples
     --------
@@ -71,7 +71,10 @@ def check_strength(family: str, strength) -> float:
     """
     family = _checks.choice("family", family, FAMILIES)
     f = FAMILIES[family]
-    return _checks.real(f"strength ({f.strength_name} of {family})", strength, minimum=f.minimum, maximum=f.maximum, max_inclusive=f.max_inclusive)
+    try:
+        return _checks.real(name, strength, minimum=f.minimum, maximum=f.maximum, max_inclusive=f.max_inclusive)
+    except _checks.ParameterError as exc:  # say which family's parameter it is
+        raise type(exc)(f"{exc} ({f.strength_name} of {family})") from None
 
 
 def spring_factors(family: str, strength: float, size: int, rng) -> np.ndarray:

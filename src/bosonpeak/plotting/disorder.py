@@ -79,6 +79,14 @@ def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, la
     return axes
 
 
+def _strength_label(family_label: str, strength: float) -> str:
+    """``$w = 0.3$`` from a family label ``"springs-uniform ($w$)"``; the bare number without a symbol."""
+    import re
+
+    m = re.search(r"\(\$([^$]+)\$\)", family_label)
+    return rf"${m.group(1)} = {strength:g}$" if m else f"{strength:g}"
+
+
 def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=None, omega_max=2.0, theory=None):
     """One panel per family: ``(g/omega)`` over the own Debye level, one line per strength.
 
@@ -109,7 +117,7 @@ def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=Non
     for i, (ax, label) in enumerate(zip(axes, labels)):
         for j, st in enumerate(strength):
             col = cmap(j / max(len(strength) - 1, 1))
-            ax.plot(omega, reduced[i, j], color=col, lw=1.3, label=f"{st:g}")
+            ax.plot(omega, reduced[i, j], color=col, lw=1.3, label=_strength_label(label, st))
             if theory is not None:
                 ax.plot(omega, theory[i, j], color=col, lw=1.0, ls="--")
             if window is not None and np.isfinite(window[1][i, j]):
@@ -128,6 +136,7 @@ def plot_reduced_by_family(omega, reduced, strength, labels, axes, *, window=Non
         ax.set_xlabel(r"$\omega$")
         ax.set_ylabel(r"$(g/\omega)\,/\,(1/2\pi c^2)$")
         finish_axes(ax, label)
+        ax.legend(frameon=False, fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.17))  # below: the curves fill the axes
     return axes
 
 
@@ -162,7 +171,7 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
             col = cmap(j / max(len(strength) - 1, 1))
             g = np.where(gamma[i, j] > 0, gamma[i, j], np.nan)
             r = resolved[i, j]
-            ax.errorbar(q[r], g[r], yerr=gamma_error[i, j][r], color=col, marker="o", ms=4, lw=1, label=f"{st:g}")
+            ax.errorbar(q[r], g[r], yerr=gamma_error[i, j][r], color=col, marker="o", ms=4, lw=1, label=_strength_label(label, st))
             ax.plot(q[~r], g[~r], color=col, marker="o", mfc="none", ls="", ms=4)
             ax.plot(q, omega_q[i, j] / np.pi, color=col, ls=":", lw=1)
             if theory is not None:
@@ -189,5 +198,5 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
         else:
             ax.text(0.5, 0.5, "no fit: no sound\n(networks do not percolate)", ha="center", va="center", transform=ax.transAxes)
         finish_axes(ax, label)
-        ax.legend(frameon=False, fontsize=6, ncol=2, loc="lower right")
+        ax.legend(frameon=False, fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.17))  # below: the points fill the axes
     return axes

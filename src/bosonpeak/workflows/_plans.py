@@ -35,7 +35,16 @@ def dos_plan(L: int, *, seeds: int = 1, method: str = "dense", bins: int | None 
                     extra=8 * int(seeds) * (bins or 80) * 2, advice=advice)
 
 
+def _advice_for(method: str, advice: str) -> str:
+    """The default advice without the method already in use: a smaller size, or a lighter method."""
+    if advice != _ADVICE:
+        return advice
+    others = [m for m in ("kpm", "slicing") if m != method]
+    return f"another --method ({' or '.join(others)} for large N), a smaller --size" if method != "kpm" else "a smaller --size, or fewer --option moments/vectors"
+
+
 def _one_dos(n, method, bins, options, what, *, extra=0, advice=_ADVICE) -> Plan:
+    advice = _advice_for(method, advice)
     edges = [OMEGA_TOP * k / bins for k in range(bins + 1)]
     memory = _resources.network_bytes(n) + memory_estimate(method, n, NNZ_PER_NODE * n, edges, **(options or {})) + extra
     return Plan(what, memory, advice=advice)

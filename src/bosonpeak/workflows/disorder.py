@@ -62,13 +62,14 @@ class DisorderSettings:
         _checks.integer("size", self.L, minimum=16)  # the Boson-peak window starts at 3 x 2 pi c / L < 1.5
         _checks.integer("seeds", self.seeds, minimum=1)
         _checks.integer("seed", self.seed, minimum=0)
-        if not self.families or not self.strengths:
-            raise _checks.ParameterError(f"'family' and 'strengths' need at least one entry; got {list(self.families)} and {list(self.strengths)}")
-        if len(set(self.families)) != len(self.families) or len(set(self.strengths)) != len(self.strengths):
-            raise _checks.ParameterError(f"'family' and 'strengths' must not repeat entries; got {list(self.families)} and {list(self.strengths)}")
+        for name, values in (("family", self.families), ("strengths", self.strengths)):
+            if not values:
+                raise _checks.ParameterError(f"'{name}' needs at least one entry; got {list(values)}")
+            if len(set(values)) != len(values):
+                raise _checks.ParameterError(f"'{name}' must not repeat entries; got {list(values)}")
         for f in self.families:
             for s in self.strengths:
-                check_strength(f, s)
+                check_strength(f, s, name="strengths")
         _checks.choice("method", self.method, methods())
         _checks.real("bin-width", self.bin_width, minimum=0.0, maximum=0.5, min_inclusive=False)
         _checks.real("sq_resolution", self.sq_resolution, minimum=0.0, maximum=0.1, min_inclusive=False)
@@ -345,7 +346,7 @@ def figures(ds: xr.Dataset) -> dict:
     out = {"disorder_peak": fig}
     ncol = min(3, len(fams))
     nrow = -(-len(fams) // ncol)
-    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 3.9 * nrow), squeeze=False)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 5.3 * nrow), squeeze=False)
     level = 1.0 / (2 * np.pi * np.where(c2 > 0, c2, np.nan))
     red = ds["density"].mean("seed").values / ds["omega"].values / level[:, :, None]
     theory = ds["theory_reduced"].values / level[:, :, None] if "theory_reduced" in ds else None
@@ -355,7 +356,7 @@ def figures(ds: xr.Dataset) -> dict:
         ax.set_visible(False)
     fig.tight_layout()
     out["disorder_reduced_dos"] = fig
-    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 3.9 * nrow), squeeze=False)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.6 * ncol, 5.3 * nrow), squeeze=False)
     plot_damping(ds["q"].values, ds["omega_q"].values, ds["gamma"].values, ds["gamma_error"].values, ds["gamma_resolved"].values.astype(bool),
                  st, labels, axes.ravel(), floor=float(ds.attrs["sq_resolution"]) if np.isfinite(ds.attrs["sq_resolution"]) else None,
                  theory=ds["theory_gamma"].values if "theory_gamma" in ds else None)
