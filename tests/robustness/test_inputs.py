@@ -97,3 +97,12 @@ def test_help_shows_every_default_and_bare_command_prints_help(cli):
         for action in sub[name]._actions:
             if action.option_strings and action.default not in (None, False, "==SUPPRESS==") and not isinstance(action.default, list):
                 assert "".join(f"(default: {action.default})".split()) in "".join(text.split()), (name, action.dest)  # wrapping may split a word
+
+
+@pytest.mark.parametrize("args, expected", [(("dos", "--size", "abc"), "'--size' must be an integer"),
+                                            (("glass", "--phi", "x"), "'--phi' must be a number"),
+                                            (("disorder", "--seeds", "2.5"), "'--seeds' must be an integer")])
+def test_a_value_of_the_wrong_type_is_named_like_every_other_input_error(cli, tmp_path, args, expected):
+    rc, out, err = cli(*args, "--out", tmp_path / "out")
+    assert rc == 2 and expected in err and "got '" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()

@@ -23,6 +23,10 @@ SUBCOMMANDS = ("reproduce", "dos", "glass", "vector", "sweep", "analyze", "disor
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit code 2, as for every other input error
+        m = re.fullmatch(r"argument ([\w/-]+): invalid (int|float) value: (.*)", message)
+        if m:  # in the words of every other input error: the option, what it must be, the value
+            option = next((o for o in m.group(1).split("/") if o.startswith("--")), m.group(1))
+            message = f"'{option}' must be {'an integer' if m.group(2) == 'int' else 'a number'} (see --help for its range); got {m.group(3)}"
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
