@@ -175,19 +175,14 @@ def _ell_variant(source: str) -> str:
     import re
 
     source = re.sub(r"def (step|double|finish)_(\d+)\(indptr, indices, data, ", r"def \1_ell_\2(idx, val, ", source)
-    source = re.sub(r"for p in range\(indptr\[(\w+)\], indptr\[\1 \+ [^\]]+\]\):", "for e in range(idx.shape[1]):", source)
+    loop = re.compile(r"for p in range\(indptr\[(\w+)\], indptr\[\1 \+ [^\]]+\]\):")
     out, row = [], None
     for line in source.split("\n"):
-        m = re.search(r"for e in range\(idx.shape\[1\]\):", line)
-        if m:
-            row = prev_row
-        if "in range(indptr[" in line:  # pragma: no cover - every loop was rewritten above
-            raise AssertionError(line)
-        m2 = re.match(r"\s*(?:if near\[(\w+)\]|(\w+) = rows\[m\]|for (\w+) in range\(np.uint64\(c|for (q) in range\()", line)
-        if m2:
-            prev_row = next(g for g in m2.groups() if g)
-        line = line.replace("j = indices[p]", f"j = idx[{row}, e]").replace("h = data[p]", f"h = val[{row}, e]")
-        out.append(line)
+        m = loop.search(line)
+        if m:  # the row this loop runs over names the row of the tables
+            row = m.group(1)
+            line = loop.sub("for e in range(idx.shape[1]):", line)
+        out.append(line.replace("j = indices[p]", f"j = idx[{row}, e]").replace("h = data[p]", f"h = val[{row}, e]"))
     return "\n".join(out)
 
 
