@@ -42,6 +42,11 @@ SLICING_BASE = 40.0
 SLICING_PER_LEVEL = 10.0
 #: Bytes per node of a network, its matrix and its neighbour search (positions, bonds, CSR).
 NETWORK_BYTES_PER_NODE = 1_000
+#: Peak bytes of a network and its matrix per node, knowing its stored entries per row: a fixed part
+#: and a part per entry (measured with tracemalloc at N = 10^6 in 2D and 3D, delta 0.1-0.45, cut-off
+#: and nearest rules: 20 + 56 per entry; docs/kpm_performance.md).
+NETWORK_BYTES_FIXED = 32
+NETWORK_BYTES_PER_ENTRY = 64
 #: Bytes of the interpreter, numpy and scipy themselves.
 BASE_BYTES = 100 * 2**20
 _UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9, "t": 10**12, "tb": 10**12,
@@ -201,9 +206,12 @@ def format_bytes(n: float) -> str:
 
 # --- byte formulas of the engines and models, from the sizes alone -------------------------------
 
-def network_bytes(n: int) -> int:
-    """A network of ``n`` nodes with its dynamical matrix."""
-    return BASE_BYTES + NETWORK_BYTES_PER_NODE * int(n)
+def network_bytes(n: int, entries_per_row: float | None = None) -> int:
+    """Peak bytes of building a network of ``n`` nodes and its dynamical matrix, with
+    ``entries_per_row`` stored entries per node (unknown: ``NETWORK_BYTES_PER_NODE`` per node)."""
+    if entries_per_row is None:
+        return BASE_BYTES + NETWORK_BYTES_PER_NODE * int(n)
+    return BASE_BYTES + int((NETWORK_BYTES_FIXED + NETWORK_BYTES_PER_ENTRY * entries_per_row) * n)
 
 
 def dense_bytes(n: int) -> int:

@@ -163,7 +163,6 @@ def network(
         return network3d(L, delta, rule=rule, spring=spring, cutoff=cutoff, a=a, t0=t0, rng=rng)
     L = _checks.integer("L", L, minimum=3)
     _checks.rng("rng", rng)
-    _resources.check(_resources.Plan(f"a network of L^2 = {L * L} nodes", _resources.network_bytes(L * L), advice="a smaller L"))
     a = _checks.real("a", a, minimum=0.0, min_inclusive=False)
     delta = _checks.real("delta", delta, minimum=0.0, maximum=a, max_inclusive=False)
     rule = _checks.choice("rule", rule, RULES)
@@ -181,6 +180,9 @@ def network(
             f"'cutoff' must be below half the box (L a / 2 = {box / 2:g}) for a unique minimum image; "
             f"got r_c = {r_c:g} (L={L}, delta={delta:g}); use a larger L"
         )
+    # at most every site within reach is a neighbour (and the diagonal entry)
+    entries = 5 if rule == "nearest" else sites_within((r_c + 2.0 * delta) / a, 2)
+    _resources.check(_resources.Plan(f"a network of L^2 = {L * L} nodes", _resources.network_bytes(L * L, entries), advice="a smaller L"))
     gen = np.random.default_rng(_checks.rng("rng", rng))
 
     ix, iy = np.meshgrid(np.arange(L), np.arange(L), indexing="ij")
@@ -198,6 +200,23 @@ def network(
     stiffness = t0 / r if spring == "inverse" else np.full(len(bonds), t0)
     params = dict(delta=delta, rule=rule, spring=spring, cutoff=r_c if rule == "cutoff" else None, a=a, t0=t0)
     return SpringNetwork(positions, bonds, stiffness, box, L, params)
+
+
+def sites_within(reach: float, dim: int) -> int:
+    """Sites of the unit square (cubic) lattice within ``reach`` of the origin, the origin included;
+    beyond a reach of 64 the bound ``pi (reach + 1)^2`` (``4 pi (reach + 1)^3 / 3``).
+
+    Examples
+    --------
+    >>> from bosonpeak.model.lattice import sites_within
+    >>> sites_within(1.0, 2), sites_within(1.5, 2), sites_within(1.0, 3)
+    (5, 9, 7)
+    """
+    if reach > 64:
+        return int(np.ceil((np.pi if dim == 2 else 4 * np.pi / 3) * (reach + 1) ** dim))
+    g = np.arange(-int(np.floor(reach)), int(np.floor(reach)) + 1) ** 2
+    r2 = g[:, None] + g[None, :] if dim == 2 else g[:, None, None] + g[None, :, None] + g[None, None, :]
+    return int(np.count_nonzero(r2 <= reach * reach * (1 + 1e-12)))
 
 
 def _stencil(L: int, a: float, reach: float) -> list[tuple[int, int]]:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from .. import _checks
-from .lattice import CUTOFF_TOLERANCE, RULES, SPRINGS, SpringNetwork, minimum_image
+from .. import _checks, _resources
+from .lattice import CUTOFF_TOLERANCE, RULES, SPRINGS, SpringNetwork, minimum_image, sites_within
 
 DIM = 3
 
@@ -85,6 +85,8 @@ def network3d(
             f"'cutoff' must be below half the box (L a / 2 = {box / 2:g}) for a unique minimum image; "
             f"got r_c = {r_c:g} (L={L}, delta={delta:g}); use a larger L"
         )
+    entries = 7 if rule == "nearest" else sites_within((r_c + 2.0 * delta) / a, 3)  # at most every site within reach
+    _resources.check(_resources.Plan(f"a network of L^3 = {L**3} nodes", _resources.network_bytes(L**3, entries), advice="a smaller L"))
     gen = np.random.default_rng(_checks.rng("rng", rng))
 
     grid = np.meshgrid(np.arange(L), np.arange(L), np.arange(L), indexing="ij")

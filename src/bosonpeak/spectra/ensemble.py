@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
 from ..matrices.laplacian import dynamical_matrix
+from ..matrices.sizes import entries_per_row
 from ..matrices.vector import vector_dynamical_matrix
 from ..model.lattice import network
 from .spectrum import DEFAULT_BIN_WIDTH, DOS, default_edges, dos, memory_estimate
@@ -87,8 +88,9 @@ def ensemble_dos(
     probe = np.linspace(0.0, 4.0, max(bins, 1) + 1)
     nodes = L ** _checks.integer("dim", dim, minimum=2, maximum=3)
     dof = nodes * (dim if model == "vector" else 1)
+    entries = entries_per_row(delta, rule=rule, cutoff=cutoff, spring=spring, dim=dim, model=model)  # from a small probe network
     _resources.check(_resources.Plan(f"{method} DOS of {seeds} {model} network(s) of {dof} degrees of freedom",  # before the first network
-                                     _resources.network_bytes(nodes) + memory_estimate(method, dof, 13 * dim * dof, probe, **options)
+                                     _resources.network_bytes(dof, entries) + memory_estimate(method, dof, int(entries * dof), probe, **options)
                                      + 16 * seeds * max(bins, 1), advice="another method or a smaller L"))
     width = None
     if edges is None:

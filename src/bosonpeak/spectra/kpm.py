@@ -40,7 +40,7 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components
 from tqdm.auto import tqdm
 
-from .. import _checks
+from .. import _checks, _resources
 from . import _fused
 from ._chebyshev import chebyshev_moments, shifted
 from ..matrices.laplacian import is_laplacian, zero_mode_count
@@ -284,36 +284,34 @@ def memory_estimate(H, n_mom: int, columns: int, block: int, dtype, bins: int) -
     >>> m["vectors"] == 3 * 100**2 * 16 * 4, m["total"] >= m["matrix"] + m["vectors"]
     (True, True)
     """
-    n, nnz = H.shape[0], H.nnz
+    return _parts(H.shape[0], H.nnz, _longest_row(H), n_mom, columns, block, dtype, bins)
+
+
+def _parts(n, nnz, longest, n_mom, columns, block, dtype, bins) -> dict:
     index = np.dtype(np.int32 if max(nnz, n) < 2**31 else np.int64).itemsize
     matrix = nnz * (8 + index) + (n + 1) * index
-    parts = {"checks": 3 * matrix, "matrix": nnz * np.dtype(dtype).itemsize + nnz * index + n * index,
-             "vectors": 3 * n * min(block, columns) * np.dtype(dtype).itemsize, "nodes": 16 * n,
-             "two_step": 13 * n + 32 * (nnz + n) * min(n, 1 << 16) // max(n, 1),  # _fused.double_plan's arrays
-             "ell": n * _longest_row(H) * (4 + np.dtype(dtype).itemsize)}  # _fused.ell_tables
+    item = np.dtype(dtype).itemsize
+    parts = {"checks": 3 * matrix, "matrix": nnz * item + nnz * index + n * index, "vectors": 3 * n * min(block, columns) * item,
+             "nodes": 16 * n, "two_step": 13 * n + 32 * (nnz + n) * min(n, 1 << 16) // max(n, 1),  # _fused.double_plan's arrays
+             "ell": int(n * min(longest, _fused.ELL_MAX_FILL * nnz / max(n, 1)) * (4 + item))}  # _fused.ell_tables
     parts["moments"] = 8 * n_mom * (columns + 4 * (bins + 1))  # raw moments; the bin matrix and its temporaries
     parts["total"] = max(parts["checks"], parts["matrix"] + parts["vectors"] + parts["nodes"] + parts["two_step"] + parts["ell"]) + parts["moments"]
     return parts
 
 
+def sizes_estimate(n: int, nnz: int, edges, *, resolution=None, moments=None, vectors=DEFAULT_VECTORS, block=None, dtype="float64",
+                   omega_max: float = 4.0, **_) -> int:
+    """``memory_estimate`` from the sizes alone, for a plan made before the matrix exists: its
+    longest row bounded by the ELL tables' fill limit, ``omega_max`` (sets the moments) assumed."""
+    n_mom = _n_moments(resolution, moments, omega_max, edges)
+    vectors = vectors or DEFAULT_VECTORS
+    return _parts(n, nnz, np.inf, n_mom, vectors, block or vectors, _dtype(dtype), len(edges) - 1)["total"]
+
+
 def available_memory() -> int | None:
-    """Bytes this process may still allocate: ``MemAvailable``, capped by a cgroup (v2) limit;
-    None when unknown."""
-    out = None
-    try:
-        with open("/proc/meminfo") as f:
-            out = next(int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:"))
-    except (OSError, StopIteration, ValueError):
-        pass
-    try:
-        with open("/sys/fs/cgroup/memory.max") as f, open("/sys/fs/cgroup/memory.current") as g:
-            limit = f.read().strip()
-            if limit != "max":
-                room = int(limit) - int(g.read())
-                out = room if out is None else min(out, room)
-    except (OSError, ValueError):
-        pass
-    return out
+    """Bytes this process may still allocate: the limit ``bosonpeak._resources.check`` applies
+    (available memory, ``BOSONPEAK_MEMORY_LIMIT``); None under ``--force``."""
+    return _resources.memory_limit()[0]
 
 
 def check_memory(H, n_mom, columns, block, dtype, bins) -> None:

@@ -361,7 +361,7 @@ def memory_estimate(method: str, n: int, nnz: int, edges, *, H=None, **options) 
     ``nnz`` stored entries, from the sizes alone (``H``, if given, sharpens the KPM bound).
 
     The engine module's own ``memory_estimate`` if it has one: ``(n, nnz, edges, **options)``
-    returning bytes, or, given ``H``, the forms ``(H, n_mom, columns, block, dtype, bins)``
+    returning bytes, or (without ``H``: its ``sizes_estimate(n, nnz, edges, **options)``), given ``H``, the forms ``(H, n_mom, columns, block, dtype, bins)``
     (KPM) and ``(H, *, solver, workers)`` (slicing) returning a dict with ``"total"`` or
     ``"bytes"``. Else, or if it cannot say, ``bosonpeak._resources.dos_bytes``.
 
@@ -389,8 +389,8 @@ def _engine_estimate(own, module, n, nnz, edges, H, options) -> int | None:
     params = inspect.signature(own).parameters
     if next(iter(params), None) not in ("H", "net_or_H"):
         out = own(n, nnz, edges, **options)
-    elif H is None:
-        return None  # it needs the matrix: an up-front plan uses the generic estimate
+    elif H is None:  # an up-front plan: the engine's estimate from the sizes, else the generic one
+        return int(module.sizes_estimate(n, nnz, edges, **options)) if hasattr(module, "sizes_estimate") else None
     elif "n_mom" in params:  # KPM: moments from the resolution, as the engine will choose them
         omega_max = float(np.sqrt((1.0 + module.SAFETY) * max(gershgorin_bound(H), np.finfo(float).tiny)))
         n_mom = module._n_moments(options.get("resolution"), options.get("moments"), omega_max, edges)

@@ -21,18 +21,31 @@ _ADVICE = "another --method (kpm or slicing for large N), a smaller --size"
 
 
 def dos_plan(L: int, *, seeds: int = 1, method: str = "dense", bins: int | None = None, options: dict | None = None,
-             advice: str = _ADVICE, dim: int = 2, model: str = "scalar") -> Plan:
+             advice: str = _ADVICE, dim: int = 2, model: str = "scalar", network: dict | None = None) -> Plan:
     """One ensemble of ``seeds`` L x L networks, one at a time, and its samples (seeds x bins).
+
+    ``network``: the keyword arguments of ``bosonpeak.network`` (``delta``, ``rule``, ``cutoff``,
+    ``spring``) where known; the matrix's entries per row are then measured on a small probe
+    network (``bosonpeak.matrices.sizes``), else bounded by ``NNZ_PER_NODE``.
 
     Examples
     --------
     >>> from bosonpeak.workflows._plans import dos_plan
     >>> dos_plan(100, method="dense").memory > 2e9  # 2.5 copies of (10^4)^2 doubles
     True
+    >>> kpm = dos_plan(3162, method="kpm", network=dict(delta=0.2), options=dict(dtype="float32"))
+    >>> 2e9 < kpm.memory < 8e9  # N = 10^7: network, 2 H~ and three blocks of 16 float32 vectors
+    True
     """
     n = int(L) ** int(dim) * (int(dim) if model == "vector" else 1)  # degrees of freedom
+    entries = NNZ_PER_NODE
+    if network is not None:
+        from ..matrices.sizes import entries_per_row
+
+        entries = entries_per_row(network["delta"], rule=network.get("rule", "cutoff"), cutoff=network.get("cutoff"),
+                                  spring=network.get("spring", "inverse"), dim=int(dim), model=model)
     return _one_dos(n, method, bins or int(OMEGA_TOP / 0.05), options, f"{method} DOS of {seeds} {model} network(s) of {n} degrees of freedom",
-                    extra=8 * int(seeds) * (bins or 80) * 2, advice=advice)
+                    extra=8 * int(seeds) * (bins or 80) * 2, advice=advice, entries=entries)
 
 
 def _advice_for(method: str, advice: str) -> str:
@@ -43,10 +56,11 @@ def _advice_for(method: str, advice: str) -> str:
     return f"another --method ({' or '.join(others)} for large N), a smaller --size" if method != "kpm" else "a smaller --size, or fewer --option moments/vectors"
 
 
-def _one_dos(n, method, bins, options, what, *, extra=0, advice=_ADVICE) -> Plan:
+def _one_dos(n, method, bins, options, what, *, extra=0, advice=_ADVICE, entries=None) -> Plan:
     advice = _advice_for(method, advice)
     edges = [OMEGA_TOP * k / bins for k in range(bins + 1)]
-    memory = _resources.network_bytes(n) + memory_estimate(method, n, NNZ_PER_NODE * n, edges, **(options or {})) + extra
+    nnz = int((entries or NNZ_PER_NODE) * n)
+    memory = _resources.network_bytes(n, entries) + memory_estimate(method, n, nnz, edges, **(options or {})) + extra
     return Plan(what, memory, advice=advice)
 
 
