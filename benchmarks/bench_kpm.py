@@ -121,12 +121,13 @@ def compare_kernels(H, args, t_mv, threads):
     print(f"plain numpy copy of one vector block ({V.nbytes / 2**20:.0f} MiB), {threads} thread(s): {gbs_copy:.1f} GB/s")
     t = time.perf_counter()
     small = _chebyshev.shifted(bosonpeak.dynamical_matrix(bosonpeak.network(40, 0.2, rng=0)), 8.0, dtype)
-    for two_step, layout in ((False, "csr"), (True, "auto")):  # JIT of both: compile or load the cache
-        _fused.fused_moments(small, V[:small.shape[0]].copy(), 8, NoBar(), threads, two_step=two_step, layout=layout)
+    for stages, layout in ((1, "csr"), (2, "auto"), (_fused.STAGES, "auto")):  # JIT of each: compile or load the cache
+        _fused.fused_moments(small, V[:small.shape[0]].copy(), 8, NoBar(), threads, stages=stages, layout=layout)
     print(f"fused kernel: numba import + JIT (or cache load) {time.perf_counter() - t:.2f} s (once per process)")
     times, mus = {}, {}
     for name, f in (("reference (scipy, e47d006)", lambda W: _chebyshev.chebyshev_moments(H2, W, n_mom, "cpu", NoBar(), threads)),
-                    ("fused, CSR, one step per pass", lambda W: _fused.fused_moments(H2, W, n_mom, NoBar(), threads, two_step=False, layout="csr")),
+                    ("fused, CSR, one step per pass", lambda W: _fused.fused_moments(H2, W, n_mom, NoBar(), threads, stages=1, layout="csr")),
+                    ("fused, ELL, two steps per pass", lambda W: _fused.fused_moments(H2, W, n_mom, NoBar(), threads, stages=2)),
                     ("fused (numba)", lambda W: _fused.fused_moments(H2, W, n_mom, NoBar(), threads))):
         W = V.copy()
         t = time.perf_counter()
@@ -138,8 +139,9 @@ def compare_kernels(H, args, t_mv, threads):
         print(f"{name}: {n_mom} moments x {r} vectors, {dtype.name}, {threads} thread(s): {times[name]:.2f} s; "
               f"per (vector x moment) {per / t_mv:.4f} x a CSR mat-vec; effective {gbs:.1f} GB/s = {100 * gbs / gbs_copy:.0f} % of the copy; "
               f"{n * r * n_mom / times[name] / 1e9:.2f} G site-moments/s")
-    old, one, new = times.values()
-    print(f"ELL tables and two steps per pass over CSR and one step: {one / new:.2f}x (the effective GB/s above counts one CSR pass per step)")
+    old, one, two, new = times.values()
+    print(f"ELL tables and {_fused.STAGES} steps per pass over CSR and one step: {one / new:.2f}x, over ELL and two steps: {two / new:.2f}x "
+          "(the effective GB/s above counts one CSR pass per step)")
     diff = np.max(np.abs(mus["fused (numba)"] - mus["reference (scipy, e47d006)"])) / n
     print(f"fused / reference speed-up {old / new:.2f}x (target >= 3); cost per (vector x moment) "
           f"{new / (r * n_mom) / t_mv:.4f} x a mat-vec (target <= 0.03); bandwidth "

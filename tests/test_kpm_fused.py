@@ -174,7 +174,7 @@ def H40():
 
 @pytest.fixture
 def small_blocks(monkeypatch):
-    """Blocks of 1,024 rows, so that an L = 40 network has two and threads share them."""
+    """Blocks of 6-7 chunks of 128 rows, so that an L = 40 network has two and threads share them."""
     monkeypatch.setattr(_fused, "CHUNK", 128)
     monkeypatch.setattr(_fused, "BLOCK_CHUNKS", 8)
 
@@ -182,43 +182,63 @@ def small_blocks(monkeypatch):
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("r", [16, 5])
 @pytest.mark.parametrize("layout", ["csr", "ell"])
-def test_two_step_pass_gives_the_moments_of_single_steps(H40, dtype, r, layout, small_blocks):
+@pytest.mark.parametrize("stages", [2, 3])
+def test_multi_step_pass_gives_the_moments_of_single_steps(H40, dtype, r, layout, stages, small_blocks):
     H2, V = shifted(H40, dtype), signs(H40.shape[0], r, dtype, seed=1)
-    assert _fused.double_plan(H2) is not None  # the two-step pass is really exercised
-    for n_mom in (40, 42, 12):  # odd and even numbers of steps after the first
-        single = _fused.fused_moments(H2, V.copy(), n_mom, NoBar(), threads=1, two_step=False, layout="csr")
-        double = _fused.fused_moments(H2, V.copy(), n_mom, NoBar(), threads=2, two_step=True, layout=layout)
+    level, lag, deferred = _fused.multi_plan(H2, stages)  # the multi-step pass is really exercised
+    assert (level == stages).any() and len(deferred) == stages - 1
+    for n_mom in (40, 42, 44, 12):  # every remainder of the steps after the first
+        single = _fused.fused_moments(H2, V.copy(), n_mom, NoBar(), threads=1, stages=1, layout="csr")
+        multi = _fused.fused_moments(H2, V.copy(), n_mom, NoBar(), threads=2, stages=stages, layout=layout)
         # the vectors are the same bit for bit (each row's arithmetic is that of one step); the
         # float64 dot products are summed in another order
-        np.testing.assert_allclose(double / H2.shape[0], single / H2.shape[0], rtol=0, atol=1e-14)
+        np.testing.assert_allclose(multi / H2.shape[0], single / H2.shape[0], rtol=0, atol=1e-14)
 
 
-def test_two_step_pass_is_bit_identical_for_any_threads(H40, small_blocks):
+@pytest.mark.parametrize("stages", [2, 3])
+def test_multi_step_pass_is_bit_identical_for_any_threads(H40, small_blocks, stages):
     H2, V = shifted(H40, "float32"), signs(H40.shape[0], 16, "float32", seed=2)
-    runs = [_fused.fused_moments(H2, V.copy(), 60, NoBar(), threads=t) for t in (1, 2, 3, 1)]
+    runs = [_fused.fused_moments(H2, V.copy(), 60, NoBar(), threads=t, stages=stages) for t in (1, 2, 3, 4, 1)]
     for other in runs[1:]:
         assert np.array_equal(runs[0], other)
 
 
 @pytest.mark.parametrize("rule, L", [("cutoff", 60), ("nearest", 60), ("cutoff", 200)])
-def test_two_step_plan_of_a_lattice_lags_one_row_of_sites(rule, L):
+def test_multi_step_plan_of_a_lattice_lags_one_row_of_sites(rule, L):
     H2 = shifted(bosonpeak.dynamical_matrix(bosonpeak.network(L, 0.2, rule=rule, rng=1)), "float64")
-    near, lag, deferred = _fused.double_plan(H2)
+    level, lag, deferred = _fused.multi_plan(H2, 3)
     assert lag in (L, L + 1)  # neighbours up to one row of sites away (and its diagonal)
-    assert np.array_equal(np.flatnonzero(~near), deferred.astype(np.int64))
-    # the periodic wrap-around rows and the block ends wait: about 4 rows of sites in all
-    assert deferred.size <= 5 * L + 8
+    for k, rows in enumerate(deferred, start=1):
+        assert np.array_equal(np.flatnonzero(level <= k), rows.astype(np.int64))
+    # the periodic wrap-around rows and the block ends wait: about 4 rows of sites per stage
+    assert deferred[0].size <= 5 * L + 8 and deferred[1].size <= 10 * L + 16
+    # a row runs stage k + 1 in the sweep only if every neighbour ran stage k there
+    rows = np.repeat(np.arange(H2.shape[0]), np.diff(H2.indptr))
+    assert np.all(level[H2.indices] >= level[rows].astype(int) - 1)
 
 
-def test_two_step_plan_declines_a_matrix_without_locality():
+def test_multi_step_plan_declines_a_matrix_without_locality():
     H = bosonpeak.dynamical_matrix(bosonpeak.network(40, 0.2, rng=1))
     perm = np.random.default_rng(0).permutation(H.shape[0])
     H = H[perm][:, perm]  # nodes numbered at random: neighbours anywhere
-    assert _fused.double_plan(shifted(H.tocsr(), "float64")) is None
+    assert _fused.multi_plan(shifted(H.tocsr(), "float64"), 3) is None
 
 
-@pytest.mark.parametrize("two_step", [False, True])
-def test_ell_tables_give_the_csr_moments_bit_for_bit(H40, two_step):
+def test_blocks_depend_on_the_size_alone_and_split_evenly():
+    assert _fused.block_cuts(5) == [0, 5]
+    cuts = _fused.block_cuts(245)  # N = 10^6 in chunks of 4096 rows
+    sizes = np.diff(cuts)
+    assert len(sizes) % 4 == 0 and sizes.max() - sizes.min() <= 1 and cuts[-1] == 245
+
+
+def test_stages_out_of_range_are_refused(H40):
+    H2, V = shifted(H40, "float32"), signs(H40.shape[0], 4, "float32", seed=2)
+    with pytest.raises(ValueError, match="'stages' must be an integer from 1 to 3; got 4"):
+        _fused.fused_moments(H2, V, 20, NoBar(), stages=4)
+
+
+@pytest.mark.parametrize("stages", [1, 3])
+def test_ell_tables_give_the_csr_moments_bit_for_bit(H40, stages):
     H2, V = shifted(H40, "float32"), signs(H40.shape[0], 16, "float32", seed=3)
     idx, val = _fused.ell_tables(H2, np.float32)
     assert idx.shape == (H40.shape[0], np.diff(H2.indptr).max())
@@ -226,8 +246,8 @@ def test_ell_tables_give_the_csr_moments_bit_for_bit(H40, two_step):
     dense = np.zeros(H2.shape, dtype=np.float32)
     np.add.at(dense, (np.repeat(np.arange(H2.shape[0]), idx.shape[1]), idx.ravel().astype(np.int64)), val.ravel())
     assert np.array_equal(dense, H2.toarray())
-    csr = _fused.fused_moments(H2, V.copy(), 30, NoBar(), threads=2, two_step=two_step, layout="csr")
-    ell = _fused.fused_moments(H2, V.copy(), 30, NoBar(), threads=2, two_step=two_step, layout="ell")
+    csr = _fused.fused_moments(H2, V.copy(), 30, NoBar(), threads=2, stages=stages, layout="csr")
+    ell = _fused.fused_moments(H2, V.copy(), 30, NoBar(), threads=2, stages=stages, layout="ell")
     assert np.array_equal(csr, ell)  # the same products in the same order, plus exact zeros
 
 

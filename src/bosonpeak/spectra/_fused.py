@@ -11,14 +11,15 @@ product is summed in the order of scipy's ``csr_matvecs`` (from ``-beta y_i``, e
 stored order), so the vectors are those of the reference recursion in ``_chebyshev``, bit
 for bit, and only the order of the float64 dot-product sums differs.
 
-Two steps per pass: a step reads ``x`` and overwrites ``y``, and the next reads the new ``y`` and
-overwrites ``x``. Where the rows are numbered so that a row's entries lie within ``lag`` rows of
-it (a lattice in row order: ``lag = L + 1``; ``double_plan``), the second step can follow the
-first ``lag`` rows behind in the same sweep, while the rows it reads are still in cache: the
-vectors cross memory once per two steps. Rows that reach further (the periodic wrap-around) and
-the rows at the ends of each fixed block of rows (threads take whole blocks) are finished after
-the sweep. Each row's arithmetic is unchanged, so the vectors are still the reference's, bit
-for bit, and the moments are the same for any number of threads.
+Several steps per pass (``STAGES``, default 3): a step reads ``x`` and overwrites ``y``, and the
+next reads the new ``y`` and overwrites ``x``. Where the rows are numbered so that a row's entries
+lie within ``lag`` rows of it (a lattice in row order: ``lag = L + 1``; ``multi_plan``), step
+``k + 1`` can follow step ``k`` ``lag`` rows behind in the same sweep, while the rows it reads are
+still in cache: the vectors cross memory once per ``STAGES`` steps. Rows that reach further (the
+periodic wrap-around), the rows at the ends of each fixed block of rows (threads take whole
+blocks) and, stage by stage, their neighbours are finished after the sweep. Each row's arithmetic
+is unchanged, so the vectors are still the reference's, bit for bit, and the moments are the same
+for any number of threads.
 
 What makes it fast, measured (``benchmarks/bench_kpm.py``): the ``W`` vectors are spelled out
 as scalars in generated source (a loop over them compiles to scalar code); numba's SLP
@@ -45,7 +46,10 @@ CHUNK = 4096
 #: Chunks per block of the two-step pass: threads take whole blocks, and the rows within the
 #: lag of a block's ends wait for the finishing pass (fixed: results independent of threads).
 BLOCK_CHUNKS = 32
-#: The two-step pass is used when at most this fraction of the rows must wait for the finish.
+#: Chebyshev steps per pass over memory by default, and the most with a compiled kernel.
+STAGES = 3
+MAX_STAGES = 3
+#: The multi-step pass is used when at most this fraction of the rows must wait for the finish.
 MAX_DEFERRED = 0.25
 #: Rows per slice when ``double_plan`` measures how far each row reaches.
 PLAN_SLICE = 1 << 16
@@ -82,88 +86,79 @@ def _kernel_source(w: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _double_source(w: int) -> str:
-    """Source of ``double_<w>``: two Chebyshev steps in one pass over the rows ``lo * chunk`` to ``hi * chunk``.
+def _multi_source(w: int, s: int) -> str:
+    """Source of ``multi<s>_<w>``: ``s`` Chebyshev steps in one pass over the rows ``lo * chunk`` to ``hi * chunk``.
 
-    Step A (``y <- 2 H~ x - y``) runs ahead on row ``r`` and step B (``x <- 2 H~ y - x``) follows
-    ``lag`` rows behind on the rows marked ``near`` (all of whose neighbours lie within ``lag``
-    rows in the same block); the rows B needs are still in cache. Each row's arithmetic is that
-    of ``step_<w>`` with ``alpha = beta = 1``. The dot products go to ``pa`` (A) and ``pb`` (B)
-    per chunk, in row order."""
+    Stage 0 (``y <- 2 H~ x - y``) runs on row ``q``; stage ``k`` follows ``k lag`` rows behind on
+    the rows whose ``level`` exceeds ``k`` (``multi_plan``), alternately ``x <- 2 H~ y - x`` and
+    ``y <- 2 H~ x - y``: the rows it reads were written by stage ``k - 1`` at most ``lag`` rows
+    ahead and are still in cache, and stage ``k + 1`` has not yet overwritten them. Within one
+    ``q`` the stages run in order, so a row read at exactly ``lag`` is already (or still) the one
+    wanted. Each row's arithmetic is that of ``step_<w>`` with ``alpha = beta = 1``. Stage ``k``'s
+    dot products go to ``parts[k]`` per chunk, in row order."""
     r = range(w)
-    ind = " " * 20
 
-    def flush(arr, c, s, t, pad):
-        return ([f"{pad}{arr}[{c}, 0, {k}] = {s}{k}" for k in r] + [f"{pad}{arr}[{c}, 1, {k}] = {t}{k}" for k in r]
-                + [f"{pad}{s}{k} = 0.0" for k in r] + [f"{pad}{t}{k} = 0.0" for k in r] + [f"{pad}{c} += one"])
+    def flush(k, pad):
+        return ([f"{pad}parts[{k}, c{k}, 0, {j}] = s{k}_{j}" for j in r] + [f"{pad}parts[{k}, c{k}, 1, {j}] = t{k}_{j}" for j in r]
+                + [f"{pad}s{k}_{j} = 0.0" for j in r] + [f"{pad}t{k}_{j} = 0.0" for j in r] + [f"{pad}c{k} += one"])
+
+    def body(k, row, pad):
+        dst, src = ("y", "x") if k % 2 == 0 else ("x", "y")
+        return ([f"{pad}while {row} >= (c{k} + one) * chunku:", *flush(k, pad + "    ")]
+                + [f"{pad}a{j} = -{dst}[{row}, {j}]" for j in r]
+                + [f"{pad}for p in range(indptr[{row}], indptr[{row} + one]):", f"{pad}    j = indices[p]", f"{pad}    h = data[p]"]
+                + [f"{pad}    a{j} += h * {src}[j, {j}]" for j in r]
+                + [f"{pad}{dst}[{row}, {j}] = a{j}" for j in r]
+                + [f"{pad}u{j} = np.float64({src}[{row}, {j}])" for j in r]
+                + [f"{pad}s{k}_{j} += u{j} * u{j}" for j in r]
+                + [f"{pad}t{k}_{j} += np.float64(a{j}) * u{j}" for j in r])
 
     lines = [
         "@numba.njit(nogil=True, cache=True, boundscheck=False)",
-        f"def double_{w}(indptr, indices, data, x, y, near, lag, chunk, lo, hi, pa, pb):",
+        f"def multi{s}_{w}(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):",
         "    n = np.uint64(x.shape[0])",
         "    one = np.uint64(1)",
         "    chunku = np.uint64(chunk)",
         "    lagu = np.uint64(lag)",
         "    r0 = np.uint64(lo) * chunku",
         "    r1 = min(n, np.uint64(hi) * chunku)",
-        "    ca = np.uint64(lo)",
-        "    cb = np.uint64(lo)",
-        *[f"    {v}{k} = 0.0" for v in ("sa", "ta", "sb", "tb") for k in r],
-        "    for q in range(r0, r1 + lagu):",
+        *[f"    c{k} = np.uint64(lo)" for k in range(s)],
+        *[f"    {v}{k}_{j} = 0.0" for k in range(s) for v in ("s", "t") for j in r],
+        f"    for q in range(r0, r1 + np.uint64({s - 1}) * lagu):",
         "        if q < r1:",
-        "            while q >= (ca + one) * chunku:",
-        *flush("pa", "ca", "sa", "ta", " " * 16),
-        *[f"            a{k} = -y[q, {k}]" for k in r],
-        "            for p in range(indptr[q], indptr[q + one]):",
-        "                j = indices[p]",
-        "                h = data[p]",
-        *[f"{ind[:16]}a{k} += h * x[j, {k}]" for k in r],
-        *[f"            y[q, {k}] = a{k}" for k in r],
-        *[f"            u{k} = np.float64(x[q, {k}])" for k in r],
-        *[f"            sa{k} += u{k} * u{k}" for k in r],
-        *[f"            ta{k} += np.float64(a{k}) * u{k}" for k in r],
-        "        if q >= r0 + lagu:",
-        "            i = q - lagu",
-        "            if near[i]:",
-        "                while i >= (cb + one) * chunku:",
-        *flush("pb", "cb", "sb", "tb", ind),
-        *[f"                b{k} = -x[i, {k}]" for k in r],
-        "                for p in range(indptr[i], indptr[i + one]):",
-        "                    j = indices[p]",
-        "                    h = data[p]",
-        *[f"{ind}b{k} += h * y[j, {k}]" for k in r],
-        *[f"                x[i, {k}] = b{k}" for k in r],
-        *[f"                v{k} = np.float64(y[i, {k}])" for k in r],
-        *[f"                sb{k} += v{k} * v{k}" for k in r],
-        *[f"                tb{k} += np.float64(b{k}) * v{k}" for k in r],
-        "    hiu = np.uint64(hi)",
-        "    while ca < hiu:",
-        *flush("pa", "ca", "sa", "ta", " " * 8),
-        "    while cb < hiu:",
-        *flush("pb", "cb", "sb", "tb", " " * 8),
+        *body(0, "q", " " * 12),
     ]
+    for k in range(1, s):
+        lines += [f"        if q >= r0 + np.uint64({k}) * lagu:",
+                  f"            i = q - np.uint64({k}) * lagu",
+                  f"            if i < r1 and level[i] > {k}:",
+                  *body(k, "i", " " * 16)]
+    lines.append("    hiu = np.uint64(hi)")
+    for k in range(s):
+        lines += [f"    while c{k} < hiu:", *flush(k, " " * 8)]
     return "\n".join(lines) + "\n"
 
 
 def _finish_source(w: int) -> str:
-    """Source of ``finish_<w>``: step B on the deferred ``rows`` (ascending), dot products per chunk into ``pb``."""
+    """Source of ``finish_<w>``: one step ``dst <- 2 H~ src - dst`` on the deferred ``rows``
+    (ascending), their dot products added per chunk to ``part``."""
     r = range(w)
     lines = [
         "@numba.njit(nogil=True, cache=True, boundscheck=False)",
-        f"def finish_{w}(indptr, indices, data, x, y, rows, chunk, pb):",
+        f"def finish_{w}(indptr, indices, data, dst, src, rows, chunk, part):",
         "    one = np.uint64(1)",
         "    for m in range(rows.shape[0]):",
         "        i = rows[m]",
         "        c = i // np.uint64(chunk)",
-        *[f"        b{k} = -x[i, {k}]" for k in r],
+        *[f"        b{k} = -dst[i, {k}]" for k in r],
         "        for p in range(indptr[i], indptr[i + one]):",
         "            j = indices[p]",
         "            h = data[p]",
-        *[f"            b{k} += h * y[j, {k}]" for k in r],
-        *[f"        x[i, {k}] = b{k}" for k in r],
-        *[f"        v{k} = np.float64(y[i, {k}])" for k in r],
-        *[f"        pb[c, 0, {k}] += v{k} * v{k}" for k in r],
-        *[f"        pb[c, 1, {k}] += np.float64(b{k}) * v{k}" for k in r],
+        *[f"            b{k} += h * src[j, {k}]" for k in r],
+        *[f"        dst[i, {k}] = b{k}" for k in r],
+        *[f"        v{k} = np.float64(src[i, {k}])" for k in r],
+        *[f"        part[c, 0, {k}] += v{k} * v{k}" for k in r],
+        *[f"        part[c, 1, {k}] += np.float64(b{k}) * v{k}" for k in r],
     ]
     return "\n".join(lines) + "\n"
 
@@ -174,7 +169,7 @@ def _ell_variant(source: str) -> str:
     runs the same number of products, so the inner loop's end is always predicted."""
     import re
 
-    source = re.sub(r"def (step|double|finish)_(\d+)\(indptr, indices, data, ", r"def \1_ell_\2(idx, val, ", source)
+    source = re.sub(r"def (step|finish|multi\d)_(\d+)\(indptr, indices, data, ", r"def \1_ell_\2(idx, val, ", source)
     loop = re.compile(r"for p in range\(indptr\[(\w+)\], indptr\[\1 \+ [^\]]+\]\):")
     out, row = [], None
     for line in source.split("\n"):
@@ -205,14 +200,19 @@ def ell_from_csr(indptr, indices, data, idx, val):
 
 def kernel_module_source() -> str:
     """The text of ``_fused_kernels.py``: per width in ``WIDTHS`` one single-step kernel, one
-    two-step kernel and its finishing pass over the deferred rows, each reading CSR or ELL."""
+    ``s``-step kernel per ``s`` in ``2..MAX_STAGES`` and the finishing pass over the deferred rows,
+    each reading CSR or ELL."""
     head = ('"""Generated by ``bosonpeak.spectra._fused.kernel_module_source()``: do not edit (see ``_fused``)."""\n\n'
             "import numba\nimport numpy as np\n\n\n")
-    csr = [f(w) for w in WIDTHS for f in (_kernel_source, _double_source, _finish_source)]
+    stages = range(2, MAX_STAGES + 1)
+    csr = [src for w in WIDTHS for src in (_kernel_source(w), *(_multi_source(w, m) for m in stages), _finish_source(w))]
     body = "\n\n".join(csr + [_ell_variant(k) for k in csr] + [ELL_BUILDER])
-    table = lambda name: "{" + ", ".join(f"{w}: {name}_{w}" for w in WIDTHS) + "}"  # noqa: E731
-    tables = "".join(f"{name.upper()} = {table(name)}\n{name.upper()}_ELL = {table(name + '_ell')}\n" for name in ("step", "double", "finish"))
-    return head + body + "\n\n" + tables.replace("STEP =", "KERNELS =").replace("STEP_ELL =", "KERNELS_ELL =")
+    tables = ""
+    for ell in ("", "_ell"):
+        tables += f"KERNELS{ell.upper()} = {{{', '.join(f'{w}: step{ell}_{w}' for w in WIDTHS)}}}\n"
+        tables += f"MULTI{ell.upper()} = {{{', '.join(f'({m}, {w}): multi{m}{ell}_{w}' for m in stages for w in WIDTHS)}}}\n"
+        tables += f"FINISH{ell.upper()} = {{{', '.join(f'{w}: finish{ell}_{w}' for w in WIDTHS)}}}\n"
+    return head + body + "\n\n" + tables
 
 
 def available() -> bool:
@@ -237,11 +237,12 @@ def _kernels() -> dict:
 
 
 def _kernel_tables(ell: bool) -> tuple[dict, dict, dict]:
-    """The compiled one-step kernels, two-step kernels and finishing passes by width, for CSR or ELL."""
+    """The compiled one-step kernels (by width), multi-step kernels (by stages and width) and
+    finishing passes (by width), for CSR or ELL."""
     _kernels()
     from . import _fused_kernels as k
 
-    return (k.KERNELS_ELL, k.DOUBLE_ELL, k.FINISH_ELL) if ell else (k.KERNELS, k.DOUBLE, k.FINISH)
+    return (k.KERNELS_ELL, k.MULTI_ELL, k.FINISH_ELL) if ell else (k.KERNELS, k.MULTI, k.FINISH)
 
 
 def ell_tables(H2, dtype) -> tuple[np.ndarray, np.ndarray] | None:
@@ -274,17 +275,30 @@ def _unsigned(index: np.ndarray) -> np.ndarray:
     return index.view(np.uint32 if index.itemsize == 4 else np.uint64)
 
 
-def double_plan(H2, *, quantile: float = 90.0):
-    """Rows and lag of the two-step pass for ``H2`` (CSR), or None where it does not pay.
+def block_cuts(chunks: int) -> list[int]:
+    """Chunk indices that cut ``chunks`` chunks into the blocks of the multi-step pass: about
+    ``BLOCK_CHUNKS`` chunks each, as equal as can be, their number a multiple of 4 from 3 on (so
+    that 1, 2 or 4 threads share them evenly); they depend on N alone, so the results do not
+    depend on the threads."""
+    blocks = max(1, -(-chunks // BLOCK_CHUNKS))
+    blocks = blocks if blocks < 3 else 4 * -(-blocks // 4)
+    return [chunks * b // blocks for b in range(blocks + 1)]
+
+
+def multi_plan(H2, stages: int = 2, *, quantile: float = 90.0):
+    """Rows and lag of the ``stages``-step pass for ``H2`` (CSR, symmetric), or None where it does not pay.
 
     ``lag`` is the ``quantile`` percentile over rows of the largest ``|i - j|`` of a row's
-    entries (``L + 1`` for an ``L x L`` lattice in row order). A row is *near* when its entries
-    lie within ``lag`` of it and it is at least ``lag`` rows from both ends of its block of
-    ``BLOCK_CHUNKS * CHUNK`` rows; the others (periodic wrap-around, block ends) are finished
-    after the pass. Returns ``(near, lag, deferred)`` (bool mask, int, ascending uint64 rows).
+    entries (``L + 1`` for an ``L x L`` lattice in row order). ``level[i]`` is the number of
+    stages row ``i`` runs in the sweep: 1 for a row that reaches further than ``lag`` (the
+    periodic wrap-around) or lies within ``lag`` of an end of its block (``block_cuts``; threads
+    take whole blocks); then ``k + 1`` for a row at level ``k`` whose neighbours
+    all reach level ``k``. Stage ``k`` of the rows below level ``k + 1`` runs after the sweep.
+    Returns ``(level, lag, deferred)``: uint8 per row, int, and per stage ``1..stages - 1`` the
+    ascending uint64 rows left for the finishing pass.
     """
     n = H2.shape[0]
-    indptr = H2.indptr
+    indptr, indices = H2.indptr, H2.indices
     reach = np.zeros(n, dtype=np.int32 if n < 2**31 else np.int64)
     for lo in range(0, n, PLAN_SLICE):  # in slices: small temporaries even for N = 10^7
         hi = min(n, lo + PLAN_SLICE)
@@ -293,85 +307,98 @@ def double_plan(H2, *, quantile: float = 90.0):
         if not full.any():
             continue
         rows = np.repeat(np.arange(lo, hi, dtype=np.int64), counts)
-        dist = np.abs(H2.indices[indptr[lo]:indptr[hi]] - rows)
+        dist = np.abs(indices[indptr[lo]:indptr[hi]] - rows)
         reach[lo:hi][full] = np.maximum.reduceat(dist, (indptr[lo:hi] - indptr[lo])[full])
     lag = max(1, int(np.ceil(np.percentile(reach, quantile))))
-    block = BLOCK_CHUNKS * CHUNK
-    if 8 * lag > min(n, block):
+    ends = [min(n, c * CHUNK) for c in block_cuts(-(-n // CHUNK))]
+    if 8 * lag > min(b - a for a, b in zip(ends[:-1], ends[1:])):
         return None
-    near = reach <= lag
+    level = np.where(reach <= lag, 2, 1).astype(np.uint8)
     del reach
-    for start in range(0, n, block):  # the rows within lag of a block's ends
-        near[start:start + lag] = False
-        near[max(start, min(n, start + block) - lag):min(n, start + block)] = False
-    deferred = np.flatnonzero(~near).astype(np.uint64)
-    if deferred.size > MAX_DEFERRED * n:
+    for a, b in zip(ends[:-1], ends[1:]):  # the rows within lag of a block's ends
+        level[a:a + lag] = 1
+        level[max(a, b - lag):b] = 1
+    for k in range(2, stages):  # a row rises to k + 1 when it and all its neighbours are at k
+        up = np.zeros(n, dtype=bool)
+        for lo in range(0, n, PLAN_SLICE):
+            hi = min(n, lo + PLAN_SLICE)
+            full = np.diff(indptr[lo:hi + 1]) > 0
+            low = np.minimum.reduceat(level[indices[indptr[lo]:indptr[hi]]], (indptr[lo:hi] - indptr[lo])[full]) if full.any() else []
+            up[lo:hi][full] = (level[lo:hi][full] == k) & (low >= k)
+        level[up] = k + 1
+    deferred = [np.flatnonzero(level <= k).astype(np.uint64) for k in range(1, stages)]
+    if deferred[-1].size > MAX_DEFERRED * n:
         return None
-    return near, lag, deferred
+    return level, lag, deferred
 
 
-def fused_moments(H2, V, n_mom, bar, threads=1, *, two_step: bool = True, layout: str = "auto") -> np.ndarray:
+def fused_moments(H2, V, n_mom, bar, threads=1, *, stages: int = STAGES, layout: str = "auto") -> np.ndarray:
     """Raw moments ``<v_0| T_n(H~) |v_0>``, shape (R, n_mom), of the columns of ``V`` (overwritten
-    when it is one C-ordered block of a compiled width); ``H2 = 2 H~`` in CSR, in ``V``'s dtype.
-    ``two_step``: two steps per pass where ``double_plan`` allows; ``layout``: ``"csr"``, ``"ell"``
-    (where ``ell_tables`` allows) or ``"auto"`` (ELL where allowed)."""
+    when it is one C-ordered block of a compiled width); ``H2 = 2 H~`` in CSR, in ``V``'s dtype,
+    symmetric. ``stages``: Chebyshev steps per pass over memory (1 to ``MAX_STAGES``), where
+    ``multi_plan`` allows; ``layout``: ``"csr"``, ``"ell"`` (where ``ell_tables`` allows) or
+    ``"auto"`` (ELL where allowed)."""
     n, r = V.shape
     if H2.shape != (n, n):  # the compiled kernel does not check its indices
         raise ValueError(f"2 H~ of shape {H2.shape} does not match vectors of {n} rows")
+    if not (isinstance(stages, int) and 1 <= stages <= MAX_STAGES):
+        raise ValueError(f"'stages' must be an integer from 1 to {MAX_STAGES}; got {stages!r}")
     dtype = V.dtype
     if layout not in ("auto", "csr", "ell"):
         raise ValueError(f"'layout' must be 'auto', 'csr' or 'ell'; got {layout!r}")
     ell = ell_tables(H2, dtype) if layout != "csr" else None
-    kernels, doubles, finishes = _kernel_tables(ell is not None)
+    kernels, multis, finishes = _kernel_tables(ell is not None)
     matrix = ell if ell is not None else (_unsigned(H2.indptr), _unsigned(H2.indices), np.asarray(H2.data, dtype=dtype))
     chunk = CHUNK
     chunks = -(-n // chunk)
     threads = max(1, min(threads, chunks))
     cuts = [chunks * t // threads for t in range(threads + 1)]
     pool = ThreadPoolExecutor(threads) if threads > 1 else None
+    each = (lambda f, parts: [f(t) for t in range(parts)]) if pool is None else (lambda f, parts: list(pool.map(f, range(parts))))
     mu = np.empty((r, n_mom))
     one, half, zero = dtype.type(1.0), dtype.type(0.5), dtype.type(0.0)
-    plan = double_plan(H2) if two_step and n_mom >= 6 else None
+    plan = multi_plan(H2, stages) if stages > 1 and n_mom >= 6 else None
     if plan is not None:
-        near, lag, deferred = plan
-        blocks = -(-chunks // BLOCK_CHUNKS)
-        bcuts = [min(chunks, BLOCK_CHUNKS * (blocks * t // threads)) for t in range(threads + 1)]
+        level, lag, deferred = plan
+        bcuts = block_cuts(chunks)
+        # the finishing pass of each stage, split among the threads at chunk boundaries
+        fcuts = [np.searchsorted(rows, np.array(cuts, dtype=np.uint64) * np.uint64(chunk)) for rows in deferred]
     try:
         start = 0
         for w in split_widths(r):
             x = V if w == r and V.flags.c_contiguous else np.ascontiguousarray(V[:, start:start + w])
             y = np.zeros_like(x)
-            partial = np.empty((chunks, 2, w))
 
-            def run(x, y, alpha, beta, step=kernels[w], partial=partial, w=w):
-                if pool is None:
-                    step(*matrix, x, y, alpha, beta, chunk, 0, chunks, partial)
-                else:
-                    list(pool.map(lambda t: step(*matrix, x, y, alpha, beta, chunk, cuts[t], cuts[t + 1], partial), range(threads)))
+            def run(x, y, alpha, beta, step=kernels[w], w=w):
+                partial = np.empty((chunks, 2, w))
+                each(lambda t: step(*matrix, x, y, alpha, beta, chunk, cuts[t], cuts[t + 1], partial), threads)
                 bar.update(w / r)  # one count per step of the whole block
                 return partial.sum(axis=0)  # (2, w), added in chunk order
 
-            def run2(x, y, dbl=doubles[w], fin=finishes[w], w=w):
-                pa, pb = np.empty((chunks, 2, w)), np.empty((chunks, 2, w))
-                if pool is None:
-                    dbl(*matrix, x, y, near, lag, chunk, 0, chunks, pa, pb)
-                else:
-                    list(pool.map(lambda t: dbl(*matrix, x, y, near, lag, chunk, bcuts[t], bcuts[t + 1], pa, pb), range(threads)))
-                fin(*matrix, x, y, deferred, chunk, pb)  # the rows left out, added to their chunks' sums
-                bar.update(2 * w / r)
-                return pa.sum(axis=0), pb.sum(axis=0)
+            def run_multi(x, y, s, w=w):
+                parts = np.empty((s, chunks, 2, w))
+                multi = multis[(s, w)]
+                each(lambda b: multi(*matrix, x, y, level, lag, chunk, bcuts[b], bcuts[b + 1], parts), len(bcuts) - 1)  # blocks as threads come free
+                for k in range(1, s):  # the rows left out, stage by stage, added to their chunks' sums
+                    dst, src = (y, x) if k % 2 == 0 else (x, y)
+                    rows, fc = deferred[k - 1], fcuts[k - 1]
+                    each(lambda t: finishes[w](*matrix, dst, src, rows[fc[t]:fc[t + 1]], chunk, parts[k]), threads)
+                bar.update(s * w / r)
+                return parts.sum(axis=1)  # (s, 2, w)
 
             m = mu[start:start + w]
             m[:, 0], m[:, 1] = run(x, y, half, zero)  # y <- v_1; <v0|v0>, <v1|v0>
             k = 1
             while k < n_mom // 2:  # invariant: y holds v_k, x holds v_k-1
                 x, y = y, x
-                if plan is not None and k + 1 < n_mom // 2:
-                    (a, b), (a2, b2) = run2(x, y)  # y <- v_k+1 over v_k-1, then x <- v_k+2 over v_k
-                    m[:, 2 * k], m[:, 2 * k + 1] = 2.0 * a - m[:, 0], 2.0 * b - m[:, 1]
-                    m[:, 2 * k + 2], m[:, 2 * k + 3] = 2.0 * a2 - m[:, 0], 2.0 * b2 - m[:, 1]
-                    x, y = y, x
-                    k += 2
+                s = min(stages, n_mom // 2 - k) if plan is not None else 1
+                if s > 1:  # stage j: v_k+j+1 over v_k+j-1; <v_k+j|v_k+j>, <v_k+j+1|v_k+j>
+                    sums = run_multi(x, y, s)
+                    for j in range(s):
+                        m[:, 2 * (k + j)], m[:, 2 * (k + j) + 1] = 2.0 * sums[j, 0] - m[:, 0], 2.0 * sums[j, 1] - m[:, 1]
+                    if s % 2 == 0:
+                        x, y = y, x
+                    k += s
                 else:
                     a, b = run(x, y, one, one)  # y <- v_k+1 over v_k-1; <v_k|v_k>, <v_k+1|v_k>
                     m[:, 2 * k], m[:, 2 * k + 1] = 2.0 * a - m[:, 0], 2.0 * b - m[:, 1]

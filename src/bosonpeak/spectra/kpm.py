@@ -292,10 +292,10 @@ def _parts(n, nnz, longest, n_mom, columns, block, dtype, bins) -> dict:
     matrix = nnz * (8 + index) + (n + 1) * index
     item = np.dtype(dtype).itemsize
     parts = {"checks": 3 * matrix, "matrix": nnz * item + nnz * index + n * index, "vectors": 3 * n * min(block, columns) * item,
-             "nodes": 16 * n, "two_step": 13 * n + 32 * (nnz + n) * min(n, 1 << 16) // max(n, 1),  # _fused.double_plan's arrays
+             "nodes": 16 * n, "multi_step": 14 * n + 32 * (nnz + n) * min(n, 1 << 16) // max(n, 1),  # _fused.multi_plan's arrays
              "ell": int(n * min(longest, _fused.ELL_MAX_FILL * nnz / max(n, 1)) * (4 + item))}  # _fused.ell_tables
     parts["moments"] = 8 * n_mom * (columns + 4 * (bins + 1))  # raw moments; the bin matrix and its temporaries
-    parts["total"] = max(parts["checks"], parts["matrix"] + parts["vectors"] + parts["nodes"] + parts["two_step"] + parts["ell"]) + parts["moments"]
+    parts["total"] = max(parts["checks"], parts["matrix"] + parts["vectors"] + parts["nodes"] + parts["multi_step"] + parts["ell"]) + parts["moments"]
     return parts
 
 
