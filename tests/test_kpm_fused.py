@@ -117,7 +117,7 @@ def test_kernel_validation_names_the_parameter(H):
 
 def test_generated_kernels_are_up_to_date():
     path = Path(_fused.__file__).with_name("_fused_kernels.py")
-    assert path.read_text() == _fused.kernel_module_source(), "regenerate: python -m bosonpeak.spectra._fused"
+    assert path.read_text() == _fused.kernel_module_source(), "regenerate: python -m bosonpeak.spectra._fused_source"
 
 
 def test_import_bosonpeak_does_not_import_numba():

@@ -27,7 +27,7 @@ vectoriser packs them into SIMD registers, and it is off unless ``NUMBA_SLP_VECT
 set before numba is imported (done here, lazily: ``import bosonpeak`` does not import numba);
 no ``fastmath`` (it made float32 slower). The compiled kernels are cached on disk
 (``cache=True``). The generated kernels live in ``_fused_kernels.py``, written by
-``kernel_module_source()`` (a test checks that the file is up to date).
+``_fused_source.kernel_module_source()`` (a test checks that the file is up to date).
 """
 
 from __future__ import annotations
@@ -38,17 +38,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-#: Vector-block widths with a compiled kernel; a block of R vectors is carried as sub-blocks
-#: of these widths, widest first (each sub-block is one pass over the matrix per step).
-WIDTHS = (16, 8, 4, 2, 1)
+from ._fused_source import MAX_STAGES, WIDTHS, kernel_module_source  # noqa: F401 - the generator of _fused_kernels.py
+
 #: Rows per float64 partial sum of the dot products (fixed: results independent of threads).
 CHUNK = 4096
 #: Chunks per block of the two-step pass: threads take whole blocks, and the rows within the
 #: lag of a block's ends wait for the finishing pass (fixed: results independent of threads).
 BLOCK_CHUNKS = 32
-#: Chebyshev steps per pass over memory by default, and the most with a compiled kernel.
+#: Chebyshev steps per pass over memory by default (at most ``MAX_STAGES``).
 STAGES = 3
-MAX_STAGES = 3
 #: The multi-step pass is used when at most this fraction of the rows must wait for the finish.
 MAX_DEFERRED = 0.25
 #: Rows per slice when ``double_plan`` measures how far each row reaches.
@@ -56,163 +54,6 @@ PLAN_SLICE = 1 << 16
 #: The matrix is read as ELL tables when their size (N x the longest row) is at most this many
 #: times the number of stored entries (the padding costs products); else as CSR.
 ELL_MAX_FILL = 2.0
-
-
-def _kernel_source(w: int) -> str:
-    """Source of ``step_<w>``: one fused Chebyshev step over the chunks ``lo:hi`` of ``chunk`` rows."""
-    r = range(w)
-    ind = " " * 16
-    lines = [
-        "@numba.njit(nogil=True, cache=True, boundscheck=False)",
-        f"def step_{w}(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):",
-        "    n = x.shape[0]",
-        "    for c in range(lo, hi):",
-        *[f"        s{k} = 0.0" for k in r],
-        *[f"        t{k} = 0.0" for k in r],
-        "        for i in range(np.uint64(c * chunk), np.uint64(min(n, (c + 1) * chunk))):",
-        *[f"            a{k} = -beta * y[i, {k}]" for k in r],
-        "            for p in range(indptr[i], indptr[i + np.uint64(1)]):",
-        "                j = indices[p]",
-        "                h = data[p]",
-        *[f"{ind}a{k} += h * x[j, {k}]" for k in r],
-        *[f"            a{k} = alpha * a{k}" for k in r],
-        *[f"            y[i, {k}] = a{k}" for k in r],
-        *[f"            u{k} = np.float64(x[i, {k}])" for k in r],
-        *[f"            s{k} += u{k} * u{k}" for k in r],
-        *[f"            t{k} += np.float64(a{k}) * u{k}" for k in r],
-        *[f"        partial[c, 0, {k}] = s{k}" for k in r],
-        *[f"        partial[c, 1, {k}] = t{k}" for k in r],
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _multi_source(w: int, s: int) -> str:
-    """Source of ``multi<s>_<w>``: ``s`` Chebyshev steps in one pass over the rows ``lo * chunk`` to ``hi * chunk``.
-
-    Stage 0 (``y <- 2 H~ x - y``) runs on row ``q``; stage ``k`` follows ``k lag`` rows behind on
-    the rows whose ``level`` exceeds ``k`` (``multi_plan``), alternately ``x <- 2 H~ y - x`` and
-    ``y <- 2 H~ x - y``: the rows it reads were written by stage ``k - 1`` at most ``lag`` rows
-    ahead and are still in cache, and stage ``k + 1`` has not yet overwritten them. Within one
-    ``q`` the stages run in order, so a row read at exactly ``lag`` is already (or still) the one
-    wanted. Each row's arithmetic is that of ``step_<w>`` with ``alpha = beta = 1``. Stage ``k``'s
-    dot products go to ``parts[k]`` per chunk, in row order."""
-    r = range(w)
-
-    def flush(k, pad):
-        return ([f"{pad}parts[{k}, c{k}, 0, {j}] = s{k}_{j}" for j in r] + [f"{pad}parts[{k}, c{k}, 1, {j}] = t{k}_{j}" for j in r]
-                + [f"{pad}s{k}_{j} = 0.0" for j in r] + [f"{pad}t{k}_{j} = 0.0" for j in r] + [f"{pad}c{k} += one"])
-
-    def body(k, row, pad):
-        dst, src = ("y", "x") if k % 2 == 0 else ("x", "y")
-        return ([f"{pad}while {row} >= (c{k} + one) * chunku:", *flush(k, pad + "    ")]
-                + [f"{pad}a{j} = -{dst}[{row}, {j}]" for j in r]
-                + [f"{pad}for p in range(indptr[{row}], indptr[{row} + one]):", f"{pad}    j = indices[p]", f"{pad}    h = data[p]"]
-                + [f"{pad}    a{j} += h * {src}[j, {j}]" for j in r]
-                + [f"{pad}{dst}[{row}, {j}] = a{j}" for j in r]
-                + [f"{pad}u{j} = np.float64({src}[{row}, {j}])" for j in r]
-                + [f"{pad}s{k}_{j} += u{j} * u{j}" for j in r]
-                + [f"{pad}t{k}_{j} += np.float64(a{j}) * u{j}" for j in r])
-
-    lines = [
-        "@numba.njit(nogil=True, cache=True, boundscheck=False)",
-        f"def multi{s}_{w}(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):",
-        "    n = np.uint64(x.shape[0])",
-        "    one = np.uint64(1)",
-        "    chunku = np.uint64(chunk)",
-        "    lagu = np.uint64(lag)",
-        "    r0 = np.uint64(lo) * chunku",
-        "    r1 = min(n, np.uint64(hi) * chunku)",
-        *[f"    c{k} = np.uint64(lo)" for k in range(s)],
-        *[f"    {v}{k}_{j} = 0.0" for k in range(s) for v in ("s", "t") for j in r],
-        f"    for q in range(r0, r1 + np.uint64({s - 1}) * lagu):",
-        "        if q < r1:",
-        *body(0, "q", " " * 12),
-    ]
-    for k in range(1, s):
-        lines += [f"        if q >= r0 + np.uint64({k}) * lagu:",
-                  f"            i = q - np.uint64({k}) * lagu",
-                  f"            if i < r1 and level[i] > {k}:",
-                  *body(k, "i", " " * 16)]
-    lines.append("    hiu = np.uint64(hi)")
-    for k in range(s):
-        lines += [f"    while c{k} < hiu:", *flush(k, " " * 8)]
-    return "\n".join(lines) + "\n"
-
-
-def _finish_source(w: int) -> str:
-    """Source of ``finish_<w>``: one step ``dst <- 2 H~ src - dst`` on the deferred ``rows``
-    (ascending), their dot products added per chunk to ``part``."""
-    r = range(w)
-    lines = [
-        "@numba.njit(nogil=True, cache=True, boundscheck=False)",
-        f"def finish_{w}(indptr, indices, data, dst, src, rows, chunk, part):",
-        "    one = np.uint64(1)",
-        "    for m in range(rows.shape[0]):",
-        "        i = rows[m]",
-        "        c = i // np.uint64(chunk)",
-        *[f"        b{k} = -dst[i, {k}]" for k in r],
-        "        for p in range(indptr[i], indptr[i + one]):",
-        "            j = indices[p]",
-        "            h = data[p]",
-        *[f"            b{k} += h * src[j, {k}]" for k in r],
-        *[f"        dst[i, {k}] = b{k}" for k in r],
-        *[f"        v{k} = np.float64(src[i, {k}])" for k in r],
-        *[f"        part[c, 0, {k}] += v{k} * v{k}" for k in r],
-        *[f"        part[c, 1, {k}] += np.float64(b{k}) * v{k}" for k in r],
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def _ell_variant(source: str) -> str:
-    """The same kernel reading the matrix as ELL tables ``idx, val`` of shape (N, width) (each
-    row's entries in stored order, padded with zeros on the diagonal) instead of CSR: every row
-    runs the same number of products, so the inner loop's end is always predicted."""
-    import re
-
-    source = re.sub(r"def (step|finish|multi\d)_(\d+)\(indptr, indices, data, ", r"def \1_ell_\2(idx, val, ", source)
-    loop = re.compile(r"for p in range\(indptr\[(\w+)\], indptr\[\1 \+ [^\]]+\]\):")
-    out, row = [], None
-    for line in source.split("\n"):
-        m = loop.search(line)
-        if m:  # the row this loop runs over names the row of the tables
-            row = m.group(1)
-            line = loop.sub("for e in range(idx.shape[1]):", line)
-        out.append(line.replace("j = indices[p]", f"j = idx[{row}, e]").replace("h = data[p]", f"h = val[{row}, e]"))
-    return "\n".join(out)
-
-
-ELL_BUILDER = '''@numba.njit(nogil=True, cache=True, boundscheck=False)
-def ell_from_csr(indptr, indices, data, idx, val):
-    """Fill the ELL tables ``idx, val`` (N, width) from CSR: entries in stored order, then the
-    row's own index with a zero."""
-    for i in range(idx.shape[0]):
-        e = 0
-        for p in range(indptr[i], indptr[i + 1]):
-            idx[i, e] = indices[p]
-            val[i, e] = data[p]
-            e += 1
-        while e < idx.shape[1]:
-            idx[i, e] = i
-            val[i, e] = 0.0
-            e += 1
-'''
-
-
-def kernel_module_source() -> str:
-    """The text of ``_fused_kernels.py``: per width in ``WIDTHS`` one single-step kernel, one
-    ``s``-step kernel per ``s`` in ``2..MAX_STAGES`` and the finishing pass over the deferred rows,
-    each reading CSR or ELL."""
-    head = ('"""Generated by ``bosonpeak.spectra._fused.kernel_module_source()``: do not edit (see ``_fused``)."""\n\n'
-            "import numba\nimport numpy as np\n\n\n")
-    stages = range(2, MAX_STAGES + 1)
-    csr = [src for w in WIDTHS for src in (_kernel_source(w), *(_multi_source(w, m) for m in stages), _finish_source(w))]
-    body = "\n\n".join(csr + [_ell_variant(k) for k in csr] + [ELL_BUILDER])
-    tables = ""
-    for ell in ("", "_ell"):
-        tables += f"KERNELS{ell.upper()} = {{{', '.join(f'{w}: step{ell}_{w}' for w in WIDTHS)}}}\n"
-        tables += f"MULTI{ell.upper()} = {{{', '.join(f'({m}, {w}): multi{m}{ell}_{w}' for m in stages for w in WIDTHS)}}}\n"
-        tables += f"FINISH{ell.upper()} = {{{', '.join(f'{w}: finish{ell}_{w}' for w in WIDTHS)}}}\n"
-    return head + body + "\n\n" + tables
 
 
 def available() -> bool:
@@ -259,6 +100,16 @@ def ell_tables(H2, dtype) -> tuple[np.ndarray, np.ndarray] | None:
     val = np.empty((n, width), dtype=dtype)
     _fused_kernels.ell_from_csr(_unsigned(H2.indptr), _unsigned(H2.indices), np.asarray(H2.data, dtype=dtype), idx, val)
     return idx, val
+
+
+def aligned_zeros(shape: tuple[int, int], dtype) -> np.ndarray:
+    """A C-ordered array of zeros whose first byte sits on a 64-byte cache line (numpy's large
+    arrays start 16 bytes past a page), so that a row of 16 float32 is one line, not two."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    buf = np.zeros(nbytes + 64, dtype=np.uint8)
+    start = -buf.ctypes.data % 64
+    return buf[start:start + nbytes].view(dtype).reshape(shape)
 
 
 def split_widths(r: int) -> list[int]:
@@ -366,8 +217,12 @@ def fused_moments(H2, V, n_mom, bar, threads=1, *, stages: int = STAGES, layout:
     try:
         start = 0
         for w in split_widths(r):
-            x = V if w == r and V.flags.c_contiguous else np.ascontiguousarray(V[:, start:start + w])
-            y = np.zeros_like(x)
+            if w == r and V.flags.c_contiguous:
+                x = V
+            else:
+                x = aligned_zeros((n, w), dtype)
+                x[:] = V[:, start:start + w]
+            y = aligned_zeros(x.shape, dtype)
 
             def run(x, y, alpha, beta, step=kernels[w], w=w):
                 partial = np.empty((chunks, 2, w))
@@ -408,9 +263,3 @@ def fused_moments(H2, V, n_mom, bar, threads=1, *, stages: int = STAGES, layout:
         if pool:
             pool.shutdown()
     return mu
-
-
-if __name__ == "__main__":  # python -m bosonpeak.spectra._fused: rewrite _fused_kernels.py
-    from pathlib import Path
-
-    Path(__file__).with_name("_fused_kernels.py").write_text(kernel_module_source())

@@ -167,7 +167,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
     steps = tqdm(total=n_mom // 2 * -(-(hi - lo) // block), desc="KPM", disable=not progress, leave=False)
     for start in range(lo, hi, block):
         cols = columns[start:min(start + block, hi)]
-        V = np.zeros((n, len(cols)), dtype=dtype)
+        V = _fused.aligned_zeros((n, len(cols)), dtype)  # rows on cache lines
         for c, (_, nodes, exact) in enumerate(cols):
             if exact:
                 V[nodes, c] = 1.0
