@@ -4,7 +4,7 @@ import numba
 import numpy as np
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def step_16(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):
     n = x.shape[0]
     for c in range(lo, hi):
@@ -190,7 +190,7 @@ def step_16(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):
         partial[c, 1, 15] = t15
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi2_16(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -734,7 +734,7 @@ def multi2_16(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
         c1 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi3_16(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -1545,7 +1545,7 @@ def multi3_16(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
         c2 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def finish_16(indptr, indices, data, dst, src, rows, chunk, part):
     one = np.uint64(1)
     for m in range(rows.shape[0]):
@@ -1652,7 +1652,7 @@ def finish_16(indptr, indices, data, dst, src, rows, chunk, part):
         part[c, 1, 15] += np.float64(b15) * v15
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def step_8(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):
     n = x.shape[0]
     for c in range(lo, hi):
@@ -1750,7 +1750,7 @@ def step_8(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):
         partial[c, 1, 7] = t7
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi2_8(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -2038,7 +2038,7 @@ def multi2_8(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
         c1 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi3_8(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -2465,7 +2465,7 @@ def multi3_8(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
         c2 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def finish_8(indptr, indices, data, dst, src, rows, chunk, part):
     one = np.uint64(1)
     for m in range(rows.shape[0]):
@@ -2524,7 +2524,7 @@ def finish_8(indptr, indices, data, dst, src, rows, chunk, part):
         part[c, 1, 7] += np.float64(b7) * v7
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def step_4(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):
     n = x.shape[0]
     for c in range(lo, hi):
@@ -2578,7 +2578,7 @@ def step_4(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):
         partial[c, 1, 3] = t3
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi2_4(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -2738,7 +2738,7 @@ def multi2_4(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
         c1 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi3_4(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -2973,7 +2973,7 @@ def multi3_4(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
         c2 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def finish_4(indptr, indices, data, dst, src, rows, chunk, part):
     one = np.uint64(1)
     for m in range(rows.shape[0]):
@@ -3008,7 +3008,7 @@ def finish_4(indptr, indices, data, dst, src, rows, chunk, part):
         part[c, 1, 3] += np.float64(b3) * v3
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def step_2(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):
     n = x.shape[0]
     for c in range(lo, hi):
@@ -3040,7 +3040,7 @@ def step_2(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):
         partial[c, 1, 1] = t1
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi2_2(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -3136,7 +3136,7 @@ def multi2_2(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
         c1 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi3_2(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -3275,7 +3275,7 @@ def multi3_2(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
         c2 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def finish_2(indptr, indices, data, dst, src, rows, chunk, part):
     one = np.uint64(1)
     for m in range(rows.shape[0]):
@@ -3298,7 +3298,7 @@ def finish_2(indptr, indices, data, dst, src, rows, chunk, part):
         part[c, 1, 1] += np.float64(b1) * v1
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def step_1(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):
     n = x.shape[0]
     for c in range(lo, hi):
@@ -3319,7 +3319,7 @@ def step_1(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):
         partial[c, 1, 0] = t0
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi2_1(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -3383,7 +3383,7 @@ def multi2_1(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
         c1 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi3_1(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -3474,7 +3474,7 @@ def multi3_1(indptr, indices, data, x, y, level, lag, chunk, lo, hi, parts):
         c2 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def finish_1(indptr, indices, data, dst, src, rows, chunk, part):
     one = np.uint64(1)
     for m in range(rows.shape[0]):
@@ -3491,7 +3491,7 @@ def finish_1(indptr, indices, data, dst, src, rows, chunk, part):
         part[c, 1, 0] += np.float64(b0) * v0
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def step_ell_16(idx, val, x, y, alpha, beta, chunk, lo, hi, partial):
     n = x.shape[0]
     for c in range(lo, hi):
@@ -3677,7 +3677,7 @@ def step_ell_16(idx, val, x, y, alpha, beta, chunk, lo, hi, partial):
         partial[c, 1, 15] = t15
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi2_ell_16(idx, val, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -4221,7 +4221,7 @@ def multi2_ell_16(idx, val, x, y, level, lag, chunk, lo, hi, parts):
         c1 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi3_ell_16(idx, val, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -5032,7 +5032,7 @@ def multi3_ell_16(idx, val, x, y, level, lag, chunk, lo, hi, parts):
         c2 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def finish_ell_16(idx, val, dst, src, rows, chunk, part):
     one = np.uint64(1)
     for m in range(rows.shape[0]):
@@ -5139,7 +5139,7 @@ def finish_ell_16(idx, val, dst, src, rows, chunk, part):
         part[c, 1, 15] += np.float64(b15) * v15
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def step_ell_8(idx, val, x, y, alpha, beta, chunk, lo, hi, partial):
     n = x.shape[0]
     for c in range(lo, hi):
@@ -5237,7 +5237,7 @@ def step_ell_8(idx, val, x, y, alpha, beta, chunk, lo, hi, partial):
         partial[c, 1, 7] = t7
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi2_ell_8(idx, val, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -5525,7 +5525,7 @@ def multi2_ell_8(idx, val, x, y, level, lag, chunk, lo, hi, parts):
         c1 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi3_ell_8(idx, val, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -5952,7 +5952,7 @@ def multi3_ell_8(idx, val, x, y, level, lag, chunk, lo, hi, parts):
         c2 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def finish_ell_8(idx, val, dst, src, rows, chunk, part):
     one = np.uint64(1)
     for m in range(rows.shape[0]):
@@ -6011,7 +6011,7 @@ def finish_ell_8(idx, val, dst, src, rows, chunk, part):
         part[c, 1, 7] += np.float64(b7) * v7
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def step_ell_4(idx, val, x, y, alpha, beta, chunk, lo, hi, partial):
     n = x.shape[0]
     for c in range(lo, hi):
@@ -6065,7 +6065,7 @@ def step_ell_4(idx, val, x, y, alpha, beta, chunk, lo, hi, partial):
         partial[c, 1, 3] = t3
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi2_ell_4(idx, val, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -6225,7 +6225,7 @@ def multi2_ell_4(idx, val, x, y, level, lag, chunk, lo, hi, parts):
         c1 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi3_ell_4(idx, val, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -6460,7 +6460,7 @@ def multi3_ell_4(idx, val, x, y, level, lag, chunk, lo, hi, parts):
         c2 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def finish_ell_4(idx, val, dst, src, rows, chunk, part):
     one = np.uint64(1)
     for m in range(rows.shape[0]):
@@ -6495,7 +6495,7 @@ def finish_ell_4(idx, val, dst, src, rows, chunk, part):
         part[c, 1, 3] += np.float64(b3) * v3
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def step_ell_2(idx, val, x, y, alpha, beta, chunk, lo, hi, partial):
     n = x.shape[0]
     for c in range(lo, hi):
@@ -6527,7 +6527,7 @@ def step_ell_2(idx, val, x, y, alpha, beta, chunk, lo, hi, partial):
         partial[c, 1, 1] = t1
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi2_ell_2(idx, val, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -6623,7 +6623,7 @@ def multi2_ell_2(idx, val, x, y, level, lag, chunk, lo, hi, parts):
         c1 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi3_ell_2(idx, val, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -6762,7 +6762,7 @@ def multi3_ell_2(idx, val, x, y, level, lag, chunk, lo, hi, parts):
         c2 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def finish_ell_2(idx, val, dst, src, rows, chunk, part):
     one = np.uint64(1)
     for m in range(rows.shape[0]):
@@ -6785,7 +6785,7 @@ def finish_ell_2(idx, val, dst, src, rows, chunk, part):
         part[c, 1, 1] += np.float64(b1) * v1
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def step_ell_1(idx, val, x, y, alpha, beta, chunk, lo, hi, partial):
     n = x.shape[0]
     for c in range(lo, hi):
@@ -6806,7 +6806,7 @@ def step_ell_1(idx, val, x, y, alpha, beta, chunk, lo, hi, partial):
         partial[c, 1, 0] = t0
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi2_ell_1(idx, val, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -6870,7 +6870,7 @@ def multi2_ell_1(idx, val, x, y, level, lag, chunk, lo, hi, parts):
         c1 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def multi3_ell_1(idx, val, x, y, level, lag, chunk, lo, hi, parts):
     n = np.uint64(x.shape[0])
     one = np.uint64(1)
@@ -6961,7 +6961,7 @@ def multi3_ell_1(idx, val, x, y, level, lag, chunk, lo, hi, parts):
         c2 += one
 
 
-@numba.njit(nogil=True, cache=True, boundscheck=False)
+@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={'contract'})
 def finish_ell_1(idx, val, dst, src, rows, chunk, part):
     one = np.uint64(1)
     for m in range(rows.shape[0]):
