@@ -30,6 +30,8 @@ SPRINGS = ("inverse", "constant")
 #: Relative tolerance with which a pair at exactly the cut-off counts as connected, so that
 #: ``delta = 0`` with the cut-off rule gives the crystal despite round-off.
 CUTOFF_TOLERANCE = 1e-9
+#: Nodes per slice of the stencil neighbour search.
+SEARCH_SLICE = 1 << 17
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,31 +233,38 @@ def _cutoff_bonds(positions: np.ndarray, L: int, a: float, delta: float, r: floa
 
     Node ``i = ix L + iy`` lies within ``delta`` of its site ``a (ix, iy)``: the candidates are
     the site offsets of ``_stencil`` (reach ``r + 2 delta``, with a relative margin for
-    round-off), one vectorised pass over the nodes per offset. The distance test is the k-d
+    round-off), one vectorised pass per offset over each slice of ``SEARCH_SLICE`` nodes. The distance test is the k-d
     tree's: per axis ``d = x_j - x_i``, ``-= box`` above ``box / 2``, ``+= box`` below
     ``-box / 2``; joined when ``dx*dx + dy*dy <= r*r``.
     """
     n = L * L
-    ix, iy = np.divmod(np.arange(n, dtype=np.int64), L)
     half, rr = 0.5 * box, r * r
-    x, y = positions[:, 0], positions[:, 1]
     keys = []
-    offsets = {(dx % L, dy % L) for dx, dy in _stencil(L, a, (r + 2.0 * delta) * (1.0 + 1e-9))} - {(0, 0)}
-    for dx, dy in sorted(offsets):
-        j = ((ix + dx) % L) * L + (iy + dy) % L
-        d0 = x[j] - x
-        d0[d0 > half] -= box
-        d0[d0 < -half] += box
-        d1 = y[j] - y
-        d1[d1 > half] -= box
-        d1[d1 < -half] += box
-        near = np.flatnonzero(d0 * d0 + d1 * d1 <= rr)
-        del d0, d1
-        i, j = near, j[near]
-        keys.append(np.minimum(i, j) * n + np.maximum(i, j))
-    keys = np.sort(np.concatenate(keys)) if keys else np.empty(0, np.int64)
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys  # an offset meets its mirror modulo L
-    return np.column_stack(np.divmod(keys, n))                                # when L is small
+    stencil = _stencil(L, a, (r + 2.0 * delta) * (1.0 + 1e-9))
+    offsets = sorted({(dx % L, dy % L) for dx, dy in stencil} - {(0, 0)})
+    for lo in range(0, n, SEARCH_SLICE):  # slices of nodes: the temporaries stay in cache
+        hi = min(n, lo + SEARCH_SLICE)
+        ix, iy = np.divmod(np.arange(lo, hi, dtype=np.int64), L)
+        x, y = positions[lo:hi, 0], positions[lo:hi, 1]
+        for dx, dy in offsets:
+            j = ((ix + dx) % L) * L + (iy + dy) % L
+            d0 = positions[j, 0] - x
+            d0[d0 > half] -= box
+            d0[d0 < -half] += box
+            d1 = positions[j, 1] - y
+            d1[d1 > half] -= box
+            d1[d1 < -half] += box
+            near = np.flatnonzero(d0 * d0 + d1 * d1 <= rr)
+            i, j = near + lo, j[near]
+            keys.append(np.minimum(i, j) * n + np.maximum(i, j))
+    keys = np.concatenate(keys) if keys else np.empty(0, np.int64)
+    keys.sort()
+    if L <= 2 * max((max(abs(dx), abs(dy)) for dx, dy in stencil), default=0):
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]  # small L: an offset meets its mirror modulo L
+    bonds = np.empty((len(keys), 2), dtype=np.int64)
+    np.floor_divide(keys, n, out=bonds[:, 0])
+    np.remainder(keys, n, out=bonds[:, 1])
+    return bonds
 
 
 def _lattice_bonds(L: int) -> np.ndarray:
