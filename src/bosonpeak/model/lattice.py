@@ -104,7 +104,7 @@ class SpringNetwork:
 
 def minimum_image(d: np.ndarray, box: float) -> np.ndarray:
     """Map displacement vectors onto their shortest periodic image in a square (cubic) box."""
-    return d - box * np.round(d / box)
+    return d - box * np.rint(d / box)  # rint: np.round's result for 0 decimals, without its scaling passes
 
 
 def network(
@@ -187,10 +187,15 @@ def network(
     _resources.check(_resources.Plan(f"a network of L^2 = {L * L} nodes", _resources.network_bytes(L * L, entries), advice="a smaller L"))
     gen = np.random.default_rng(_checks.rng("rng", rng))
 
-    ix, iy = np.meshgrid(np.arange(L), np.arange(L), indexing="ij")
-    sites = a * np.column_stack([ix.ravel(), iy.ravel()]).astype(float)
+    site = a * np.arange(L, dtype=float)  # node i = ix L + iy sits at a (ix, iy)
     theta = gen.uniform(0.0, 2.0 * np.pi, size=L * L)
-    positions = np.mod(sites + delta * np.column_stack([np.cos(theta), np.sin(theta)]), box)
+    positions = np.empty((L * L, 2))
+    positions[:, 0] = np.repeat(site, L)
+    positions[:, 0] += delta * np.cos(theta)
+    positions[:, 1] = np.tile(site, L)
+    positions[:, 1] += delta * np.sin(theta)
+    del theta
+    np.mod(positions, box, out=positions)
     positions[positions >= box] -= box  # np.mod can round a tiny negative up to box
 
     if rule == "nearest":
