@@ -49,7 +49,7 @@ BLOCK_CHUNKS = 32
 STAGES = 3
 #: The multi-step pass is used when at most this fraction of the rows must wait for the finish.
 MAX_DEFERRED = 0.25
-#: Rows per slice when ``double_plan`` measures how far each row reaches.
+#: Rows per slice when ``multi_plan`` measures how far each row reaches.
 PLAN_SLICE = 1 << 16
 #: The matrix is read as ELL tables when their size (N x the longest row) is at most this many
 #: times the number of stored entries (the padding costs products); else as CSR.
