@@ -237,3 +237,24 @@ def test_default_error_bars_cover_exact_counts_at_L200(delta, seed):
         np.testing.assert_allclose(g.error, np.hypot(g.info["stochastic_error"], g.info["kernel_bias"]))
         covered.append(np.abs(g.density - exact.density)[inside] <= 3 * g.error[inside])
     assert np.mean(covered) >= COVERAGE_3SIGMA
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("giant", [True, False])
+def test_zero_modes_are_projected_out_of_every_component(dtype, giant):
+    """Each column loses its mean over each connected component (the zero modes of a Laplacian),
+    by the giant-component shortcut as by the column-by-column path."""
+    from bosonpeak.spectra.kpm import _project_out_zero_modes
+
+    rng = np.random.default_rng(4)
+    n = 5000
+    labels = np.where(rng.random(n) < (0.99 if giant else 0.4), 0, rng.integers(1, 30, n))
+    labels = np.unique(labels, return_inverse=True)[1]  # numbered 0..C-1, none empty, as connected_components gives
+    sizes = np.bincount(labels)
+    V = rng.choice([-1.0, 1.0], size=(n, 16)).astype(dtype)
+    expected = V.astype(np.float64) - (np.stack([np.bincount(labels, V[:, c].astype(np.float64)) for c in range(16)], axis=1) / sizes[:, None])[labels]
+    out = _project_out_zero_modes(V.copy(), labels, sizes)
+    tol = 1e-12 if dtype == "float64" else 1e-6
+    np.testing.assert_allclose(out, expected, rtol=0, atol=tol)
+    sums = np.stack([np.bincount(labels, out[:, c].astype(np.float64)) for c in range(16)], axis=1)
+    assert np.abs(sums).max() < tol * n

@@ -173,7 +173,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
                 V[nodes, c] = 1.0
             else:  # Rademacher signs, drawn as int8 to keep the temporaries small
                 signs = children[start - lo + c].integers(0, 2, size=len(nodes), dtype=np.int8)
-                V[nodes, c] = 2 * signs - 1
+                V[nodes if len(nodes) < n else slice(None), c] = 2 * signs - 1  # every node (the DOS): a slice, no gather
         if laplacian:
             V = _project_out_zero_modes(V, labels, sizes)
         t0 = time.perf_counter()
@@ -373,6 +373,17 @@ def _project_out_zero_modes(V, labels, sizes):
     """Subtract from every column its mean over each connected component, in place."""
     if len(sizes) == 1:
         V -= V.mean(axis=0, dtype=np.float64).astype(V.dtype)
+        return V
+    big = int(np.argmax(sizes))
+    if 2 * sizes[big] > len(labels):  # one giant component: its mean from the total, the few others node by node
+        few = np.flatnonzero(labels != big)
+        sums = np.zeros((len(sizes), V.shape[1]))
+        np.add.at(sums, labels[few], V[few].astype(np.float64))
+        sums[big] = V.sum(axis=0, dtype=np.float64) - sums.sum(axis=0)
+        means = (sums / sizes[:, None]).astype(V.dtype)
+        rest = V[few]
+        V -= means[big]
+        V[few] = rest - means[labels[few]]
         return V
     for c in range(V.shape[1]):  # one column at a time: no (N, R) float64 temporary
         means = np.bincount(labels, V[:, c].astype(np.float64), minlength=len(sizes)) / sizes
