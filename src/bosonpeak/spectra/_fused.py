@@ -32,6 +32,7 @@ no ``fastmath`` (it made float32 slower). The compiled kernels are cached on dis
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -183,23 +184,48 @@ def multi_plan(H2, stages: int = 2, *, quantile: float = 90.0):
     return level, lag, deferred
 
 
-def fused_moments(H2, V, n_mom, bar, threads=1, *, stages: int = STAGES, layout: str = "auto") -> np.ndarray:
+@dataclasses.dataclass(frozen=True)
+class Operator:
+    """``2 H~`` as the kernels read it: ``matrix`` (ELL tables or CSR arrays), whether it is ELL,
+    and the multi-step ``plan`` (``multi_plan``'s result, or None); made once by ``prepare``
+    and used for every block of vectors."""
+
+    n: int
+    dtype: np.dtype
+    matrix: tuple
+    ell: bool
+    stages: int
+    plan: tuple | None
+
+
+def prepare(H2, dtype, *, stages: int = STAGES, layout: str = "auto") -> Operator:
+    """The ``Operator`` of ``H2 = 2 H~`` (CSR, symmetric) for vectors of ``dtype``. ``stages``:
+    Chebyshev steps per pass over memory (1 to ``MAX_STAGES``), where ``multi_plan`` allows;
+    ``layout``: ``"csr"``, ``"ell"`` (where ``ell_tables`` allows) or ``"auto"`` (ELL where allowed)."""
+    if not (isinstance(stages, int) and 1 <= stages <= MAX_STAGES):
+        raise ValueError(f"'stages' must be an integer from 1 to {MAX_STAGES}; got {stages!r}")
+    if layout not in ("auto", "csr", "ell"):
+        raise ValueError(f"'layout' must be 'auto', 'csr' or 'ell'; got {layout!r}")
+    dtype = np.dtype(dtype)
+    ell = ell_tables(H2, dtype) if layout != "csr" else None
+    matrix = ell if ell is not None else (_unsigned(H2.indptr), _unsigned(H2.indices), np.asarray(H2.data, dtype=dtype))
+    return Operator(H2.shape[0], dtype, matrix, ell is not None, stages, multi_plan(H2, stages) if stages > 1 else None)
+
+
+def fused_moments(H2, V, n_mom, bar, threads=1, *, stages: int = STAGES, layout: str = "auto", operator: Operator | None = None) -> np.ndarray:
     """Raw moments ``<v_0| T_n(H~) |v_0>``, shape (R, n_mom), of the columns of ``V`` (overwritten
     when it is one C-ordered block of a compiled width); ``H2 = 2 H~`` in CSR, in ``V``'s dtype,
-    symmetric. ``stages``: Chebyshev steps per pass over memory (1 to ``MAX_STAGES``), where
-    ``multi_plan`` allows; ``layout``: ``"csr"``, ``"ell"`` (where ``ell_tables`` allows) or
-    ``"auto"`` (ELL where allowed)."""
+    symmetric, or its ``operator`` (``prepare``: made once for several blocks). ``stages`` and
+    ``layout``: as for ``prepare``."""
     n, r = V.shape
     if H2.shape != (n, n):  # the compiled kernel does not check its indices
         raise ValueError(f"2 H~ of shape {H2.shape} does not match vectors of {n} rows")
-    if not (isinstance(stages, int) and 1 <= stages <= MAX_STAGES):
-        raise ValueError(f"'stages' must be an integer from 1 to {MAX_STAGES}; got {stages!r}")
     dtype = V.dtype
-    if layout not in ("auto", "csr", "ell"):
-        raise ValueError(f"'layout' must be 'auto', 'csr' or 'ell'; got {layout!r}")
-    ell = ell_tables(H2, dtype) if layout != "csr" else None
-    kernels, multis, finishes = _kernel_tables(ell is not None)
-    matrix = ell if ell is not None else (_unsigned(H2.indptr), _unsigned(H2.indices), np.asarray(H2.data, dtype=dtype))
+    op = prepare(H2, dtype, stages=stages, layout=layout) if operator is None else operator
+    if op.n != n or op.dtype != dtype:
+        raise ValueError(f"the operator is for {op.n} rows of {op.dtype}; got vectors of {n} rows of {dtype}")
+    kernels, multis, finishes = _kernel_tables(op.ell)
+    matrix, stages = op.matrix, op.stages
     chunk = CHUNK
     chunks = -(-n // chunk)
     threads = max(1, min(threads, chunks))
@@ -208,7 +234,7 @@ def fused_moments(H2, V, n_mom, bar, threads=1, *, stages: int = STAGES, layout:
     each = (lambda f, parts: [f(t) for t in range(parts)]) if pool is None else (lambda f, parts: list(pool.map(f, range(parts))))
     mu = np.empty((r, n_mom))
     one, half, zero = dtype.type(1.0), dtype.type(0.5), dtype.type(0.0)
-    plan = multi_plan(H2, stages) if stages > 1 and n_mom >= 6 else None
+    plan = op.plan if n_mom >= 6 else None
     if plan is not None:
         level, lag, deferred = plan
         bcuts = block_cuts(chunks)

@@ -162,6 +162,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         zero_mode_count(H, zero_modes)  # raises for zero_modes=False: the zero modes are not known exactly
         n_comp = 0
     H2 = shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
+    operator = _fused.prepare(H2, dtype) if kernel == "fused" else None  # once for every block
     raw = np.empty((hi - lo, n_mom))
     seconds = 0.0
     steps = tqdm(total=n_mom // 2 * -(-(hi - lo) // block), desc="KPM", disable=not progress, leave=False)
@@ -178,7 +179,7 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
             V = _project_out_zero_modes(V, labels, sizes)
         t0 = time.perf_counter()
         if kernel == "fused":
-            raw[start - lo:start - lo + len(cols)] = _fused.fused_moments(H2, V, n_mom, steps, threads)
+            raw[start - lo:start - lo + len(cols)] = _fused.fused_moments(H2, V, n_mom, steps, threads, operator=operator)
         else:
             raw[start - lo:start - lo + len(cols)] = chebyshev_moments(H2, V, n_mom, device, steps, threads)
         seconds += time.perf_counter() - t0
