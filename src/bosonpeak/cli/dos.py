@@ -114,9 +114,9 @@ def run(args) -> int:
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"'--option' rejected by method {args.method!r}: {exc}") from None
     bins = len(edges) - 1 if edges is not None else int(np.ceil(4.0 / width))
+    shape = dict(delta=args.delta, rule=args.rule, cutoff=args.cutoff, spring=args.spring)  # sizes the matrix's rows
     prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options,
-                                                                           dim=args.dim, model=args.model,
-                                                                           network=dict(delta=args.delta, rule=args.rule, cutoff=args.cutoff, spring=args.spring)))
+                                                                           dim=args.dim, model=args.model, network=shape))
     kwargs = dict(edges=edges, bin_width=width, seeds=args.seeds, seed=args.seed, rule=args.rule, spring=args.spring,
                   cutoff=args.cutoff, method=args.method, keep_zero_modes=args.keep_zero_modes, progress=not (args.no_progress or args.json),
                   dim=args.dim, model=args.model, n_zero=n_zero, **options)

@@ -8,8 +8,8 @@ summed in row order, and the chunk sums are added in chunk order: the moments ar
 bit for bit whatever the number of threads. ``alpha = 1/2, beta = 0`` is the first step
 (``v_1 = H~ v_0``), ``alpha = 1, beta = 1`` every other (``v_n+1 = 2 H~ v_n - v_n-1``); the
 product is summed in the order of scipy's ``csr_matvecs`` (from ``-beta y_i``, entries in
-stored order), so the vectors are those of the reference recursion in ``_chebyshev``, bit
-for bit, and only the order of the float64 dot-product sums differs.
+stored order), each product and the sum it joins as one fused multiply-add, so the vectors are
+those of the reference recursion in ``_chebyshev`` to the working precision's round-off.
 
 Several steps per pass (``STAGES``, default 3): a step reads ``x`` and overwrites ``y``, and the
 next reads the new ``y`` and overwrites ``x``. Where the rows are numbered so that a row's entries
@@ -18,14 +18,15 @@ lie within ``lag`` rows of it (a lattice in row order: ``lag = L + 1``; ``multi_
 still in cache: the vectors cross memory once per ``STAGES`` steps. Rows that reach further (the
 periodic wrap-around), the rows at the ends of each fixed block of rows (threads take whole
 blocks) and, stage by stage, their neighbours are finished after the sweep. Each row's arithmetic
-is unchanged, so the vectors are still the reference's, bit for bit, and the moments are the same
-for any number of threads.
+is that of one step, so the vectors are those of one step per pass, bit for bit, and the moments
+are the same for any number of threads.
 
 What makes it fast, measured (``benchmarks/bench_kpm.py``): the ``W`` vectors are spelled out
 as scalars in generated source (a loop over them compiles to scalar code); numba's SLP
 vectoriser packs them into SIMD registers, and it is off unless ``NUMBA_SLP_VECTORIZE=1`` is
 set before numba is imported (done here, lazily: ``import bosonpeak`` does not import numba);
-no ``fastmath`` (it made float32 slower). The compiled kernels are cached on disk
+of ``fastmath`` only ``contract`` (fused multiply-adds; no reassociation); the vector blocks
+start on a cache line (``aligned_zeros``). The compiled kernels are cached on disk
 (``cache=True``). The generated kernels live in ``_fused_kernels.py``, written by
 ``_fused_source.kernel_module_source()`` (a test checks that the file is up to date).
 """
@@ -43,8 +44,8 @@ from ._fused_source import MAX_STAGES, WIDTHS, kernel_module_source  # noqa: F40
 
 #: Rows per float64 partial sum of the dot products (fixed: results independent of threads).
 CHUNK = 4096
-#: Chunks per block of the two-step pass: threads take whole blocks, and the rows within the
-#: lag of a block's ends wait for the finishing pass (fixed: results independent of threads).
+#: Chunks per block of the multi-step pass, about (``block_cuts``): threads take whole blocks, and
+#: the rows within the lag of a block's ends wait for the finishing pass (fixed by N alone).
 BLOCK_CHUNKS = 32
 #: Chebyshev steps per pass over memory by default (at most ``MAX_STAGES``).
 STAGES = 3

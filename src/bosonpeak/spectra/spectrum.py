@@ -361,9 +361,9 @@ def memory_estimate(method: str, n: int, nnz: int, edges, *, H=None, **options) 
     ``nnz`` stored entries, from the sizes alone (``H``, if given, sharpens the KPM bound).
 
     The engine module's own ``memory_estimate`` if it has one: ``(n, nnz, edges, **options)``
-    returning bytes, or (without ``H``: its ``sizes_estimate(n, nnz, edges, **options)``), given ``H``, the forms ``(H, n_mom, columns, block, dtype, bins)``
-    (KPM) and ``(H, *, solver, workers)`` (slicing) returning a dict with ``"total"`` or
-    ``"bytes"``. Else, or if it cannot say, ``bosonpeak._resources.dos_bytes``.
+    returning bytes, or, given ``H``, ``(H, n_mom, columns, block, dtype, bins)`` (KPM; without ``H``
+    its ``sizes_estimate(n, nnz, edges, **options)``) and ``(H, *, solver, workers)`` (slicing)
+    returning a dict with ``"total"`` or ``"bytes"``. Else ``bosonpeak._resources.dos_bytes``.
 
     Examples
     --------
