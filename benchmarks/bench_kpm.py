@@ -10,9 +10,10 @@ Prints, from one run on one matrix:
   second. Traffic model of one step (two moments): the matrix once (values in the working
   dtype, 32- or 64-bit indices, row pointers) + 3 vector blocks (read ``v_n``, read and
   write ``v_n-1``); the copy moves 2 x its bytes (read + write).
-* the cut-off network's neighbour search at ``--build-size`` (default L = 3162, N = 10**7):
-  the stencil search of ``bosonpeak.network`` against the cKDTree search it replaced, on the
-  same positions, and whether the bonds are identical (target >= 4x, identical).
+* the cut-off network's construction at ``--build-size`` (default L = 3162, N = 10**7): the
+  stencil search of ``bosonpeak.network`` against the cKDTree search it replaced, on the same
+  positions; and the whole build against the same build with the cKDTree search; whether the
+  bonds and the networks are identical (target >= 4x, identical).
 * the time of ``bosonpeak.dos(H, method="kpm", resolution=0.01, dtype="float32")`` (target 60 s),
 * its peak memory (tracemalloc, numpy buffers) against the CSR matrix's bytes (target 3x),
 * the stochastic error (standard error / density) in the 0.01-wide bins near omega = 0.5 (target 1 %),
@@ -79,10 +80,15 @@ def copy_bandwidth(nbytes, threads):
 
 
 def compare_builds(L, delta):
-    """The stencil neighbour search against the cKDTree search, same positions, same radius."""
+    """The stencil neighbour search against the cKDTree search, same positions, same radius; and the
+    whole ``bosonpeak.network`` against the same build with cKDTree in place of the stencil."""
     from scipy.spatial import cKDTree
 
     from bosonpeak.model import lattice
+
+    def tree_bonds(positions, L, a, delta, r, box):
+        ref = cKDTree(positions, boxsize=box).query_pairs(r, output_type="ndarray").astype(np.int64)
+        return ref[np.lexsort((ref[:, 1], ref[:, 0]))]
 
     t = time.perf_counter()
     net = bosonpeak.network(L, delta, rule="cutoff", rng=2026)
@@ -92,13 +98,22 @@ def compare_builds(L, delta):
     bonds = lattice._cutoff_bonds(net.positions, L, 1.0, delta, r, net.box)
     t_stencil = time.perf_counter() - t
     t = time.perf_counter()
-    ref = cKDTree(net.positions, boxsize=net.box).query_pairs(r, output_type="ndarray").astype(np.int64)
-    ref = ref[np.lexsort((ref[:, 1], ref[:, 0]))]
+    ref = tree_bonds(net.positions, L, 1.0, delta, r, net.box)
     t_tree = time.perf_counter() - t
-    print(f"network L={L} (N={L * L}) delta={delta} cutoff: bosonpeak.network {t_net:.1f} s in all; neighbour search: "
-          f"stencil {t_stencil:.2f} s, cKDTree {t_tree:.2f} s: {t_tree / t_stencil:.1f}x (target >= 4); "
-          f"{len(bonds)} bonds, identical: {np.array_equal(bonds, ref)}")
-    del net, bonds, ref
+    same = np.array_equal(bonds, ref)
+    del bonds, ref
+    stencil, lattice._cutoff_bonds = lattice._cutoff_bonds, tree_bonds
+    try:
+        t = time.perf_counter()
+        old = bosonpeak.network(L, delta, rule="cutoff", rng=2026)
+        t_old = time.perf_counter() - t
+    finally:
+        lattice._cutoff_bonds = stencil
+    same_net = np.array_equal(old.bonds, net.bonds) and np.array_equal(old.stiffness, net.stiffness)
+    print(f"network L={L} (N={L * L}) delta={delta} cutoff: neighbour search: stencil {t_stencil:.2f} s, cKDTree {t_tree:.2f} s: "
+          f"{t_tree / t_stencil:.1f}x, identical bonds: {same}; whole bosonpeak.network {t_net:.2f} s, the same build with cKDTree "
+          f"{t_old:.2f} s: {t_old / t_net:.1f}x (target >= 4), identical network: {same_net}; {len(net.bonds)} bonds")
+    del net, old
 
 
 class NoBar:

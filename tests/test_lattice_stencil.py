@@ -63,3 +63,24 @@ def test_stencil_reaches_every_site_within_the_reach():
         half = set(lattice._stencil(50, 1.0, reach))
         full = {(dx, dy) for dx in range(-3, 4) for dy in range(-3, 4) if 0 < np.hypot(dx, dy) <= reach}
         assert half | {(-dx, -dy) for dx, dy in half} == full and not half & {(-dx, -dy) for dx, dy in half}
+
+
+@pytest.mark.parametrize("L", [3, 5, 24, 61])
+@pytest.mark.parametrize("delta, cutoff", [(0.0, None), (0.2, None), (0.45, np.sqrt(2.0)), (0.9, 2.3)])
+def test_the_compiled_search_finds_the_pairs_of_the_vectorised_one(L, delta, cutoff, monkeypatch):
+    pytest.importorskip("numba")
+    if (1.0 + delta if cutoff is None else cutoff) >= L / 2:
+        pytest.skip("cut-off past half the box is refused")
+    monkeypatch.setattr(lattice, "COMPILED_SEARCH", 1 << 62)
+    vectorised = bosonpeak.network(L, delta, rule="cutoff", cutoff=cutoff, rng=L)
+    monkeypatch.setattr(lattice, "COMPILED_SEARCH", 0)
+    compiled = bosonpeak.network(L, delta, rule="cutoff", cutoff=cutoff, rng=L)
+    assert np.array_equal(compiled.bonds, vectorised.bonds) and np.array_equal(compiled.stiffness, vectorised.stiffness)
+    # at exactly a bond's length, and one float either side, as the vectorised search decides
+    r = np.sort(vectorised.lengths)[len(vectorised.bonds) // 2]
+    for radius in (np.nextafter(r, 0.0), r, np.nextafter(r, 2.0)):
+        a = lattice._cutoff_bonds(vectorised.positions, L, 1.0, delta, radius, vectorised.box)
+        monkeypatch.setattr(lattice, "COMPILED_SEARCH", 1 << 62)
+        b = lattice._cutoff_bonds(vectorised.positions, L, 1.0, delta, radius, vectorised.box)
+        monkeypatch.setattr(lattice, "COMPILED_SEARCH", 0)
+        assert np.array_equal(a, b)

@@ -30,8 +30,11 @@ SPRINGS = ("inverse", "constant")
 #: Relative tolerance with which a pair at exactly the cut-off counts as connected, so that
 #: ``delta = 0`` with the cut-off rule gives the crystal despite round-off.
 CUTOFF_TOLERANCE = 1e-9
-#: Nodes per slice of the stencil neighbour search.
+#: Nodes per slice of the vectorised stencil search and of the bond lengths.
 SEARCH_SLICE = 1 << 17
+#: Networks of at least this many nodes are searched by the compiled kernel (``_search``; numba,
+#: compiled once and cached on disk); smaller ones by the vectorised search (no compilation).
+COMPILED_SEARCH = 1 << 18
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,11 +205,20 @@ def network(
         bonds = _lattice_bonds(L)
     else:
         bonds = _cutoff_bonds(positions, L, a, delta, r_c * (1.0 + CUTOFF_TOLERANCE), box)
-    d = minimum_image(positions[bonds[:, 1]] - positions[bonds[:, 0]], box)
-    r = np.hypot(d[:, 0], d[:, 1])
+    r = _bond_lengths(positions, bonds, box)
     stiffness = t0 / r if spring == "inverse" else np.full(len(bonds), t0)
     params = dict(delta=delta, rule=rule, spring=spring, cutoff=r_c if rule == "cutoff" else None, a=a, t0=t0)
     return SpringNetwork(positions, bonds, stiffness, box, L, params)
+
+
+def _bond_lengths(positions: np.ndarray, bonds: np.ndarray, box: float) -> np.ndarray:
+    """Minimum-image lengths of ``bonds`` (as ``SpringNetwork.lengths``, bit for bit), in slices of
+    ``SEARCH_SLICE`` bonds: the temporaries stay in cache."""
+    r = np.empty(len(bonds))
+    for lo in range(0, len(bonds), SEARCH_SLICE):
+        i, j = bonds[lo:lo + SEARCH_SLICE, 0], bonds[lo:lo + SEARCH_SLICE, 1]
+        r[lo:lo + len(i)] = np.hypot(*(minimum_image(positions[j, c] - positions[i, c], box) for c in (0, 1)))
+    return r
 
 
 def sites_within(reach: float, dim: int) -> int:
@@ -238,15 +250,35 @@ def _cutoff_bonds(positions: np.ndarray, L: int, a: float, delta: float, r: floa
 
     Node ``i = ix L + iy`` lies within ``delta`` of its site ``a (ix, iy)``: the candidates are
     the site offsets of ``_stencil`` (reach ``r + 2 delta``, with a relative margin for
-    round-off), one vectorised pass per offset over each slice of ``SEARCH_SLICE`` nodes. The distance test is the k-d
+    round-off): compiled (``_search``) from ``COMPILED_SEARCH`` nodes on, else one vectorised
+    pass per offset over each slice of ``SEARCH_SLICE`` nodes. The distance test is the k-d
     tree's: per axis ``d = x_j - x_i``, ``-= box`` above ``box / 2``, ``+= box`` below
     ``-box / 2``; joined when ``dx*dx + dy*dy <= r*r``.
     """
     n = L * L
-    half, rr = 0.5 * box, r * r
-    keys = []
     stencil = _stencil(L, a, (r + 2.0 * delta) * (1.0 + 1e-9))
     offsets = sorted({(dx % L, dy % L) for dx, dy in stencil} - {(0, 0)})
+    if n >= COMPILED_SEARCH and _compiled_search_available():
+        from ._search import sorted_bonds
+
+        return sorted_bonds(positions, L, stencil, box, r)
+    keys = _vectorised_keys(positions, L, offsets, box, r)
+    keys.sort()
+    if L <= 2 * max((max(abs(dx), abs(dy)) for dx, dy in stencil), default=0):
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]  # small L: an offset meets its mirror modulo L
+    bonds = np.empty((len(keys), 2), dtype=np.int64)
+    np.floor_divide(keys, n, out=bonds[:, 0])
+    np.remainder(keys, n, out=bonds[:, 1])
+    return bonds
+
+
+def _vectorised_keys(positions, L, offsets, box, r) -> np.ndarray:
+    """Keys ``min(i, j) N + max(i, j)`` of the joined pairs among ``offsets`` (each in ``0..L-1``),
+    unsorted, possibly repeated: one pass per offset over each slice of ``SEARCH_SLICE`` nodes."""
+    n = L * L
+    half, rr = 0.5 * box, r * r
+    keys = np.empty(n * len(offsets), dtype=np.int64)  # room for every candidate; only the pages written are touched
+    m = 0
     for lo in range(0, n, SEARCH_SLICE):  # slices of nodes: the temporaries stay in cache
         hi = min(n, lo + SEARCH_SLICE)
         ix, iy = np.divmod(np.arange(lo, hi, dtype=np.int64), L)
@@ -261,15 +293,15 @@ def _cutoff_bonds(positions: np.ndarray, L: int, a: float, delta: float, r: floa
             d1[d1 < -half] += box
             near = np.flatnonzero(d0 * d0 + d1 * d1 <= rr)
             i, j = near + lo, j[near]
-            keys.append(np.minimum(i, j) * n + np.maximum(i, j))
-    keys = np.concatenate(keys) if keys else np.empty(0, np.int64)
-    keys.sort()
-    if L <= 2 * max((max(abs(dx), abs(dy)) for dx, dy in stencil), default=0):
-        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]  # small L: an offset meets its mirror modulo L
-    bonds = np.empty((len(keys), 2), dtype=np.int64)
-    np.floor_divide(keys, n, out=bonds[:, 0])
-    np.remainder(keys, n, out=bonds[:, 1])
-    return bonds
+            keys[m:m + len(near)] = np.minimum(i, j) * n + np.maximum(i, j)
+            m += len(near)
+    return keys[:m]
+
+
+def _compiled_search_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("numba") is not None
 
 
 def _lattice_bonds(L: int) -> np.ndarray:
