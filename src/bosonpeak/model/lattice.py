@@ -202,11 +202,12 @@ def network(
     positions[positions >= box] -= box  # np.mod can round a tiny negative up to box
 
     if rule == "nearest":
-        bonds = _lattice_bonds(L)
+        bonds, r = _lattice_bonds(L), None
     else:
-        bonds = _cutoff_bonds(positions, L, a, delta, r_c * (1.0 + CUTOFF_TOLERANCE), box)
-    r = _bond_lengths(positions, bonds, box)
-    stiffness = t0 / r if spring == "inverse" else np.full(len(bonds), t0)
+        bonds, r = _cutoff_bonds(positions, L, a, delta, r_c * (1.0 + CUTOFF_TOLERANCE), box, lengths=True)
+    if r is None:  # the compiled search gives them; else from the positions
+        r = _bond_lengths(positions, bonds, box)
+    stiffness = np.divide(t0, r, out=r) if spring == "inverse" else np.full(len(bonds), t0)  # r is not kept
     params = dict(delta=delta, rule=rule, spring=spring, cutoff=r_c if rule == "cutoff" else None, a=a, t0=t0)
     return SpringNetwork(positions, bonds, stiffness, box, L, params)
 
@@ -245,8 +246,9 @@ def _stencil(L: int, a: float, reach: float) -> list[tuple[int, int]]:
             if (dx > 0 or dy > 0) and a * np.hypot(dx, dy) <= reach]
 
 
-def _cutoff_bonds(positions: np.ndarray, L: int, a: float, delta: float, r: float, box: float) -> np.ndarray:
-    """Pairs ``(i, j)``, ``i < j``, at periodic distance ``<= r``, sorted by ``i`` then ``j``.
+def _cutoff_bonds(positions: np.ndarray, L: int, a: float, delta: float, r: float, box: float, *, lengths: bool = False):
+    """Pairs ``(i, j)``, ``i < j``, at periodic distance ``<= r``, sorted by ``i`` then ``j`` (with
+    ``lengths``: and their lengths where the compiled search gives them, else None).
 
     Node ``i = ix L + iy`` lies within ``delta`` of its site ``a (ix, iy)``: the candidates are
     the site offsets of ``_stencil`` (reach ``r + 2 delta``, with a relative margin for
@@ -261,7 +263,8 @@ def _cutoff_bonds(positions: np.ndarray, L: int, a: float, delta: float, r: floa
     if n >= COMPILED_SEARCH and _compiled_search_available():
         from ._search import sorted_bonds
 
-        return sorted_bonds(positions, L, stencil, box, r)
+        bonds, bond_lengths = sorted_bonds(positions, L, stencil, box, r)
+        return (bonds, bond_lengths) if lengths else bonds
     keys = _vectorised_keys(positions, L, offsets, box, r)
     keys.sort()
     if L <= 2 * max((max(abs(dx), abs(dy)) for dx, dy in stencil), default=0):
@@ -269,7 +272,7 @@ def _cutoff_bonds(positions: np.ndarray, L: int, a: float, delta: float, r: floa
     bonds = np.empty((len(keys), 2), dtype=np.int64)
     np.floor_divide(keys, n, out=bonds[:, 0])
     np.remainder(keys, n, out=bonds[:, 1])
-    return bonds
+    return (bonds, None) if lengths else bonds
 
 
 def _vectorised_keys(positions, L, offsets, box, r) -> np.ndarray:
