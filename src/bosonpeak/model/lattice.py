@@ -193,10 +193,10 @@ def network(
     site = a * np.arange(L, dtype=float)  # node i = ix L + iy sits at a (ix, iy)
     theta = gen.uniform(0.0, 2.0 * np.pi, size=L * L)
     positions = np.empty((L * L, 2))
-    positions[:, 0] = np.repeat(site, L)
-    positions[:, 0] += delta * np.cos(theta)
-    positions[:, 1] = np.tile(site, L)
-    positions[:, 1] += delta * np.sin(theta)
+    for lo in range(0, L * L, SEARCH_SLICE):  # in slices: no N-sized temporaries
+        ix, iy = np.divmod(np.arange(lo, min(L * L, lo + SEARCH_SLICE)), L)
+        positions[lo:lo + len(ix), 0] = site[ix] + delta * np.cos(theta[lo:lo + len(ix)])
+        positions[lo:lo + len(ix), 1] = site[iy] + delta * np.sin(theta[lo:lo + len(ix)])
     del theta
     np.mod(positions, box, out=positions)
     positions[positions >= box] -= box  # np.mod can round a tiny negative up to box
