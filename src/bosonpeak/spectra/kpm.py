@@ -42,6 +42,7 @@ from tqdm.auto import tqdm
 
 from .. import _checks, _resources
 from . import _fused
+from ._kpm_memory import _parts, memory_estimate  # noqa: F401 - memory_estimate is public here
 from ._chebyshev import chebyshev_moments, shifted
 from ..matrices.laplacian import is_laplacian, zero_mode_count
 from .._random import seed_sequences
@@ -261,43 +262,6 @@ def _record(edges, density, error, n, method, n_comp, zero_modes, omega_max, n_m
 
 def _usable_cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _longest_row(H) -> int:
-    """Stored entries of ``H``'s longest row."""
-    if H.shape[0] == 0:
-        return 0
-    lens = np.diff(H.indptr) if getattr(H, "format", None) == "csr" else H.tocsr().getnnz(axis=1)
-    return int(lens.max())
-
-
-def memory_estimate(H, n_mom: int, columns: int, block: int, dtype, bins: int) -> dict:
-    """Bytes a KPM run allocates beyond ``H``, by part: the peak of the checks on ``H`` (transposed
-    and absolute-value copies, up to ~3 matrices) or of the recursion (``2 H~``, 3 vector blocks of
-    ``N x block``, per-node labels and signs), whichever is larger, plus the moments and bins.
-
-    Examples
-    --------
-    >>> import numpy as np, bosonpeak
-    >>> from bosonpeak.spectra.kpm import memory_estimate
-    >>> H = bosonpeak.dynamical_matrix(bosonpeak.network(100, 0.2, rng=0))
-    >>> m = memory_estimate(H, 200, 16, 16, np.float32, 80)
-    >>> m["vectors"] == 3 * 100**2 * 16 * 4, m["total"] >= m["matrix"] + m["vectors"]
-    (True, True)
-    """
-    return _parts(H.shape[0], H.nnz, _longest_row(H), n_mom, columns, block, dtype, bins)
-
-
-def _parts(n, nnz, longest, n_mom, columns, block, dtype, bins) -> dict:
-    index = np.dtype(np.int32 if max(nnz, n) < 2**31 else np.int64).itemsize
-    matrix = nnz * (8 + index) + (n + 1) * index
-    item = np.dtype(dtype).itemsize
-    parts = {"checks": 3 * matrix, "matrix": nnz * item + nnz * index + n * index, "vectors": 3 * n * min(block, columns) * item,
-             "nodes": 16 * n, "multi_step": 14 * n + 32 * (nnz + n) * min(n, 1 << 16) // max(n, 1),  # _fused.multi_plan's arrays
-             "ell": int(n * min(longest, _fused.ELL_MAX_FILL * nnz / max(n, 1)) * (4 + item))}  # _fused.ell_tables
-    parts["moments"] = 8 * n_mom * (columns + 4 * (bins + 1))  # raw moments; the bin matrix and its temporaries
-    parts["total"] = max(parts["checks"], parts["matrix"] + parts["vectors"] + parts["nodes"] + parts["multi_step"] + parts["ell"]) + parts["moments"]
-    return parts
 
 
 def sizes_estimate(n: int, nnz: int, edges, *, resolution=None, moments=None, vectors=DEFAULT_VECTORS, block=None, dtype="float64",
