@@ -103,6 +103,17 @@ def test_dos_is_the_same_with_either_kernel(H):
     assert np.array_equal(again.density, fused.density) and np.array_equal(again.error, fused.error)
 
 
+def test_kpm_dos_of_a_large_lattice_is_bit_identical_for_any_threads():
+    """A network big enough for three steps per pass and several blocks (N = 2^18 + ...): the
+    whole ``dos`` call gives the same bits with 1, 2 and 3 threads, and on a rerun."""
+    H = bosonpeak.dynamical_matrix(bosonpeak.network(520, 0.2, rng=8))
+    assert _fused.multi_plan(shifted(H, "float32"), 3) is not None
+    opts = dict(method="kpm", moments=24, vectors=16, dtype="float32", rng=3)
+    runs = [bosonpeak.dos(H, np.linspace(0, 4, 21), threads=t, **opts) for t in (1, 2, 3, 2)]
+    for g in runs[1:]:
+        assert np.array_equal(g.density, runs[0].density) and np.array_equal(g.error, runs[0].error)
+
+
 def test_without_numba_auto_falls_back_and_fused_says_what_is_missing(H, monkeypatch):
     monkeypatch.setattr(_fused, "available", lambda: False)
     g = bosonpeak.dos(H, np.linspace(0, 4, 21), method="kpm", moments=20, vectors=2, rng=0)
