@@ -202,7 +202,9 @@ def test_cuda_path_logic_with_numpy_standing_in_for_cupy(disordered, monkeypatch
 
     import scipy.sparse
 
-    cupy = types.SimpleNamespace(asarray=np.asarray, asnumpy=np.asarray, sum=np.sum, float64=np.float64)
+    copies = []  # device-to-host copies: one per run, not one per step
+    cupy = types.SimpleNamespace(asarray=np.asarray, asnumpy=lambda a: copies.append(1) or np.asarray(a), sum=np.sum,
+                                 float64=np.float64, empty=np.empty)
     sparse = types.SimpleNamespace(csr_matrix=scipy.sparse.csr_matrix)
     cupyx = types.ModuleType("cupyx")
     cupyx.scipy = types.SimpleNamespace(sparse=sparse)
@@ -213,7 +215,7 @@ def test_cuda_path_logic_with_numpy_standing_in_for_cupy(disordered, monkeypatch
     gpu = bosonpeak.dos(H, edges, method="kpm", moments=60, vectors=3, rng=4, device="cuda")
     cpu = bosonpeak.dos(H, edges, method="kpm", moments=60, vectors=3, rng=4)
     np.testing.assert_allclose(gpu.density, cpu.density, rtol=1e-9, atol=1e-12)
-    assert gpu.info["device"] == "cuda"
+    assert gpu.info["device"] == "cuda" and len(copies) == 1
 
 
 # --- error bars that cover the exact counts (kernel bias included, default resolution) ------------

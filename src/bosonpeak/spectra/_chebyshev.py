@@ -114,14 +114,20 @@ def _chebyshev_cuda(H2, V, n_mom, bar) -> np.ndarray:  # runs on numpy stand-ins
     A = csp.csr_matrix(H2)
     prev = cp.asarray(V)
     cur = 0.5 * (A @ prev)
-    dots = lambda a, b: cp.asnumpy(cp.sum(a * b, axis=0, dtype=cp.float64))  # noqa: E731
-    mu = np.empty((V.shape[1], n_mom))
-    mu[:, 0], mu[:, 1] = dots(prev, prev), dots(cur, prev)
+    # <v_k|v_k> and <v_k+1|v_k> of every step stay on the device, copied to the host once at the end:
+    # a copy per step would wait for the device every step
+    sums = cp.empty((max(n_mom // 2, 1), 2, V.shape[1]), dtype=cp.float64)
+    sums[0, 0], sums[0, 1] = cp.sum(prev * prev, axis=0, dtype=cp.float64), cp.sum(cur * prev, axis=0, dtype=cp.float64)
     bar.update(1)
     for k in range(1, n_mom // 2):
         prev = A @ cur - prev
-        mu[:, 2 * k] = 2.0 * dots(cur, cur) - mu[:, 0]
-        mu[:, 2 * k + 1] = 2.0 * dots(prev, cur) - mu[:, 1]
+        sums[k, 0] = cp.sum(cur * cur, axis=0, dtype=cp.float64)
+        sums[k, 1] = cp.sum(prev * cur, axis=0, dtype=cp.float64)
         prev, cur = cur, prev
         bar.update(1)
+    sums = cp.asnumpy(sums)
+    mu = np.empty((V.shape[1], n_mom))
+    mu[:, 0], mu[:, 1] = sums[0, 0], sums[0, 1]
+    for k in range(1, n_mom // 2):
+        mu[:, 2 * k], mu[:, 2 * k + 1] = 2.0 * sums[k, 0] - mu[:, 0], 2.0 * sums[k, 1] - mu[:, 1]
     return mu
