@@ -62,6 +62,105 @@ def test_modules_stay_small(path):
     assert len(text.splitlines()) <= MAX_LINES
 
 
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(("bosonpeak",) + (parts[:-1] if parts[-1] == "__init__" else parts))
+
+
+NAMES = {_module_name(p): p for p in MODULES}
+
+
+def _targets(path: Path):
+    """(line, imported thing) for every import in ``path``, each a module of the package
+    (``bosonpeak.x.y``) or, for a name taken from a package, ``(package, name)``."""
+    name = _module_name(path)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "bosonpeak":
+                    yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                source = ".".join(package[: len(package) - (node.level - 1)] + ([node.module] if node.module else []))
+            elif node.module and node.module.split(".")[0] == "bosonpeak":
+                source = node.module
+            else:
+                continue
+            for alias in node.names:
+                sub = f"{source}.{alias.name}"
+                yield node.lineno, sub if sub in NAMES else (source, alias.name)
+
+
+def test_no_module_imports_the_package_face():
+    """``bosonpeak/__init__.py`` is a door at the top: it lifts names, nothing inside imports them from it."""
+    bad = []
+    for path in MODULES:
+        if path == PACKAGE / "__init__.py":
+            continue
+        for line, target in _targets(path):
+            if target == "bosonpeak" or (isinstance(target, tuple) and target[0] == "bosonpeak"):
+                bad.append(f"{path.relative_to(PACKAGE)}:{line} imports {target}")
+    assert not bad, bad
+
+
+def _graph() -> dict[str, set[str]]:
+    """Module -> the modules it imports (at the top or inside a function; a name taken from a
+    package is an edge to the package's ``__init__``)."""
+    graph = {}
+    for name, path in NAMES.items():
+        edges = {t if isinstance(t, str) else t[0] for _, t in _targets(path)}
+        graph[name] = {t for t in edges if t in NAMES and t != name}
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan, iterative)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            v, children = work[-1]
+            w = next(children, None)
+            if w is not None:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(sorted(graph[w]))))
+                elif w in on_stack:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[v])
+            if low[v] == index[v]:
+                component = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    component.append(w)
+                    if w == v:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_circle_finder_finds_a_circle():
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_circles():
+    assert _circles(_graph()) == []
+
+
 def test_import_is_light():
     code = ("import sys, bosonpeak; heavy = ('dask', 'distributed', 'matplotlib', 'xarray', 'netCDF4', 'numba', 'cupy'); "
             "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))")

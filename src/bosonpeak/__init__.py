@@ -14,9 +14,8 @@ Examples
 1.0
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from ._random import seed_sequences
+from ._version import __version__
 from .analysis.elasticity import conductivity_tensor, debye_level, sound_speed
 from .analysis.participation import participation_ratio
 from .analysis.peak import BosonPeak, boson_peak, excess_dos
@@ -44,11 +43,6 @@ from .spectra import (
     vector_zero_modes,
 )
 from .theory import bond_cpa, effective_medium, node_cpa, sound_damping, spring_distribution, theory_curve
-
-try:
-    __version__ = version("bosonpeak")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0+unknown"
 
 __all__ = [
     "BosonPeak",

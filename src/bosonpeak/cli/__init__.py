@@ -32,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    from .. import __version__
+    from .._version import __version__
 
     parser = _Parser(prog="bosonpeak", description="Vibrational spectra of disordered spring networks and the Boson peak.")
     parser.add_argument("--version", action="version", version=f"bosonpeak {__version__}")

@@ -6,7 +6,7 @@ direction drawn uniformly on the unit sphere. Springs join the six nearest latti
 (rule ``"nearest"``, ``z = 6``) or every pair closer than ``r_c`` (rule ``"cutoff"``,
 ``r_c = a + delta`` by default; ``delta = 0`` with ``cutoff = sqrt(2) a`` adds the twelve
 face diagonals, ``z = 18``). Spring laws, minimum image and the returned ``SpringNetwork``
-are those of ``bosonpeak.model.lattice``; node ``(i, j, k)`` has index ``(i L + j) L + k``.
+are those of ``bosonpeak.model.springs``; node ``(i, j, k)`` has index ``(i L + j) L + k``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from .. import _checks, _resources
-from .lattice import CUTOFF_TOLERANCE, RULES, SPRINGS, SpringNetwork, minimum_image, sites_within
+from .springs import CUTOFF_TOLERANCE, SpringNetwork, lattice_arguments, minimum_image, sites_within
 
 DIM = 3
 
@@ -67,24 +67,7 @@ def network3d(
     >>> int(fcc.coordination.min()), int(fcc.coordination.max())
     (18, 18)
     """
-    L = _checks.integer("L", L, minimum=3)
-    a = _checks.real("a", a, minimum=0.0, min_inclusive=False)
-    delta = _checks.real("delta", delta, minimum=0.0, maximum=a, max_inclusive=False)
-    rule = _checks.choice("rule", rule, RULES)
-    spring = _checks.choice("spring", spring, SPRINGS)
-    t0 = _checks.real("t0", t0, minimum=0.0, min_inclusive=False)
-    box = L * a
-    if cutoff is None:
-        r_c = a + delta
-    else:
-        if rule != "cutoff":
-            raise _checks.ParameterError(f"'cutoff' applies only to rule='cutoff'; got rule={rule!r}, cutoff={cutoff!r}")
-        r_c = _checks.real("cutoff", cutoff, minimum=0.0, min_inclusive=False)
-    if rule == "cutoff" and r_c >= box / 2:
-        raise _checks.ParameterError(
-            f"'cutoff' must be below half the box (L a / 2 = {box / 2:g}) for a unique minimum image; "
-            f"got r_c = {r_c:g} (L={L}, delta={delta:g}); use a larger L"
-        )
+    L, delta, rule, spring, a, t0, box, r_c = lattice_arguments(L, delta, rule, spring, cutoff, a, t0)
     entries = 7 if rule == "nearest" else sites_within((r_c + 2.0 * delta) / a, 3)  # at most every site within reach
     _resources.check(_resources.Plan(f"a network of L^3 = {L**3} nodes", _resources.network_bytes(L**3, entries), advice="a smaller L"))
     gen = np.random.default_rng(_checks.rng("rng", rng))

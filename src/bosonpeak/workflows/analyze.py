@@ -145,7 +145,7 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
     if out["all_omega"]:
         data["all_omega"] = (("delta", "all_mode"), np.stack(out["all_omega"]))
         data["all_participation"] = (("delta", "all_mode"), np.stack(out["all_P"]))
-    from .. import __version__
+    from .._version import __version__
 
     return annotate(xr.Dataset(
         data,

@@ -181,7 +181,7 @@ def dashboard(client) -> str:
 
 
 def _package_version() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return __version__
 
@@ -189,7 +189,7 @@ def _package_version() -> str:
 def worker_versions(client) -> dict[str, str]:
     """The bosonpeak version of every worker of ``client``; raise if one differs from ours,
     since only the same code guarantees the same numbers."""
-    from .. import __version__
+    from .._version import __version__
 
     try:
         versions = client.run(_package_version)

@@ -152,7 +152,7 @@ def compute(s: DisorderSettings = DisorderSettings(), *, client=None, progress: 
         "components": (fs + ("seed",), grid("components", int)), "isolated": (fs + ("seed",), grid("isolated", int)),
         "largest_fraction": (fs + ("seed",), grid("largest")), "percolates": (fs + ("seed",), grid("percolates", bool).astype(np.int8)),
     }
-    from .. import __version__
+    from .._version import __version__
 
     raw = xr.Dataset(
         data,

@@ -39,7 +39,8 @@ def compute(L: int, delta: float, *, edges=None, bin_width: float | None = None,
     >>> ds["density"].dims, round(float((ds["density_mean"] * ds["omega_edges"].diff("omega_edge").values).sum()), 9)
     (('seed', 'omega'), 1.0)
     """
-    from .. import __version__, _checks
+    from .. import _checks
+    from .._version import __version__
 
     dim = _checks.integer("dim", dim, minimum=2, maximum=3)
     model = _checks.choice("model", model, MODELS)

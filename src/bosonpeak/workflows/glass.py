@@ -111,7 +111,7 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
         sel = (omega > omega_min) & (omega < upper)
         return float(omega[sel][np.argmax(reduced[sel])]) if sel.any() else float("nan")
 
-    from .. import __version__
+    from .._version import __version__
 
     attrs = dict(
         title="bosonpeak simulated 2D amorphous solid: jammed 50:50 bidisperse harmonic disks",
@@ -220,7 +220,7 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
     >>> bool((a["density_vector"] == b["density_vector"]).all()), b.attrs["cached"]
     (True, 1)
     """
-    from .. import __version__
+    from .._version import __version__
 
     N = _checks.integer("N", N, minimum=16)
     phi = _checks.real("phi", phi, minimum=0.5, maximum=1.2, min_inclusive=False)

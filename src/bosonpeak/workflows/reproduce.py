@@ -154,7 +154,7 @@ def compute(settings: PaperSettings = PaperSettings(), *, progress: bool = False
     fig1_rng = sample_streams(children[0])[0]
     cut = network(fig1_L, fig1_delta, rule="cutoff", rng=fig1_rng)
 
-    from .. import __version__
+    from .._version import __version__
 
     ds = xr.Dataset(
         {

@@ -273,7 +273,7 @@ def _watch(client, tasks, todo, finish, bar, futures, tries, submit, watchdog, r
 
 
 def _version_attrs() -> dict:
-    from .. import __version__
+    from .._version import __version__
 
     return {"bosonpeak_version": __version__}
 
@@ -301,7 +301,7 @@ def combine(spec: SweepSpec, tasks: list[Task], results: list[dict]) -> xr.Datas
     >>> ds["density"].dims, ds["density"].shape
     (('L', 'delta', 'rule', 'spring', 'seed', 'omega'), (1, 2, 1, 1, 2, 80))
     """
-    from .. import __version__
+    from .._version import __version__
 
     P, K, S = len(spec.points), spec.seeds, spec.split
     edges = np.asarray(spec.edges, dtype=float)
