@@ -1,0 +1,294 @@
+"""What a jammed packing says: contacts, pressure, the plateau of D(omega), the Boson peak, power laws.
+
+Conventions (O'Hern, Silbert, Liu & Nagel, PRE 68, 011306 (2003); Silbert, Liu & Nagel, PRL 95,
+098301 (2005); Wyart, Nagel & Witten, EPL 72, 486 (2005)):
+
+* **Contacts of the backbone.** Rattlers (fewer than ``d + 1`` contacts, removed iteratively) are
+  left out; ``z = 2 N_c / N_b`` over the ``N_b`` backbone particles and their ``N_c`` contacts,
+  ``Dz = z - 2 d``. A stable packing has at least ``N_c = d (N_b - 1) + 1`` contacts
+  (Goodrich, Liu & Nagel, PRL 109, 095704 (2012)), so ``Dz >= -2 (d - 1) / N_b`` at any ``N``,
+  and ``excess_contacts = N_c - d (N_b - 1) >= 1``.
+* **Pressure** from the pair terms (virial): ``p = -(1 / (d V)) sum_pairs r V'(r)``.
+* **Onset frequency** ``omega*``. The plateau level ``D_pl`` is the median of ``D(omega)`` over
+  the middle of the spectrum (the frequencies between the 30th and the 70th percentile of the
+  mode count), and ``omega*`` the lowest frequency at which ``D(omega)``, averaged over three
+  bins, reaches ``D_pl / 2`` (linear interpolation between bin centres).
+* **Boson peak** of the reduced DOS ``D(omega) / omega**(d-1)``: its maximum above the lowest
+  transverse plane wave ``2 pi c_T / L``, smoothed over three bins, and its height over the
+  packing's own Debye level ``d / omega_D**d``.
+* **Power laws** ``y = A x**b`` over an ensemble: each seed's series over the pressures is fitted
+  by least squares in ``log y`` against ``log x``; the exponent is the mean of the per-seed slopes
+  and its interval the Student-t interval over seeds (``S - 1`` degrees of freedom). Seeds are
+  independent, so the interval has its nominal coverage whenever the per-seed slopes scatter
+  normally. With one seed the interval is the t interval of the single least-squares slope
+  (``P - 2`` degrees of freedom), which assumes independent residuals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from .. import _checks
+from .peak import _peak, _running_mean
+
+#: Quantiles of the mode count between which the plateau level is taken.
+PLATEAU_QUANTILES = (0.3, 0.7)
+#: ``omega*`` is where D(omega) first reaches this fraction of the plateau level.
+ONSET_FRACTION = 0.5
+#: Bins averaged before reading ``omega*`` or the Boson peak.
+SMOOTH_BINS = 3
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """Contact statistics of a packing's backbone.
+
+    Attributes
+    ----------
+    z : float
+        Mean contact number of the backbone, ``2 N_c / N_b``.
+    delta_z : float
+        ``z - 2 d``.
+    z_variance : float
+        Variance of the backbone particles' contact numbers.
+    rattler_fraction : float
+        Rattlers over all particles.
+    n_backbone, n_contacts : int
+        ``N_b`` and ``N_c``.
+    excess_contacts : int
+        ``N_c - d (N_b - 1)``: at least 1 for a stable packing.
+    """
+
+    z: float
+    delta_z: float
+    z_variance: float
+    rattler_fraction: float
+    n_backbone: int
+    n_contacts: int
+    excess_contacts: int
+
+
+def coordination(i, j, rattler, dim: int) -> Coordination:
+    """Contact statistics of the backbone from the contact list ``(i, j)`` and the rattler mask.
+
+    Parameters
+    ----------
+    i, j : array_like of int, shape (E,)
+        The two particles of every contact (each contact once).
+    rattler : array_like of bool, shape (N,)
+    dim : {2, 3}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.analysis.jamming import coordination
+    >>> i, j = np.array([0, 0, 1, 0]), np.array([1, 2, 2, 3])   # a triangle and a dangling particle
+    >>> c = coordination(i, j, np.array([False, False, False, True]), 2)
+    >>> c.z, c.delta_z, c.rattler_fraction, c.n_contacts
+    (2.0, -2.0, 0.25, 3)
+    """
+    dim = _checks.integer("dim", dim, minimum=2, maximum=3)
+    rattler = np.asarray(rattler, dtype=bool)
+    i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+    if i.shape != j.shape or i.ndim != 1:
+        raise _checks.ParameterError(f"'i' and 'j' must be 1-D arrays of the same length; got shapes {i.shape} and {j.shape}")
+    keep = ~rattler[i] & ~rattler[j]
+    n_b = int((~rattler).sum())
+    n_c = int(keep.sum())
+    zi = np.bincount(np.concatenate([i[keep], j[keep]]), minlength=rattler.size)[~rattler]
+    z = 2.0 * n_c / n_b if n_b else 0.0
+    return Coordination(z=z, delta_z=z - 2 * dim, z_variance=float(zi.var()) if n_b else 0.0,
+                        rattler_fraction=float(rattler.mean()) if rattler.size else 0.0, n_backbone=n_b, n_contacts=n_c,
+                        excess_contacts=n_c - dim * (n_b - 1))
+
+
+def virial_pressure(r, dV, volume: float, dim: int) -> float:
+    """Pressure from the pair terms: ``p = -(1 / (d V)) sum_pairs r V'(r)``.
+
+    Examples
+    --------
+    >>> from bosonpeak.analysis.jamming import virial_pressure
+    >>> virial_pressure([1.0, 0.5], [-0.2, -0.4], 2.0, 2)   # repulsive contacts push outwards
+    0.1
+    """
+    dim = _checks.integer("dim", dim, minimum=2, maximum=3)
+    volume = _checks.real("volume", volume, minimum=0.0, min_inclusive=False)
+    return float(-np.dot(np.asarray(r, dtype=float), np.asarray(dV, dtype=float)) / (dim * volume))
+
+
+def _density(edges, density):
+    edges = _checks.increasing_edges("edges", edges)
+    density = np.asarray(density, dtype=float)
+    if density.shape != (edges.size - 1,):
+        raise _checks.ParameterError(f"'density' must have one value per bin ({edges.size - 1}); got shape {density.shape}")
+    return edges, density
+
+
+def plateau_level(edges, density) -> float:
+    """Median of ``D(omega)`` over the bins between the 30th and 70th percentile of the mode count."""
+    edges, density = _density(edges, density)
+    count = np.concatenate([[0.0], np.cumsum(density * np.diff(edges))])
+    if count[-1] <= 0:
+        raise _checks.ParameterError("'density' holds no modes")
+    lo, hi = np.interp(np.array(PLATEAU_QUANTILES) * count[-1], count, edges)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    inside = (centres >= lo) & (centres <= hi)
+    return float(np.median(density[inside])) if inside.any() else float(density[np.searchsorted(centres, lo) - 1])
+
+
+def onset_frequency(edges, density, *, fraction: float = ONSET_FRACTION) -> float:
+    """``omega*``: the lowest frequency at which ``D(omega)`` reaches ``fraction`` of its plateau.
+
+    ``D`` is averaged over ``SMOOTH_BINS`` bins, and the crossing interpolated linearly between
+    bin centres (``nan`` if it never crosses).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.analysis.jamming import onset_frequency
+    >>> edges = np.linspace(0, 2, 201)
+    >>> w = 0.5 * (edges[1:] + edges[:-1])
+    >>> D = np.where(w < 1.8, np.minimum(w / 0.4, 1.0), 0.0)   # Debye-like rise to a plateau at 0.4
+    >>> round(onset_frequency(edges, D), 3)
+    0.2
+    """
+    edges, density = _density(edges, density)
+    fraction = _checks.real("fraction", fraction, minimum=0.0, maximum=1.0, min_inclusive=False, max_inclusive=False)
+    target = fraction * plateau_level(edges, density)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    smooth = _running_mean(density, SMOOTH_BINS)
+    above = np.flatnonzero(smooth >= target)
+    if above.size == 0:
+        return float("nan")
+    k = int(above[0])
+    if k == 0:
+        return float(centres[0])
+    y0, y1 = smooth[k - 1], smooth[k]
+    return float(centres[k - 1] + (target - y0) / (y1 - y0) * (centres[k] - centres[k - 1]))
+
+
+def reduced_peak(edges, density, dim: int, level: float, *, omega_min: float = 0.0) -> tuple[float, float]:
+    """Position and height over ``level`` of the maximum of ``D / omega**(d-1)`` above ``omega_min``.
+
+    The reduced DOS is averaged over ``SMOOTH_BINS`` bins; the position is the vertex of the
+    parabola through the highest bin and its neighbours. Returns ``(nan, nan)`` when no bin
+    lies above ``omega_min``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.analysis.jamming import reduced_peak
+    >>> edges = np.linspace(0, 2, 401)
+    >>> w = 0.5 * (edges[1:] + edges[:-1])
+    >>> D = w * (1 + 2 * np.exp(-(w - 0.5) ** 2 / 0.02))   # 2D: g / omega is 1 plus a bump at 0.5
+    >>> omega, height = reduced_peak(edges, D, 2, 1.0)
+    >>> round(omega, 2), round(height, 1)
+    (0.5, 3.0)
+    """
+    edges, density = _density(edges, density)
+    dim = _checks.integer("dim", dim, minimum=2, maximum=3)
+    level = _checks.real("level", level, minimum=0.0, min_inclusive=False)
+    omega_min = _checks.real("omega_min", omega_min, minimum=0.0)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    inside = np.flatnonzero(centres > omega_min)
+    if inside.size == 0:
+        return float("nan"), float("nan")
+    reduced = _running_mean(density / centres ** (dim - 1), SMOOTH_BINS)
+    omega, value = _peak(reduced, centres, inside)
+    return omega, value / level
+
+
+@dataclass(frozen=True)
+class PowerLaw:
+    """A fitted power law ``y = prefactor * x**value``.
+
+    Attributes
+    ----------
+    value : float
+        The exponent.
+    interval : tuple of float
+        Its ``confidence`` interval.
+    prefactor : float
+        ``exp`` of the mean intercept of ``log y`` against ``log x``.
+    n_seeds, n_points : int
+        Seeds and points (finite, positive pairs) fitted.
+    confidence : float
+    method : str
+        ``"mean of per-seed slopes, t interval over seeds"`` or ``"least squares, t interval"``.
+    """
+
+    value: float
+    interval: tuple[float, float]
+    prefactor: float
+    n_seeds: int
+    n_points: int
+    confidence: float
+    method: str
+
+    def as_dict(self) -> dict:
+        """``{"value": ..., "interval": [lo, hi]}`` plus the rest, for JSON."""
+        return dict(value=self.value, interval=list(self.interval), prefactor=self.prefactor, n_seeds=self.n_seeds,
+                    n_points=self.n_points, confidence=self.confidence, method=self.method)
+
+
+def power_law_fit(x, y, *, confidence: float = 0.95) -> PowerLaw:
+    """Fit ``y = A x**b`` to an ensemble: rows are seeds, columns the points of each seed's series.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (S, P) or (P,)
+        Positive values; non-finite or non-positive pairs are left out of their seed's fit.
+        A seed needs two points with different ``x`` to count.
+    confidence : float
+        Coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    PowerLaw
+        With two or more seeds: the mean of the per-seed least-squares slopes, Student-t
+        interval over seeds. With one seed: its slope with the least-squares t interval
+        (needs three points).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.analysis.jamming import power_law_fit
+    >>> x = np.tile([1e-4, 1e-3, 1e-2, 1e-1], (3, 1))
+    >>> fit = power_law_fit(x, 2 * x**0.5 * np.array([[1.0], [1.1], [0.9]]))
+    >>> round(fit.value, 12), round(fit.interval[0], 12), fit.n_seeds
+    (0.5, 0.5, 3)
+    """
+    confidence = _checks.real("confidence", confidence, minimum=0.0, maximum=1.0, min_inclusive=False, max_inclusive=False)
+    x, y = np.atleast_2d(np.asarray(x, dtype=float)), np.atleast_2d(np.asarray(y, dtype=float))
+    if x.shape != y.shape or x.ndim != 2:
+        raise _checks.ParameterError(f"'x' and 'y' must have the same shape (S, P); got {x.shape} and {y.shape}")
+    slopes, intercepts, points, series = [], [], 0, []
+    for xs, ys in zip(x, y):
+        ok = np.isfinite(xs) & np.isfinite(ys) & (xs > 0) & (ys > 0)
+        lx, ly = np.log(xs[ok]), np.log(ys[ok])
+        if lx.size < 2 or np.ptp(lx) == 0:
+            continue
+        b, a = np.polyfit(lx, ly, 1)
+        slopes.append(b)
+        intercepts.append(a)
+        series.append((lx, ly))
+        points += lx.size
+    s = len(slopes)
+    if s >= 2:
+        mean, se = float(np.mean(slopes)), float(np.std(slopes, ddof=1) / np.sqrt(s))
+        half = stats.t.ppf(0.5 + confidence / 2, s - 1) * se
+        method = "mean of per-seed slopes, t interval over seeds"
+    elif s == 1 and series[0][0].size >= 3:
+        lx, ly = series[0]
+        res = stats.linregress(lx, ly)
+        mean = float(res.slope)
+        half = stats.t.ppf(0.5 + confidence / 2, lx.size - 2) * float(res.stderr)
+        method = "least squares, t interval"
+    else:
+        raise _checks.ParameterError(f"'y' needs two seeds with two usable points each, or one seed with three; got {s} usable "
+                                     f"seeds ({points} points)")
+    return PowerLaw(value=mean, interval=(float(mean - half), float(mean + half)), prefactor=float(np.exp(np.mean(intercepts))),
+                    n_seeds=s, n_points=points, confidence=confidence, method=method)
