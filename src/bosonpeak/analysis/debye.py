@@ -21,7 +21,7 @@ import numpy as np
 from scipy.special import zeta
 
 from .. import _checks
-from ..spectra.spectrum import DOS
+from ..spectra.spectrum import DOS, without_lowest_modes
 from .thermal import DEBYE_NODES, QUADRATURE_NODES, einstein
 
 MODELS = ("scalar", "vector")
@@ -157,9 +157,7 @@ def heat_capacity_nd(dos: DOS, T, dim: int, *, level: float | None = None, omega
     density = np.array(dos.density, dtype=float)
     edges = dos.edges
     if not dos.zero_modes_removed and dos.zero_modes:
-        k = np.searchsorted(edges, 0.0, side="right") - 1
-        if 0 <= k < density.size:
-            density[k] -= dos.zero_modes / (dos.n_modes * (edges[k + 1] - edges[k]))
+        density = without_lowest_modes(density, edges, dos.zero_modes / dos.n_modes)
     x, w = np.polynomial.legendre.leggauss(QUADRATURE_NODES)
     a, b = np.clip(edges[:-1], omega_low, None), np.clip(edges[1:], omega_low, None)
     half = 0.5 * (b - a)

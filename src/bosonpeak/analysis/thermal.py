@@ -24,7 +24,7 @@ from scipy.special import zeta
 
 from .. import _checks
 from .elasticity import debye_level
-from ..spectra.spectrum import DOS
+from ..spectra.spectrum import DOS, without_lowest_modes
 
 #: Gauss-Legendre nodes per DOS bin and on the Debye segment.
 QUADRATURE_NODES = 12
@@ -210,7 +210,4 @@ def _without_zero_modes(dos: DOS) -> np.ndarray:
                 f"'dos' from method {dos.method!r} keeps {dos.zero_modes:g} zero modes broadened over an unknown "
                 "kernel; compute it with zero_modes=False for the heat capacity")
         return density - np.asarray(profile, dtype=float)
-    k = np.searchsorted(dos.edges, 0.0, side="right") - 1
-    if 0 <= k < density.size:
-        density[k] -= dos.zero_modes / (dos.n_modes * (dos.edges[k + 1] - dos.edges[k]))
-    return density
+    return without_lowest_modes(density, dos.edges, dos.zero_modes / dos.n_modes)

@@ -187,9 +187,10 @@ def gershgorin_bound(H: sp.spmatrix) -> float:
 
 
 def edge_shifts(H: sp.spmatrix, edges: np.ndarray) -> np.ndarray:
-    """Shifts ``sigma_k = edges_k**2 - EDGE_TOLERANCE * gershgorin_bound(H)``: every engine counts
-    ``lambda < sigma_k`` below edge ``k``."""
-    return np.asarray(edges, dtype=float) ** 2 - EDGE_TOLERANCE * gershgorin_bound(H)
+    """Every engine counts ``lambda < sigma_k = e_k**2 - min(EDGE_TOLERANCE * bound, e_k**2 / 2)`` below edge k
+    (``-EDGE_TOLERANCE * bound`` at ``e_k <= 0``): a zero mode lies below every positive edge, however narrow the bins."""
+    sq, band = np.asarray(edges, dtype=float) ** 2, EDGE_TOLERANCE * gershgorin_bound(H)
+    return np.where(np.asarray(edges) > 0, sq - np.minimum(band, 0.5 * sq), -band)
 
 
 def default_edges(net_or_H, width: float = DEFAULT_BIN_WIDTH) -> np.ndarray:
@@ -293,21 +294,25 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
 
 
 def known_zero_modes(g: DOS, n_zero: int, zero_modes: bool) -> DOS:
-    """``g`` (every mode kept) with ``n_zero`` known zero modes recorded and, unless
-    ``zero_modes``, taken out: from the bin holding ``omega = 0`` for an exact histogram, as
-    ``n_zero`` kernel-broadened deltas at 0 (``info["zero_delta"]``) for a smoothed one."""
-    density = np.array(g.density, dtype=float)
-    removed = np.zeros_like(density)
-    if not zero_modes and n_zero:
-        if g.resolution is not None and "zero_delta" in g.info:
-            removed = n_zero / g.n_modes * np.asarray(g.info["zero_delta"], dtype=float)
-        else:
-            k = np.searchsorted(g.edges, 0.0, side="right") - 1
-            if 0 <= k < len(density):
-                removed[k] = n_zero / (g.n_modes * g.widths[k])
+    """``g`` (every mode kept) with ``n_zero`` known zero modes recorded and, unless ``zero_modes``, taken
+    out: the lowest modes of an exact histogram, ``n_zero`` kernel-broadened deltas at 0 (``info["zero_delta"]``) of a smoothed one."""
+    density, removed = np.array(g.density, dtype=float), 0.0
+    if not zero_modes and n_zero and g.resolution is not None and "zero_delta" in g.info:
+        removed = n_zero / g.n_modes * np.asarray(g.info["zero_delta"], dtype=float)
+    elif not zero_modes and n_zero:
+        removed = density - without_lowest_modes(density, g.edges, n_zero / g.n_modes)
     samples = None if g.samples is None else g.samples - removed
     return dataclasses.replace(g, density=density - removed, samples=samples, zero_modes=float(n_zero),
                                zero_modes_removed=not zero_modes)
+
+
+def without_lowest_modes(density, edges, fraction: float) -> np.ndarray:
+    """``density`` less the lowest ``fraction`` of all modes (zero modes), from whichever bins hold it; never
+    negative. Nothing is taken when the bins start above ``omega = 0`` (the zero modes lie below them)."""
+    density, widths = np.asarray(density, dtype=float), np.diff(edges)
+    if edges[0] > 0.0 or not fraction:
+        return density.copy()
+    return np.diff(np.maximum(np.cumsum(np.r_[0.0, density * widths]) - fraction, 0.0)) / widths
 
 
 #: Options every engine receives from ``dos`` itself, not listed among its own options.
@@ -406,14 +411,9 @@ def _engine_estimate(own, module, n, nnz, edges, H, options) -> int | None:
 def histogram_dos(below: np.ndarray, edges: np.ndarray, n: int, *, n_zero: int, zero_modes: bool, method: str, info=None) -> DOS:
     """Build a ``DOS`` from ``below[k]`` = number of modes with ``omega < edges[k]``.
 
-    The exact zero modes (``n_zero``) are taken out of the bin holding ``omega = 0`` when
-    ``zero_modes`` is False.
+    Unless ``zero_modes``, the ``n_zero`` lowest modes (zero modes) leave whichever bins hold them.
     """
-    counts = np.diff(np.asarray(below, dtype=float))
-    if not zero_modes and n_zero:
-        k = np.searchsorted(edges, 0.0, side="right") - 1
-        if 0 <= k < len(counts):
-            counts[k] -= n_zero
+    counts = np.diff(np.maximum(np.asarray(below, dtype=float) - (0 if zero_modes else n_zero), 0.0))
     density = counts / (n * np.diff(edges))
     return DOS(edges, density, n, method, zero_modes=float(n_zero), zero_modes_removed=not zero_modes, info=info or {})
 
