@@ -9,10 +9,11 @@ Conventions (O'Hern, Silbert, Liu & Nagel, PRE 68, 011306 (2003); Silbert, Liu &
   (Goodrich, Liu & Nagel, PRL 109, 095704 (2012)), so ``Dz >= -2 (d - 1) / N_b`` at any ``N``,
   and ``excess_contacts = N_c - d (N_b - 1) >= 1``.
 * **Pressure** from the pair terms (virial): ``p = -(1 / (d V)) sum_pairs r V'(r)``.
-* **Onset frequency** ``omega*``. The plateau level ``D_pl`` is the median of ``D(omega)`` over
-  the middle of the spectrum (the frequencies between the 30th and the 70th percentile of the
-  mode count), and ``omega*`` the lowest frequency at which ``D(omega)``, averaged over three
-  bins, reaches ``D_pl / 2`` (linear interpolation between bin centres).
+* **Onset frequency** ``omega*``. ``D(omega)`` is read on bins that each hold 8 modes
+  (from the cumulative count, so that a stray low mode in a narrow bin is no spike); the plateau
+  level ``D_pl`` is the median of those between the 30th and the 70th percentile of the modes,
+  and ``omega*`` the lowest frequency at which ``D(omega)`` reaches ``D_pl / 2`` (linear
+  interpolation between bin middles).
 * **Boson peak** of the reduced DOS ``D(omega) / omega**(d-1)``: its maximum above the lowest
   transverse plane wave ``2 pi c_T / L``, smoothed over three bins, and its height over the
   packing's own Debye level ``d / omega_D**d``.
@@ -38,8 +39,12 @@ from .peak import _peak, _running_mean
 PLATEAU_QUANTILES = (0.3, 0.7)
 #: ``omega*`` is where D(omega) first reaches this fraction of the plateau level.
 ONSET_FRACTION = 0.5
-#: Bins averaged before reading ``omega*`` or the Boson peak.
+#: Bins averaged before reading the Boson peak.
 SMOOTH_BINS = 3
+#: Modes in each bin of the equal-count D(omega) that ``omega*`` is read from.
+MODES_PER_BIN = 8
+#: Share of the modes per equal-count bin when the number of modes is not given.
+QUANTILE_STEP = 1 / 200
 
 
 @dataclass(frozen=True)
@@ -127,23 +132,43 @@ def _density(edges, density):
     return edges, density
 
 
-def plateau_level(edges, density) -> float:
-    """Median of ``D(omega)`` over the bins between the 30th and 70th percentile of the mode count."""
+def equal_count_density(edges, density, *, step: float = QUANTILE_STEP) -> tuple[np.ndarray, np.ndarray]:
+    """``D(omega)`` on bins that each hold the fraction ``step`` of the modes: ``(omega, D)``.
+
+    The cumulative count of the histogram is interpolated linearly; each bin's density is its
+    share of the modes over its width (the same normalisation as ``density``), placed at its
+    middle. Unlike a fixed grid, no bin holds a single stray mode, so its noise is that of
+    ``step`` times the mode count everywhere.
+    """
     edges, density = _density(edges, density)
     count = np.concatenate([[0.0], np.cumsum(density * np.diff(edges))])
     if count[-1] <= 0:
         raise _checks.ParameterError("'density' holds no modes")
-    lo, hi = np.interp(np.array(PLATEAU_QUANTILES) * count[-1], count, edges)
-    centres = 0.5 * (edges[1:] + edges[:-1])
-    inside = (centres >= lo) & (centres <= hi)
-    return float(np.median(density[inside])) if inside.any() else float(density[np.searchsorted(centres, lo) - 1])
+    rising = np.concatenate([[True], np.diff(count) > 0])
+    q = np.linspace(0.0, 1.0, int(round(1 / step)) + 1) * count[-1]
+    w = np.interp(q, count[rising], edges[rising])
+    return 0.5 * (w[1:] + w[:-1]), np.diff(q) / np.diff(w)
 
 
-def onset_frequency(edges, density, *, fraction: float = ONSET_FRACTION) -> float:
+def _step(modes):
+    if modes is None:
+        return QUANTILE_STEP
+    return min(MODES_PER_BIN / _checks.integer("modes", modes, minimum=1), 0.1)
+
+
+def plateau_level(edges, density, *, modes: int | None = None) -> float:
+    """Median of the equal-count ``D(omega)`` between the 30th and the 70th percentile of the modes."""
+    w, D = equal_count_density(edges, density, step=_step(modes))
+    q = (np.arange(D.size) + 0.5) / D.size
+    return float(np.median(D[(q >= PLATEAU_QUANTILES[0]) & (q <= PLATEAU_QUANTILES[1])]))
+
+
+def onset_frequency(edges, density, *, modes: int | None = None, fraction: float = ONSET_FRACTION) -> float:
     """``omega*``: the lowest frequency at which ``D(omega)`` reaches ``fraction`` of its plateau.
 
-    ``D`` is averaged over ``SMOOTH_BINS`` bins, and the crossing interpolated linearly between
-    bin centres (``nan`` if it never crosses).
+    ``D`` is read on equal-count bins of ``MODES_PER_BIN`` of the ``modes`` the histogram counts
+    (``equal_count_density``; 1/200 of them if ``modes`` is not given), and the crossing
+    interpolated linearly between their middles (``nan`` if it never crosses).
 
     Examples
     --------
@@ -152,21 +177,19 @@ def onset_frequency(edges, density, *, fraction: float = ONSET_FRACTION) -> floa
     >>> edges = np.linspace(0, 2, 201)
     >>> w = 0.5 * (edges[1:] + edges[:-1])
     >>> D = np.where(w < 1.8, np.minimum(w / 0.4, 1.0), 0.0)   # Debye-like rise to a plateau at 0.4
-    >>> round(onset_frequency(edges, D), 3)
+    >>> round(onset_frequency(edges, D), 2)
     0.2
     """
-    edges, density = _density(edges, density)
     fraction = _checks.real("fraction", fraction, minimum=0.0, maximum=1.0, min_inclusive=False, max_inclusive=False)
-    target = fraction * plateau_level(edges, density)
-    centres = 0.5 * (edges[1:] + edges[:-1])
-    smooth = _running_mean(density, SMOOTH_BINS)
-    above = np.flatnonzero(smooth >= target)
+    target = fraction * plateau_level(edges, density, modes=modes)
+    centres, D = equal_count_density(edges, density, step=_step(modes))
+    above = np.flatnonzero(D >= target)
     if above.size == 0:
         return float("nan")
     k = int(above[0])
     if k == 0:
         return float(centres[0])
-    y0, y1 = smooth[k - 1], smooth[k]
+    y0, y1 = D[k - 1], D[k]
     return float(centres[k - 1] + (target - y0) / (y1 - y0) * (centres[k] - centres[k - 1]))
 
 

@@ -18,7 +18,7 @@ import sys
 from .._checks import ParameterError, ParameterTypeError
 
 #: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("reproduce", "dos", "glass", "vector", "sweep", "analyze", "disorder")
+SUBCOMMANDS = ("reproduce", "dos", "glass", "vector", "sweep", "analyze", "disorder", "jamming", "qlm")
 
 
 class _Parser(argparse.ArgumentParser):

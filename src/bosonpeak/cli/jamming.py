@@ -1,0 +1,95 @@
+"""``bosonpeak jamming``: jammed packings over pressures and seeds, and the scaling laws near jamming."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from . import floats, path
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "jamming",
+        help="jammed sphere packings at target pressures: Dz, G/B, omega* and their power laws",
+        description="For every seed, a 50:50 bidisperse packing (diameter ratio 1.4) of harmonic or Hertzian spheres is "
+        "decompressed through the target pressures (FIRE, pressure within 1 %%); each packing's backbone contact number, "
+        "Dz = z - 2d, rattler fraction, relaxed G and B, D(omega) with its onset omega* (half the plateau) and the Boson "
+        "peak of D/omega^(d-1) over its own Debye level are measured, and Dz ~ p^a, G/B ~ p^b, omega* ~ Dz^c fitted over "
+        "the seeds (mean of per-seed slopes, 95 %% t interval). --out writes jamming.nc and figures.",
+    )
+    p.add_argument("--dim", type=int, default=2, help="space dimension, 2 or 3")
+    p.add_argument("--potential", default="harmonic", help="harmonic or hertzian")
+    p.add_argument("--pressures", type=floats, default=(1e-1, 1e-2, 1e-3, 1e-4), help="target pressures, comma list")
+    p.add_argument("--size", type=int, default=256, help="particles per packing N")
+    p.add_argument("--seeds", type=int, default=4, help="packings per pressure (each seed one decompressed series)")
+    p.add_argument("--method", default="dense", help="DOS engine of the backbone Hessians")
+    ensemble_options(p, "seeds", "jamming.nc, figures")
+    p.add_argument("--json", action="store_true", help="print a JSON list: one object per pressure, then the exponents")
+    p.set_defaults(run=run)
+
+
+def ensemble_options(p, what: str, files: str) -> None:
+    """The options of an ensemble command: root seed, Dask, output folder, progress."""
+    p.add_argument("--seed", type=int, default=2026, help="root seed")
+    p.add_argument("--workers", type=int, default=None, help=f"run the {what} on a local Dask cluster of this many workers")
+    p.add_argument("--scheduler", default=None, help=f"run the {what} on the Dask scheduler at this address")
+    p.add_argument("--out", type=path, default=None, help=f"output directory ({files}); none by default")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def run(args) -> int:
+    from .. import _checks
+    from .._resources import Plan, dense_bytes
+    from ..model.jamming import POTENTIALS
+    from ..spectra.spectrum import methods
+    from . import prepare
+
+    seed = _checks.seed("seed", args.seed)
+    dim = _checks.integer("dim", args.dim, minimum=2, maximum=3)
+    _checks.choice("potential", args.potential, tuple(POTENTIALS))
+    N = _checks.integer("size", args.size, minimum=16, maximum=10**5)
+    seeds = _checks.integer("seeds", args.seeds, minimum=1)
+    _checks.choice("method", args.method, methods())
+    if not args.pressures:
+        raise _checks.ParameterError("'--pressures' must hold at least one pressure; got none")
+    for value in args.pressures:
+        _checks.real("pressures", value, minimum=1e-7, maximum=1.0)
+    memory = dense_bytes(dim * N) if args.method == "dense" else 64 * 1024 * dim * N
+    prepare(outputs=[(args.out, "dir", "--out")] if args.out is not None else [],
+            plan=Plan(f"{args.method} DOS of {dim}N = {dim * N} modes per packing", memory, seeds, "a smaller --size, or --method kpm"))
+    from ..workflows.jamming import jamming_exponents, jamming_outputs, jamming_records, jamming_study
+
+    t0 = time.perf_counter()
+    with _client(args) as client:
+        ds = jamming_study(N, args.pressures, dim=dim, potential=args.potential, seeds=seeds, rng=seed, method=args.method,
+                           client=client, progress=not (args.no_progress or args.json))
+    exponents = jamming_exponents(ds)
+    written = jamming_outputs(args.out, ds, exponents) if args.out is not None else []
+    records = jamming_records(ds, exponents)
+    if args.json:
+        print(json.dumps(records, indent=1))
+        return 0
+    print(f"{dim}D {args.potential} packings, N = {N}, {seeds} seeds (means over seeds):")
+    print(f"{'p':>10} {'phi':>8} {'z':>7} {'Dz':>8} {'rattlers':>8} {'G':>10} {'B':>8} {'omega*':>8} {'omega_BP':>8} {'BP height':>9}")
+    for r in records[:-1]:
+        print(" ".join(f"{r[k]:{w}.{d}{t}}" if r[k] is not None else f"{'nan':>{w}}" for k, w, d, t in
+                       (("pressure", 10, 3, "e"), ("phi", 8, 4, "f"), ("z", 7, 3, "f"), ("delta_z", 8, 4, "f"),
+                        ("rattler_fraction", 8, 3, "f"), ("shear_modulus", 10, 3, "e"), ("bulk_modulus", 8, 4, "f"),
+                        ("omega_star", 8, 4, "f"), ("omega_bp", 8, 4, "f"), ("bp_height", 9, 2, "f"))))
+    for law, fit in exponents.items():
+        print(f"{law}: {fit.value:.3f} [{fit.interval[0]:.3f}, {fit.interval[1]:.3f}] ({fit.method}, {fit.n_seeds} seeds)")
+    if written:
+        print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def _client(args):
+    """A Dask client when ``--workers`` or ``--scheduler`` asks for one, else a context yielding None."""
+    import contextlib
+
+    if args.workers is None and args.scheduler is None:
+        return contextlib.nullcontext(None)
+    from ..workflows.cluster import connect
+
+    return connect(args.scheduler, args.workers)

@@ -1,0 +1,249 @@
+"""Jammed packings of soft spheres at a target pressure, in 2D and 3D.
+
+A 50:50 bidisperse mixture (diameter ratio 1.4 by default; small diameter 1, the unit of length)
+of harmonic, ``V = (eps/2)(1 - r/d_ij)**2``, or Hertzian, ``V = (eps/2.5)(1 - r/d_ij)**2.5``,
+spheres (``eps = 1``, unit masses) in a periodic cubic box (O'Hern, Silbert, Liu & Nagel,
+PRE 68, 011306 (2003)).
+
+Protocol. Particles start at uniformly random positions at a packing fraction a little above
+jamming (``PHI_START``) and are quenched by FIRE. The box is then rescaled affinely
+(compression or decompression) and the packing re-minimised until the virial pressure lies within
+``rtol`` (default 1 %) of the target. Near jamming ``p ~ (phi - phi_J)**(alpha - 1)``
+(``alpha`` = 2 harmonic, 5/2 Hertzian), so the next ``phi`` comes from a secant step on
+``q = p**(1 / (alpha - 1))``, which is linear in ``phi``, kept inside the bracket of packing
+fractions known to lie below and above the target (bisection when the secant leaves it).
+Every minimisation stops at ``max_i |F_i| < FTOL_RELATIVE * p_target``. A series of pressures
+(``jammed_series``) is one packing decompressed step by step from the highest pressure to the
+lowest, as in the literature, so that a seed is one jammed state followed towards jamming.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .. import _checks
+from ._standin import Particles, minimize, pair_terms, particles, potential, rattlers
+
+#: Potentials offered and their exponent alpha in V ~ (1 - r/d)**alpha.
+POTENTIALS = {"harmonic": 2.0, "hertzian": 2.5}
+#: Large-to-small diameter ratio of the default mixture.
+DIAMETER_RATIO = 1.4
+#: Jamming densities of the 50:50 mixture with ratio 1.4 (O'Hern et al. 2003), for the first guess only.
+PHI_J = {2: 0.842, 3: 0.648}
+#: The random start lies this far above PHI_J.
+PHI_START_EXCESS = 0.06
+#: Minimisations stop at max |F_i| below this times the target pressure.
+FTOL_RELATIVE = 1e-7
+#: Default relative tolerance on the pressure.
+RTOL = 0.01
+#: Rescalings allowed per target pressure before giving up.
+MAX_RESCALINGS = 60
+
+
+@dataclass(frozen=True, eq=False)
+class JammedPacking:
+    """A mechanically stable packing at (close to) a target pressure.
+
+    Attributes
+    ----------
+    particles : Particles
+        Positions (wrapped into the box), the cubic ``cell``, unit masses, types (1 small,
+        2 large) and diameters.
+    potential : str
+        ``"harmonic"`` or ``"hertzian"``.
+    pressure : float
+        Virial pressure reached (units ``eps / d_small**dim``).
+    target_pressure : float
+    phi : float
+        Packing fraction.
+    rattler : ndarray of bool, shape (N,)
+        Particles with fewer than ``d + 1`` contacts, removed iteratively.
+    energy, max_force : float
+        Energy and largest remaining force.
+    info : dict
+        ``rescalings``, ``fire_steps``, ``seconds``.
+    params : dict
+        What built it.
+    """
+
+    particles: Particles
+    potential: str
+    pressure: float
+    target_pressure: float
+    phi: float
+    rattler: np.ndarray
+    energy: float
+    max_force: float
+    info: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (f"JammedPacking(N={self.particles.n}, dim={self.particles.dim}, {self.potential}, p={self.pressure:.4g} "
+                f"(target {self.target_pressure:.4g}), phi={self.phi:.5f}, {int(self.rattler.sum())} rattlers, "
+                f"max_force={self.max_force:.2g})")
+
+    @property
+    def box_length(self) -> float:
+        """Side ``L`` of the cubic box."""
+        return float(self.particles.cell[0, 0])
+
+    def pair_potential(self):
+        """The pair potential the packing was made with."""
+        return potential(self.potential)
+
+
+def bidisperse_diameters(N: int, ratio: float = DIAMETER_RATIO) -> np.ndarray:
+    """Diameters of a 50:50 mixture: the first ``N // 2`` are 1, the rest ``ratio``.
+
+    Examples
+    --------
+    >>> from bosonpeak.model.jamming import bidisperse_diameters
+    >>> bidisperse_diameters(5, 1.4).tolist()
+    [1.0, 1.0, 1.4, 1.4, 1.4]
+    """
+    d = np.ones(N)
+    d[N // 2:] = ratio
+    return d
+
+
+def packing_fraction(diameters, volume: float, dim: int) -> float:
+    """``sum_i v(d_i) / V`` with ``v = pi d^2 / 4`` (2D) or ``pi d^3 / 6`` (3D)."""
+    d = np.asarray(diameters, dtype=float)
+    unit = math.pi / 4 if dim == 2 else math.pi / 6
+    return float(unit * np.sum(d**dim) / volume)
+
+
+def _pressure(p: Particles, pot) -> float:
+    t = pair_terms(p, pot)
+    return float(-np.dot(t.r, t.dV) / (p.dim * p.volume))
+
+
+def _rescaled(p: Particles, phi_now: float, phi_new: float) -> Particles:
+    s = (phi_now / phi_new) ** (1.0 / p.dim)
+    return replace(p, positions=p.positions * s, cell=p.cell * s)
+
+
+def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps):
+    """Rescale and re-minimise ``p`` (at ``phi``) until its pressure is within ``rtol`` of ``target``."""
+    ftol = FTOL_RELATIVE * target
+    lo, hi = None, None  # (phi, q) known below and above the target
+    points = []
+    steps = 0
+    q_t = target ** (1 / (alpha - 1))
+    for rescaling in range(MAX_RESCALINGS):
+        m = minimize(p, pot, ftol=ftol, max_steps=max_steps)
+        p, steps = m.particles, steps + m.steps
+        pressure = _pressure(p, pot)
+        if abs(pressure / target - 1) < rtol:
+            return p, phi, pressure, m, rescaling, steps
+        q = max(pressure, 0.0) ** (1 / (alpha - 1))
+        if q < q_t:
+            lo = (phi, q) if lo is None or phi > lo[0] else lo
+        else:
+            hi = (phi, q) if hi is None or phi < hi[0] else hi
+        if q > 0:
+            points.append((phi, q))
+        if len(points) >= 2 and points[-1][0] != points[-2][0]:
+            (f0, q0), (f1, q1) = points[-2], points[-1]
+            new = f1 + (q_t - q1) * (f1 - f0) / (q1 - q0)
+        elif q > 0:
+            guess = min(PHI_J[p.dim], phi - 1e-3)
+            new = guess + (phi - guess) * q_t / q
+        else:
+            new = phi * 1.005
+        if lo is not None and hi is not None and not (lo[0] < new < hi[0]):
+            new = 0.5 * (lo[0] + hi[0])
+        new = min(max(new, 0.97 * phi), 1.03 * phi)
+        p, phi = _rescaled(p, phi, new), new
+    raise _checks.RunError(f"the packing did not reach p = {target:g} within {rtol:g} in {MAX_RESCALINGS} rescalings "
+                           f"(last p = {pressure:.3g} at phi = {phi:.6f}); raise 'rtol'")
+
+
+def _check(N, dim, potential_name, ratio, rtol):
+    N = _checks.integer("N", N, minimum=8)
+    dim = _checks.integer("dim", dim, minimum=2, maximum=3)
+    name = _checks.choice("potential", potential_name, tuple(POTENTIALS))
+    ratio = _checks.real("ratio", ratio, minimum=1.0, maximum=3.0)
+    rtol = _checks.real("rtol", rtol, minimum=1e-6, maximum=0.5)
+    return N, dim, name, ratio, rtol
+
+
+def jammed_series(N: int, pressures, *, dim: int = 2, potential: str = "harmonic", ratio: float = DIAMETER_RATIO,
+                  rtol: float = RTOL, max_steps: int = 2_000_000, rng=None) -> tuple[JammedPacking, ...]:
+    """One packing brought to each target pressure in turn, from the highest to the lowest.
+
+    Parameters
+    ----------
+    N : int
+        Particles, ``N >= 8``; half of diameter 1, half of diameter ``ratio``.
+    pressures : sequence of float
+        Target pressures in ``[1e-7, 1]`` (units ``eps / d_small**dim``), any order.
+    dim : {2, 3}
+    potential : {"harmonic", "hertzian"}
+    ratio : float
+        Diameter ratio large / small, in ``[1, 3]``.
+    rtol : float
+        Relative tolerance on each pressure, in ``[1e-6, 0.5]``.
+    max_steps : int
+        FIRE steps allowed per minimisation.
+    rng : int, SeedSequence or Generator, optional
+        Source of the random start (SPEC 7): the same seed gives the same packings bit for bit.
+
+    Returns
+    -------
+    tuple of JammedPacking
+        In the order of ``pressures``.
+
+    Examples
+    --------
+    >>> from bosonpeak.model.jamming import jammed_series
+    >>> a, b = jammed_series(32, [1e-1, 1e-2], rng=1)
+    >>> abs(a.pressure / 1e-1 - 1) < 0.01, abs(b.pressure / 1e-2 - 1) < 0.01, a.phi > b.phi
+    (True, True, True)
+    """
+    N, dim, name, ratio, rtol = _check(N, dim, potential, ratio, rtol)
+    targets = _checks.nonempty("pressures", pressures)
+    for t in targets:
+        _checks.real("pressures", float(t), minimum=1e-7, maximum=1.0)
+    max_steps = _checks.integer("max_steps", max_steps, minimum=1)
+    _checks.rng("rng", rng)
+    gen = np.random.default_rng(rng)
+    diameters = bidisperse_diameters(N, ratio)
+    phi = PHI_J[dim] + PHI_START_EXCESS
+    box = (packing_fraction(diameters, 1.0, dim) / phi) ** (1.0 / dim)
+    p = particles(gen.uniform(0.0, box, size=(N, dim)), box * np.eye(dim), types=1 + (diameters > 1).astype(np.int64),
+                  diameters=diameters, source=f"jammed packing (N = {N}, dim = {dim})")
+    pot = _pair_potential(name)
+    alpha = POTENTIALS[name]
+    out = {}
+    for k in np.argsort(-targets, kind="stable"):
+        start = time.perf_counter()
+        p, phi, pressure, m, rescalings, steps = _to_pressure(p, pot, phi, float(targets[k]), alpha, rtol, max_steps)
+        out[k] = JammedPacking(
+            particles=p, potential=name, pressure=pressure, target_pressure=float(targets[k]),
+            phi=packing_fraction(diameters, p.volume, dim), rattler=rattlers(p, pot), energy=m.energy, max_force=m.max_force,
+            info=dict(rescalings=rescalings, fire_steps=steps, seconds=time.perf_counter() - start),
+            params=dict(N=N, dim=dim, potential=name, ratio=ratio, rtol=rtol, ftol=FTOL_RELATIVE * float(targets[k])))
+    return tuple(out[k] for k in range(len(targets)))
+
+
+def jammed_packing(N: int, pressure: float, *, dim: int = 2, potential: str = "harmonic", ratio: float = DIAMETER_RATIO,
+                   rtol: float = RTOL, rng=None) -> JammedPacking:
+    """A jammed packing of ``N`` bidisperse spheres at one target pressure (see ``jammed_series``).
+
+    Examples
+    --------
+    >>> from bosonpeak.model.jamming import jammed_packing
+    >>> jp = jammed_packing(32, 1e-2, dim=3, rng=2)
+    >>> jp.particles.positions.shape, abs(jp.pressure / 1e-2 - 1) < 0.01
+    ((32, 3), True)
+    """
+    return jammed_series(N, [pressure], dim=dim, potential=potential, ratio=ratio, rtol=rtol, rng=rng)[0]
+
+
+def _pair_potential(name: str):
+    return potential(name)

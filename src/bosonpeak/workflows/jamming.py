@@ -1,0 +1,222 @@
+"""The scaling laws near jamming: packings over pressures and seeds, their contacts, moduli and D(omega).
+
+``jamming_study`` makes, for every seed (SPEC 7 children of one root), one packing decompressed
+through the target pressures (``model.jamming.jammed_series``) and measures each one
+(``packing_numbers``): pressure, phi, backbone z, Dz, var z, rattler fraction, G and B (relaxed),
+the DOS of the backbone Hessian on a logarithmic grid, omega* (``analysis.jamming``), and the Boson
+peak of D/omega^(d-1) over the packing's own Debye level. ``jamming_exponents`` fits
+Dz ~ p^a, G/B ~ p^b and omega* ~ Dz^c over the seeds (mean of per-seed slopes, t interval).
+Seeds run on a Dask client when one is given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _checks
+from .._random import seed_sequences
+from ..analysis._standin_moduli import moduli
+from ..analysis.debye import debye_level_nd
+from ..analysis.jamming import coordination, onset_frequency, power_law_fit, reduced_peak
+from ..analysis.qlm import first_band
+from ..model._standin import hessian, pair_terms
+from ..model.jamming import POTENTIALS, JammedPacking, jammed_series
+from ..spectra.spectrum import dos, methods
+
+#: Default target pressures (units eps / d_small^dim).
+PRESSURES = (1e-1, 1e-2, 1e-3, 1e-4)
+#: Logarithmic frequency grid of the DOS: ``[0, OMEGA_LOW]`` then ``BINS`` bins up to ``OMEGA_HIGH``.
+OMEGA_LOW, OMEGA_HIGH, BINS = 1e-3, 10.0, 80
+#: Per-packing numbers, in the order the JSON records give them.
+NUMBERS = ("pressure", "phi", "z", "delta_z", "z_variance", "rattler_fraction", "shear_modulus", "bulk_modulus",
+           "omega_star", "omega_bp", "bp_height", "debye_level", "omega_1")
+#: The fitted laws: name -> (x, y) of the per-packing numbers (``G_over_B`` is G / B).
+LAWS = {"delta_z_vs_p": ("pressure", "delta_z"), "G_over_B_vs_p": ("pressure", "G_over_B"),
+        "omega_star_vs_delta_z": ("delta_z", "omega_star")}
+
+
+def omega_edges() -> np.ndarray:
+    """The DOS grid: 0, then ``BINS`` logarithmic bins from ``OMEGA_LOW`` to ``OMEGA_HIGH``."""
+    return np.concatenate([[0.0], np.geomspace(OMEGA_LOW, OMEGA_HIGH, BINS)])
+
+
+def sound_speeds(G: float, B: float, rho: float, dim: int) -> tuple[float, float]:
+    """``(c_T, c_L)`` from the relaxed moduli: ``c_T^2 = G / rho``, ``c_L^2 = (B + G) / rho`` (2D) or
+    ``(B + 4 G / 3) / rho`` (3D)."""
+    M = B + (G if dim == 2 else 4 * G / 3)
+    return float(np.sqrt(G / rho)), float(np.sqrt(M / rho))
+
+
+def packing_numbers(jp: JammedPacking, *, method: str = "dense", edges=None, rng=None) -> dict:
+    """What one packing says (``NUMBERS``, plus ``density`` on ``edges``).
+
+    The Hessian, moduli and Debye level are those of the backbone (rattlers removed); the DOS is
+    per ``d N_b`` modes with the ``d`` translations left out; sound speeds use the backbone's
+    mass density ``N_b / V``.
+    """
+    if not isinstance(jp, JammedPacking):
+        raise _checks.ParameterTypeError(f"'packing' must be a JammedPacking; got {type(jp).__name__}")
+    edges = omega_edges() if edges is None else np.asarray(edges, dtype=float)
+    p, pot, dim = jp.particles, jp.pair_potential(), jp.particles.dim
+    t = pair_terms(p, pot)
+    c = coordination(t.i, t.j, jp.rattler, dim)
+    keep = ~jp.rattler
+    out = dict(pressure=jp.pressure, phi=jp.phi, z=c.z, delta_z=c.delta_z, z_variance=c.z_variance,
+               rattler_fraction=c.rattler_fraction, excess_contacts=c.excess_contacts)
+    m = moduli(p, pot, keep)
+    G, B = m["shear_modulus"], m["bulk_modulus"]
+    rho = c.n_backbone / p.volume
+    g = dos(hessian(p, pot, keep=keep), edges, method=method, zero_modes=False, n_zero=dim, rng=rng)
+    out.update(shear_modulus=G, bulk_modulus=B, density=g.density, omega_star=onset_frequency(edges, g.density, modes=dim * (c.n_backbone - 1)))
+    if G > 0 and B > 0:
+        c_T, c_L = sound_speeds(G, B, rho, dim)
+        level = debye_level_nd(dim, model="vector", c_L=c_L, c_T=c_T, n=rho)
+        w1 = first_band(c_T, jp.box_length)
+        omega_bp, height = reduced_peak(edges, g.density, dim, level, omega_min=w1)
+    else:
+        level = w1 = omega_bp = height = float("nan")
+    out.update(omega_bp=omega_bp, bp_height=height, debye_level=level, omega_1=w1)
+    return out
+
+
+def map_children(task, children, args, *, client=None, progress: bool = False, unit: str = "seed") -> list:
+    """``[task(child, *args) for child in children]``, on the Dask ``client`` when one is given,
+    else in this process with a progress bar when ``progress``."""
+    if client is not None:
+        return client.gather(client.map(task, children, *[[a] * len(children) for a in args], pure=False))
+    from tqdm.auto import tqdm
+
+    with tqdm(total=len(children), unit=unit, disable=not progress) as bar:
+        rows = []
+        for child in children:
+            rows.append(task(child, *args))
+            bar.update()
+    return rows
+
+
+def _seed_task(child, N, pressures, dim, potential, ratio, method):
+    gen = np.random.default_rng(child)
+    series = jammed_series(N, pressures, dim=dim, potential=potential, ratio=ratio, rng=gen)
+    return [packing_numbers(jp, method=method, rng=gen) for jp in series]
+
+
+def jamming_study(N: int, pressures=PRESSURES, *, dim: int = 2, potential: str = "harmonic", seeds: int = 4, rng=None,
+                  ratio: float = 1.4, method: str = "dense", client=None, progress: bool = False):
+    """Packings of ``seeds`` seeds at every target pressure, measured; an ``xarray.Dataset``.
+
+    Parameters
+    ----------
+    N : int
+        Particles per packing.
+    pressures : sequence of float
+        Target pressures in ``[1e-7, 1]``.
+    dim : {2, 3}
+    potential : {"harmonic", "hertzian"}
+    seeds : int
+        Independent packings per pressure (each seed one decompressed series).
+    rng : int or SeedSequence, optional
+        Root of the seeds' streams (SPEC 7).
+    ratio : float
+        Diameter ratio.
+    method : str
+        DOS engine of the backbone Hessian (``bosonpeak.methods()``).
+    client : distributed.Client, optional
+        Run the seeds on this Dask client.
+    progress : bool
+        A progress bar over the seeds.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``NUMBERS`` on ``(seed, target)``, ``density`` on ``(seed, target, omega)``, ``omega_edges``.
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows.jamming import jamming_study
+    >>> ds = jamming_study(32, [1e-1, 1e-2], seeds=2, rng=3)
+    >>> ds["delta_z"].dims, bool((ds["delta_z"].sel(target=1e-1) > ds["delta_z"].sel(target=1e-2)).all())
+    (('seed', 'target'), True)
+    """
+    import xarray as xr
+
+    targets = _checks.nonempty("pressures", pressures)
+    seeds = _checks.integer("seeds", seeds, minimum=1)
+    method = _checks.choice("method", method, methods())
+    _checks.integer("dim", dim, minimum=2, maximum=3)
+    _checks.choice("potential", potential, tuple(POTENTIALS))
+    children = seed_sequences(rng, seeds)
+    args = (N, tuple(float(t) for t in targets), dim, potential, ratio, method)
+    rows = map_children(_seed_task, children, args, client=client, progress=progress, unit="seed")
+    edges = omega_edges()
+    data = {name: (("seed", "target"), np.array([[r[name] for r in row] for row in rows], dtype=float))
+            for name in NUMBERS + ("excess_contacts",)}
+    data["density"] = (("seed", "target", "omega"), np.array([[r["density"] for r in row] for row in rows]))
+    data["omega_edges"] = ("omega_edge", edges)
+    ds = xr.Dataset(data, coords=dict(seed=np.arange(seeds), target=np.asarray(targets, dtype=float),
+                                      omega=0.5 * (edges[1:] + edges[:-1])))
+    ds.attrs.update(N=N, dim=dim, potential=potential, ratio=ratio, method=method,
+                    title=f"bosonpeak jamming: {dim}D {potential} 50:50 bidisperse packings")
+    return ds
+
+
+def jamming_exponents(ds, *, confidence: float = 0.95) -> dict:
+    """The fitted ``LAWS`` (``PowerLaw`` each) over the seeds of a ``jamming_study`` data set."""
+    values = {name: ds[name].values for name in NUMBERS}
+    values["G_over_B"] = values["shear_modulus"] / values["bulk_modulus"]
+    return {law: power_law_fit(values[x], values[y], confidence=confidence) for law, (x, y) in LAWS.items()}
+
+
+def jamming_records(ds, exponents: dict | None = None) -> list[dict]:
+    """JSON records: one per target pressure (means over seeds), then ``{"exponents": ...}``."""
+    exponents = jamming_exponents(ds) if exponents is None else exponents
+    keys = ("pressure", "phi", "z", "delta_z", "z_variance", "rattler_fraction", "shear_modulus", "bulk_modulus",
+            "omega_star", "omega_bp", "bp_height")
+    records = []
+    for k, target in enumerate(ds["target"].values):
+        rec = {"target_pressure": float(target)}
+        for key in keys:
+            v = ds[key].values[:, k]
+            rec[key] = float(np.nanmean(v)) if np.isfinite(v).any() else None
+        rec["seeds"] = int(ds.sizes["seed"])
+        records.append(rec)
+    records.append({"exponents": {law: fit.as_dict() for law, fit in exponents.items()}})
+    return records
+
+
+def jamming_outputs(out, ds, exponents: dict) -> list:
+    """Write ``jamming.nc`` and the figures ``jamming_laws.{png,pdf}`` (Dz, G/B against p, omega*
+    against Dz, D(omega)) and ``jamming_reduced_dos.{png,pdf}`` into the folder ``out``."""
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    from .._files import save_dataset, save_figure
+    from ..plotting.jamming import plot_plateau, plot_power_law
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = [save_dataset(ds, out / "jamming.nc")]
+    v = {name: ds[name].values for name in NUMBERS}
+    title = f"{ds.attrs['dim']}D {ds.attrs['potential']}, N = {ds.attrs['N']}"
+    fig, axes = plt.subplots(2, 2, figsize=(10, 8))
+    plot_power_law(v["pressure"], v["delta_z"], exponents["delta_z_vs_p"], ax=axes[0, 0], reference=0.5, xlabel="p",
+                   ylabel="Dz = z - 2d")
+    plot_power_law(v["pressure"], v["shear_modulus"] / v["bulk_modulus"], exponents["G_over_B_vs_p"], ax=axes[0, 1],
+                   reference=0.5, xlabel="p", ylabel="G / B")
+    plot_power_law(v["delta_z"], v["omega_star"], exponents["omega_star_vs_delta_z"], ax=axes[1, 0], reference=1.0,
+                   xlabel="Dz", ylabel="omega*")
+    edges = ds["omega_edges"].values
+    labels = [f"p = {t:g}" for t in ds["target"].values]
+    mean = ds["density"].mean("seed").values
+    plot_plateau(edges, mean, labels, np.nanmean(v["omega_star"], axis=0), ax=axes[1, 1])
+    fig.suptitle(f"Scaling near jamming: {title}")
+    fig.tight_layout()
+    written += save_figure(fig, out / "jamming_laws")
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    plot_plateau(edges, mean, labels, np.nanmean(v["omega_star"], axis=0), ax=ax, reduced_dim=int(ds.attrs["dim"]),
+                 levels=np.nanmean(v["debye_level"], axis=0))
+    ax.set_title(f"Reduced DOS over each packing's Debye level: {title}", fontsize=10)
+    written += save_figure(fig, out / "jamming_reduced_dos")
+    plt.close(fig)
+    return written

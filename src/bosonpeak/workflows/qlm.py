@@ -1,0 +1,132 @@
+"""Quasi-localized modes of small jammed packings: the modes below the first phonon band, pooled.
+
+``qlm_study`` makes ``samples`` packings (SPEC 7 children of one root), each at the target
+pressure, and for each computes the relaxed shear modulus, the first transverse band
+``omega_1 = 2 pi c_T / L`` (``c_T = sqrt(G / rho)``, backbone mass density), and by shift-invert
+Lanczos every mode below ``band_fraction * omega_1`` (the number of modes asked for doubles until
+one lies above the cut-off), with its participation ratio. ``qlm_exponent`` fits
+``D(omega) ~ omega^beta`` to the pooled modes by maximum likelihood, each mode against its own
+sample's cut-off (``analysis.qlm.low_frequency_exponent``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _checks
+from .._random import seed_sequences
+from ..analysis._standin_moduli import moduli
+from ..analysis.qlm import QLM_PARTICIPATION, first_band, low_frequency_exponent, lowest_vector_modes, split_modes
+from ..model._standin import hessian
+from ..model.jamming import POTENTIALS, jammed_packing
+from .jamming import map_children
+
+#: Modes below this fraction of the first transverse band are fitted.
+BAND_FRACTION = 0.7
+#: Modes asked for first, per sample.
+FIRST_K = 8
+
+
+def sample_modes(jp, *, band_fraction: float = BAND_FRACTION, rng=None) -> dict:
+    """Modes of one packing below ``band_fraction * omega_1``, and the next one above.
+
+    Returns ``omega``, ``participation`` (arrays), ``cutoff``, ``omega_1``, ``shear_modulus``,
+    ``box_length``.
+    """
+    p, pot, dim = jp.particles, jp.pair_potential(), jp.particles.dim
+    keep = ~jp.rattler
+    G = moduli(p, pot, keep)["shear_modulus"]
+    w1 = first_band(G**0.5 / (keep.sum() / p.volume) ** 0.5, jp.box_length) if G > 0 else float("nan")
+    cutoff = band_fraction * w1
+    H = hessian(p, pot, keep=keep)
+    k = FIRST_K
+    while True:
+        k = min(k, H.shape[0] - dim - 2)
+        m = lowest_vector_modes(H, k, dim, rng=rng)
+        if m.omega[-1] >= cutoff or k >= H.shape[0] - dim - 2:
+            break
+        k *= 2
+    return dict(omega=m.omega, participation=m.participation, cutoff=cutoff, omega_1=w1, shear_modulus=G,
+                box_length=jp.box_length)
+
+
+def _sample_task(child, N, pressure, dim, potential, band_fraction):
+    gen = np.random.default_rng(child)
+    jp = jammed_packing(N, pressure, dim=dim, potential=potential, rng=gen)
+    out = sample_modes(jp, band_fraction=band_fraction, rng=gen)
+    out.update(pressure=jp.pressure, phi=jp.phi)
+    return out
+
+
+def qlm_study(N: int, *, pressure: float = 0.1, dim: int = 3, potential: str = "harmonic", samples: int = 100, rng=None,
+              band_fraction: float = BAND_FRACTION, client=None, progress: bool = False) -> dict:
+    """Low modes of ``samples`` packings of ``N`` particles at ``pressure``, pooled.
+
+    Returns
+    -------
+    dict
+        ``omega``, ``participation``, ``cutoff`` (per mode, every computed mode), ``sample``
+        (its packing), and per sample ``omega_1``, ``shear_modulus``, ``pressure``, ``phi``.
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows.qlm import qlm_study, qlm_exponent
+    >>> s = qlm_study(64, pressure=0.1, dim=2, samples=3, rng=1)
+    >>> bool((s["omega"] > 0).all()), len(s["omega_1"])
+    (True, 3)
+    """
+    N = _checks.integer("N", N, minimum=16)
+    samples = _checks.integer("samples", samples, minimum=1)
+    dim = _checks.integer("dim", dim, minimum=2, maximum=3)
+    _checks.choice("potential", potential, tuple(POTENTIALS))
+    band_fraction = _checks.real("band_fraction", band_fraction, minimum=0.0, maximum=2.0, min_inclusive=False)
+    children = seed_sequences(rng, samples)
+    args = (N, float(pressure), dim, potential, band_fraction)
+    rows = map_children(_sample_task, children, args, client=client, progress=progress, unit="packing")
+    out = {key: np.concatenate([r[key] for r in rows]) for key in ("omega", "participation")}
+    out["cutoff"] = np.concatenate([np.full(r["omega"].size, r["cutoff"]) for r in rows])
+    out["sample"] = np.concatenate([np.full(r["omega"].size, s) for s, r in enumerate(rows)])
+    for key in ("omega_1", "shear_modulus", "pressure", "phi", "box_length"):
+        out[key] = np.array([r[key] for r in rows])
+    out.update(N=N, dim=dim, potential=potential, target_pressure=float(pressure), band_fraction=band_fraction)
+    return out
+
+
+def qlm_exponent(study: dict, *, threshold: float = QLM_PARTICIPATION, confidence: float = 0.95) -> dict:
+    """``beta`` of the pooled modes below their cut-off, with its interval; also the share of them
+    that are quasi-localized (participation below ``threshold``)."""
+    fit = low_frequency_exponent(study["omega"], study["cutoff"], confidence=confidence)
+    below = study["omega"] < study["cutoff"]
+    return dict(beta=fit.beta, interval=list(fit.interval), n_modes=fit.n_modes, confidence=fit.confidence, method=fit.method,
+                quasi_localized_fraction=float(split_modes(study["participation"][below], threshold).mean()),
+                participation_threshold=threshold, samples=int(study["omega_1"].size), N=study["N"], dim=study["dim"],
+                pressure=float(np.mean(study["pressure"])), phi=float(np.mean(study["phi"])))
+
+
+def qlm_outputs(out, study: dict, fit: dict) -> list:
+    """Write ``qlm.nc`` (every mode) and ``qlm_modes.{png,pdf}`` (participation against omega / omega_c,
+    the cumulative count with the fit) into the folder ``out``."""
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+    import xarray as xr
+
+    from .._files import save_dataset, save_figure
+    from ..plotting.jamming import plot_cumulative, plot_modes_participation
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    ds = xr.Dataset({key: ("mode", study[key]) for key in ("omega", "participation", "cutoff", "sample")}
+                    | {key: ("packing", study[key]) for key in ("omega_1", "shear_modulus", "pressure", "phi", "box_length")},
+                    attrs={k: (v if not isinstance(v, list) else np.asarray(v)) for k, v in fit.items()})
+    written = [save_dataset(ds, out / "qlm.nc")]
+    ratio = study["omega"] / study["cutoff"]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    plot_modes_participation(study["omega"], study["participation"], ratio, threshold=fit["participation_threshold"], ax=axes[0])
+    plot_cumulative(ratio, fit["beta"], ax=axes[1])
+    fig.suptitle(f"Low modes of {fit['samples']} {study['dim']}D {study['potential']} packings, N = {study['N']}, "
+                 f"p = {study['target_pressure']:g}: beta = {fit['beta']:.2f} [{fit['interval'][0]:.2f}, {fit['interval'][1]:.2f}]")
+    fig.tight_layout()
+    written += save_figure(fig, out / "qlm_modes")
+    plt.close(fig)
+    return written

@@ -1,0 +1,54 @@
+"""Jammed packings at a target pressure, the jamming workflow and the two commands."""
+
+import json
+
+import numpy as np
+import pytest
+
+from bosonpeak.analysis.jamming import coordination, virial_pressure
+from bosonpeak.cli import main
+from bosonpeak.model.jamming import jammed_packing, jammed_series
+from bosonpeak.model._standin import energy_forces, pair_terms
+
+
+@pytest.mark.parametrize("dim, potential", [(2, "harmonic"), (3, "hertzian")])
+def test_packing_sits_at_its_target_pressure_in_force_balance(dim, potential):
+    jp = jammed_packing(40, 3e-3, dim=dim, potential=potential, rng=7)
+    pot, p = jp.pair_potential(), jp.particles
+    t = pair_terms(p, pot)
+    pressure = virial_pressure(t.r, t.dV, p.volume, dim)
+    assert pressure == jp.pressure and abs(pressure / 3e-3 - 1) < jp.params["rtol"]
+    _, F = energy_forces(p, pot)
+    assert np.abs(F).max() < 1e-7 * 3e-3 * 1.0001 and np.abs(F.sum(axis=0)).max() < 1e-12
+
+
+def test_same_seed_same_packing_bit_for_bit():
+    a, b = (jammed_packing(32, 1e-2, dim=3, rng=np.random.SeedSequence(4)) for _ in range(2))
+    assert np.array_equal(a.particles.positions, b.particles.positions) and a.pressure == b.pressure
+    c = jammed_packing(32, 1e-2, dim=3, rng=5)
+    assert not np.array_equal(a.particles.positions, c.particles.positions)
+
+
+def test_excess_coordination_falls_towards_isostatic_as_pressure_falls():
+    series = jammed_series(96, [1e-1, 1e-2, 1e-3], dim=2, rng=3)
+    stats = [coordination(*(lambda t: (t.i, t.j))(pair_terms(jp.particles, jp.pair_potential())), jp.rattler, 2) for jp in series]
+    dz = [c.delta_z for c in stats]
+    assert dz[0] > dz[1] > dz[2] > -2 / stats[2].n_backbone       # towards Dz = 0, never below the isostatic bound
+    assert all(c.excess_contacts >= 1 for c in stats)              # N_c >= d (N_b - 1) + 1: mechanically stable
+    assert series[0].phi > series[1].phi > series[2].phi > 0.8
+
+
+def test_commands_print_the_keys_of_the_issue(capsys):
+    assert main(["jamming", "--size", "32", "--seeds", "2", "--pressures", "1e-1,1e-2,1e-3", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) == 4
+    for key in ("pressure", "phi", "z", "delta_z", "rattler_fraction", "shear_modulus", "bulk_modulus", "omega_star",
+                "omega_bp", "bp_height"):
+        assert key in records[0]
+    assert set(records[-1]["exponents"]) == {"delta_z_vs_p", "G_over_B_vs_p", "omega_star_vs_delta_z"}
+    assert {"value", "interval"} <= set(records[-1]["exponents"]["delta_z_vs_p"])
+    assert main(["qlm", "--dim", "2", "--size", "32", "--samples", "3", "--band-fraction", "1.5", "--json"]) == 0
+    fit = json.loads(capsys.readouterr().out)
+    assert {"beta", "interval", "n_modes"} <= set(fit) and fit["n_modes"] >= 2
+    assert main(["jamming", "--pressures", "0.5,2"]) == 2
+    assert "'--pressures' must lie in [1e-07, 1]; got 2.0" in capsys.readouterr().err
