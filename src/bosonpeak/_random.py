@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _checks
+from . import _checks, _resources
 
 
 def seed_sequences(rng, n: int) -> list[np.random.SeedSequence]:
@@ -18,7 +18,7 @@ def seed_sequences(rng, n: int) -> list[np.random.SeedSequence]:
     >>> [s.spawn_key for s in seed_sequences(7, 3)]
     [(0,), (1,), (2,)]
     """
-    n = _checks.integer("seeds", n, minimum=1)
+    n = _resources.check_count("seeds", _checks.integer("seeds", n, minimum=1), "seeds")  # before spawning any
     _checks.rng("rng", rng)
     if isinstance(rng, np.random.SeedSequence):
         root = rng

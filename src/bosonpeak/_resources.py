@@ -27,6 +27,7 @@ import contextvars
 import math
 import os
 import re
+import sys
 from dataclasses import dataclass
 
 from ._checks import ParameterError
@@ -47,6 +48,25 @@ NETWORK_BYTES_PER_NODE = 1_000
 #: and nearest rules: 20 + 56 per entry; docs/kpm_performance.md).
 NETWORK_BYTES_FIXED = 32
 NETWORK_BYTES_PER_ENTRY = 64
+#: Most bins of one spectrum (far finer than 10^7 modes resolve); ``--force`` lifts it.
+MAX_BINS = 10_000_000
+#: Bytes per bin alive at once (edges, shifts, counts, density, error, centres and their copies).
+BIN_BYTES = 128
+#: Work estimated over this many seconds prints its estimate before it starts; over MAX_SECONDS
+#: (a week of one core) it is refused unless ``--force``.
+LONG_SECONDS = 60.0
+MAX_SECONDS = 7 * 86400.0
+#: Seconds per unit of work, measured on the 2-core development machine under load (rough: an
+#: estimate to tell minutes from days): a network build per node, the fixed cost of one DOS,
+#: dense ``eigvalsh`` per N^3, banded per N^2.5, one slicing shift per N^1.5, one KPM step per
+#: stored entry and vector, a jammed packing per particle at 512 particles (growing as sqrt(N)).
+SECONDS_PER_NODE = 1.5e-6
+SECONDS_PER_DOS = 2e-3
+SECONDS_DENSE = 1.4e-9
+SECONDS_BANDED = 7.6e-9
+SECONDS_SLICING = 2.8e-8
+SECONDS_KPM = 1.7e-8
+SECONDS_PER_PARTICLE = 3e-3
 #: Bytes of the interpreter, numpy and scipy themselves.
 BASE_BYTES = 100 * 2**20
 _UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9, "t": 10**12, "tb": 10**12,
@@ -71,16 +91,19 @@ class Plan:
         Independent tasks (sweeps); 1 otherwise.
     advice : str
         What else makes the run fit (``"method 'kpm' or 'slicing'"``).
+    seconds : float
+        Estimated time on one core (``dos_seconds``, ``packing_seconds``); 0 if not estimated.
     """
 
     what: str
     memory: int
     tasks: int = 1
     advice: str = ""
+    seconds: float = 0.0
 
-    def __add__(self, other: "Plan") -> "Plan":  # one step after the other: the larger peak
+    def __add__(self, other: "Plan") -> "Plan":  # one step after the other: the larger peak, the sum of the times
         big = self if self.memory >= other.memory else other
-        return Plan(big.what, max(self.memory, other.memory), max(self.tasks, other.tasks), big.advice)
+        return Plan(big.what, max(self.memory, other.memory), max(self.tasks, other.tasks), big.advice, self.seconds + other.seconds)
 
 
 @dataclass(frozen=True)
@@ -91,6 +114,8 @@ class _Limits:
 
 
 _LIMITS: contextvars.ContextVar[_Limits] = contextvars.ContextVar("bosonpeak_limits", default=_Limits())
+#: Whether the time of the run in progress has been announced (once per ``limits`` block).
+_ANNOUNCED: contextvars.ContextVar[list | None] = contextvars.ContextVar("bosonpeak_announced", default=None)
 
 
 @contextlib.contextmanager
@@ -112,9 +137,11 @@ def limits(memory: int | None = None, *, force: bool = False, hint: str | None =
     """
     outer = _LIMITS.get()
     token = _LIMITS.set(_Limits(outer.memory if memory is None else int(memory), force or outer.force, hint or outer.hint))
+    said = _ANNOUNCED.set([])
     try:
         yield
     finally:
+        _ANNOUNCED.reset(said)
         _LIMITS.reset(token)
 
 
@@ -191,7 +218,82 @@ def check(plan: Plan, *, limit: int | None = None, source: str | None = None) ->
         advice = f"{plan.advice}; or " if plan.advice else ""
         raise ResourceError(f"{plan.what} needs about {format_bytes(plan.memory)} of memory; the limit is "
                             f"{format_bytes(limit)} ({source or 'limit given'}); {advice}{lim.hint}")
+    if plan.seconds > MAX_SECONDS:
+        raise ResourceError(f"{plan.what} needs about {format_seconds(plan.seconds)} of computing on one core (estimated from "
+                            f"the sizes); the cap is {format_seconds(MAX_SECONDS)} (MAX_SECONDS); {plan.advice or 'less work'}, or use --force")
+    announce(plan)
     return plan
+
+
+def announce(plan: Plan) -> None:
+    """Print the time estimate of long work (over ``LONG_SECONDS``) to stderr before it starts, once
+    per ``limits`` block (the CLI's run), each time outside one."""
+    said = _ANNOUNCED.get()
+    if plan.seconds > LONG_SECONDS and not said:
+        if said is not None:
+            said.append(plan.what)
+        print(f"bosonpeak: {plan.what}: about {format_seconds(plan.seconds)} of computing on one core "
+              "(a rough estimate from the sizes, before starting)", file=sys.stderr, flush=True)
+
+
+def format_seconds(t: float) -> str:
+    """``5400`` -> ``"1.5 h"``."""
+    for unit, size in (("days", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if t >= size:
+            return f"{t / size:.3g} {unit}"
+    return f"{t:.2g} s"
+
+
+def check_bins(name: str, width: float, top: float, *, floor: bool = False, offset: int = 0, advice: str = "") -> int:
+    """Refuse, before they are allocated, bins of ``width`` up to ``top`` (``ceil(top / width)``
+    of them, or ``floor(...)``, plus ``offset``) beyond ``MAX_BINS`` or the memory limit
+    (``BIN_BYTES`` each); return the count. ``name`` is the parameter as the user typed it; ``--force`` lifts the cap,
+    not a non-finite count.
+
+    Examples
+    --------
+    >>> from bosonpeak._resources import check_bins
+    >>> check_bins("--bin-width", 1e-12, 4.0)
+    Traceback (most recent call last):
+    ...
+    bosonpeak._resources.ResourceError: '--bin-width' 1e-12 up to omega = 4 makes 4e+12 bins (about 512.0 TB); the cap is 10000000 bins (MAX_BINS); use wider bins, or --force
+    """
+    ratio = float(top) / float(width) if width > 0 else math.inf
+    count = float((math.floor(ratio) if floor else math.ceil(ratio - 1e-9)) + offset) if math.isfinite(ratio) else math.inf
+    what = f"'{name}' {width:g} up to omega = {top:.3g}"
+    if not math.isfinite(count) or (count > MAX_BINS and not _LIMITS.get().force):
+        raise ResourceError(f"{what} makes {count:.3g} bins (about {format_bytes(BIN_BYTES * count)}); the cap is "
+                            f"{MAX_BINS} bins (MAX_BINS); use wider bins{advice}, or --force")
+    check(Plan(f"{what} ({int(count)} bins)", BIN_BYTES * int(count), advice=f"wider bins{advice}"))
+    return max(int(count), 1)
+
+
+def check_count(name: str, n: int, what: str = "tasks") -> int:
+    """Refuse a count of independent pieces of work (seeds, tasks) over ``MAX_TASKS`` before
+    anything is made for each; ``--force`` lifts it."""
+    if n > MAX_TASKS and not _LIMITS.get().force:
+        raise ResourceError(f"'{name}' plans {n} {what}; the cap is {MAX_TASKS} (MAX_TASKS); use fewer, or --force")
+    return n
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def check_workers(name: str, workers) -> int:
+    """A number of local worker processes: at least 1, at most the cores of this machine
+    (more only queue for the same cores, each with its own memory); ``--force`` lifts the cap."""
+    from ._checks import integer
+
+    workers, cores = integer(name, workers, minimum=1), usable_cores()
+    if workers > cores and not _LIMITS.get().force:
+        raise ResourceError(f"'{name}' must be at most the {cores} CPU core(s) this process may use (each worker is a "
+                            f"process of its own; more only wait for the same cores); got {workers}")
+    return workers
 
 
 def format_bytes(n: float) -> str:
@@ -266,3 +368,20 @@ def _engine_bytes(method, n, nnz, bins, omega_max, options) -> int:
 
 def _positive(value, default):
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
+
+
+def dos_seconds(method: str, n: int, *, nnz: int | None = None, bins: int = 80, options: dict | None = None) -> float:
+    """Rough seconds on one core of building an ``n``-node network and its DOS by ``method``."""
+    options, n = options or {}, float(n)
+    nnz = 13 * n if nnz is None else float(nnz)
+    work = {"dense": lambda: SECONDS_DENSE * n**3, "banded": lambda: SECONDS_BANDED * n**2.5,
+            "slicing": lambda: SECONDS_SLICING * (bins + 1) * n**1.5}.get(method)
+    if work is None:  # KPM (and an unknown engine, taken as KPM): moments x vectors x stored entries
+        moments = _positive(options.get("moments"), 2 * math.ceil(math.pi * 4.0 * max(bins, 1) / 16.0) + 8)
+        work = lambda: SECONDS_KPM * moments * _positive(options.get("vectors"), 16) * nnz  # noqa: E731
+    return SECONDS_PER_DOS + SECONDS_PER_NODE * n + work()
+
+
+def packing_seconds(particles: int) -> float:
+    """Rough seconds on one core of minimising a jammed packing of ``particles`` disks."""
+    return SECONDS_PER_PARTICLE * particles * math.sqrt(max(particles, 512) / 512)

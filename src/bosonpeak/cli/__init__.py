@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
 #: Parameter names of the workflows that differ from their CLI option's name.
 ALIASES = {"L": "--size", "N": "--particles", "rng": "--seed", "root_seed": "--seed", "particles": "--particles",
-           "keep_zero_modes": "--keep-zero-modes", "zero_modes": "--keep-zero-modes"}
+           "keep_zero_modes": "--keep-zero-modes", "zero_modes": "--keep-zero-modes", "n_zero": "--zero-modes"}
 
 
 def cli_message(message: str, parser: argparse.ArgumentParser, command: str) -> str:

@@ -44,6 +44,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from .._checks import ParameterError, integer
+    from .._resources import check_workers
     from ..workflows._plans import disorder_plan
     from ..workflows.disorder import DisorderSettings, compute
     from . import prepare
@@ -54,7 +55,7 @@ def run(args) -> int:
     settings = DisorderSettings(families=families, strengths=tuple(args.strengths), L=args.size, seeds=args.seeds, seed=args.seed,
                                 method=args.method, bin_width=args.bin_width)
     if args.workers is not None:
-        integer("workers", args.workers, minimum=1)
+        check_workers("workers", args.workers)
         if args.scheduler is not None:
             raise ParameterError(f"'--workers' applies only to the local cluster; got --workers {args.workers} with --scheduler")
     prepare(outputs=[(args.out, "dir", "--out")],

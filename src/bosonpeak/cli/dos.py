@@ -65,6 +65,7 @@ def run(args) -> int:
 
     from .._checks import ParameterError, choice, integer, real, seed
     from .._files import save_dataset
+    from .._resources import check_bins, check_workers
     from ..model.lattice import RULES, SPRINGS
     from ..spectra.spectrum import methods
     from ..spectra.vector import MODELS
@@ -87,7 +88,7 @@ def run(args) -> int:
     if args.parts is not None and not on_cluster:
         raise ParameterError("'--parts' applies only with --scheduler or --workers")
     if args.workers is not None:
-        integer("workers", args.workers, minimum=1)
+        check_workers("workers", args.workers)
         if args.scheduler is not None:
             raise ParameterError(f"'--workers' applies only to the local cluster; got --workers {args.workers} with --scheduler")
     edges, width = None, None
@@ -99,7 +100,8 @@ def run(args) -> int:
             top = real("omega-max", args.omega_max, minimum=0.0, min_inclusive=False)
             if top < width:
                 raise ParameterError(f"'omega-max' must be at least the bin width {width:g}; got {top:g}")
-            edges = width * np.arange(int(np.ceil(top / width - 1e-9)) + 1)
+            n = check_bins("--bin-width", width, top, advice=" or a lower --omega-max")
+            edges = width * np.arange(n + 1)
     choice("rule", args.rule, RULES)
     choice("spring", args.spring, SPRINGS)
     if args.cutoff is not None:
@@ -113,7 +115,7 @@ def run(args) -> int:
             dos(network(6, 0.0, rule="nearest"), probe, method=args.method, zero_modes=args.keep_zero_modes, rng=0, **options)
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"'--option' rejected by method {args.method!r}: {exc}") from None
-    bins = len(edges) - 1 if edges is not None else int(np.ceil(4.0 / width))
+    bins = len(edges) - 1 if edges is not None else check_bins("--bin-width", width, 4.0)
     shape = dict(delta=args.delta, rule=args.rule, cutoff=args.cutoff, spring=args.spring)  # sizes the matrix's rows
     prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options,
                                                                            dim=args.dim, model=args.model, network=shape))

@@ -39,6 +39,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from .._checks import ParameterError, integer, real
+    from .._resources import check_workers
     from ..spectra.spectrum import methods
     from ..workflows._plans import reproduce_plan
     from ..workflows.reproduce import PaperSettings, reproduce_all
@@ -51,7 +52,7 @@ def run(args) -> int:
     settings = PaperSettings(L=args.size, seeds=args.seeds, deltas=tuple(args.deltas), bin_width=args.bin_width, method=method, seed=args.seed)
     glass_method = args.method or ("slicing" if "slicing" in methods() else "banded")
     if args.workers is not None:
-        integer("workers", args.workers, minimum=1)
+        check_workers("workers", args.workers)
     if args.timeout is not None:
         real("timeout", args.timeout, minimum=0.0, min_inclusive=False)
     outputs = [(args.out, "dir", "--out")] + ([(args.cache, "dir", "--cache")] if args.cache is not None and n_glass else [])

@@ -29,6 +29,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from .. import _resources
+    from .._resources import check_workers
     from .._checks import ParameterError, integer, real
     from ..workflows.cluster import connect, dashboard, worker_memory, worker_versions
     from ..workflows.spec import load_spec
@@ -38,7 +39,7 @@ def run(args) -> int:
 
     spec = load_spec(args.spec)  # every check before any work
     if args.workers is not None:
-        integer("workers", args.workers, minimum=1)
+        check_workers("workers", args.workers)
         if args.scheduler is not None:
             raise ParameterError(f"'workers' applies only to the local cluster; got --workers {args.workers} with --scheduler")
     if args.timeout is not None:

@@ -37,6 +37,8 @@ def run(args) -> int:
     from ..workflows.vector import compute, figures, summary
     from . import prepare
 
+    from .._resources import check_bins
+
     integer("size", args.size, minimum=3)
     integer("dim", args.dim, minimum=2, maximum=3)
     seed("seed", args.seed)
@@ -45,7 +47,7 @@ def run(args) -> int:
     real("delta", args.delta, minimum=0.0, maximum=1.0, max_inclusive=False)
     cutoff = None if args.rule == "nearest" else args.cutoff
     prepare(outputs=[(args.out, "dir", "--out")],
-            plan=dos_plan(args.size, method=args.method, bins=int(4.0 / args.bin_width) + 1, dim=args.dim, model="vector",
+            plan=dos_plan(args.size, method=args.method, bins=check_bins("--bin-width", args.bin_width, 4.0) + 1, dim=args.dim, model="vector",
                           advice="another --method (kpm or slicing), a smaller --size"))
     ds = compute(args.size, args.delta, dim=args.dim, rule=args.rule, spring=args.spring, cutoff=cutoff, method=args.method,
                  bin_width=args.bin_width, seed=args.seed)

@@ -204,7 +204,8 @@ def jammed_packing(N: int, phi: float = DEFAULT_PHI, *, ratio: float = DIAMETER_
     ftol = _checks.real("ftol", ftol, minimum=1e-15, maximum=1e-3)
     max_steps = _checks.integer("max_steps", max_steps, minimum=1)
     _checks.rng("rng", rng)
-    _resources.check(_resources.Plan(f"a packing of {N} particles", _resources.network_bytes(N), advice="fewer particles"))
+    _resources.check(_resources.Plan(f"a packing of {N} particles", _resources.network_bytes(N), advice="fewer particles",
+                                     seconds=_resources.packing_seconds(N)))
     gen = np.random.default_rng(rng)
     radii = bidisperse_radii(N, phi, ratio)
     box = float(np.sqrt(N))

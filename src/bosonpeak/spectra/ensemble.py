@@ -82,19 +82,20 @@ def ensemble_dos(
     ((3, 40), 1.0)
     """
     model = _checks.choice("model", model, MODELS)
-    children = seed_sequences(rng, seeds)
+    children = seed_sequences(rng, seeds)  # refuses more seeds than MAX_TASKS before spawning them
     L = _checks.integer("L", L, minimum=3)
-    bins = len(edges) - 1 if edges is not None else int(4.0 / (bin_width or DEFAULT_BIN_WIDTH))
+    width = None
+    if edges is None:
+        width = DEFAULT_BIN_WIDTH if bin_width is None else _checks.real("bin_width", bin_width, minimum=0.0, min_inclusive=False)
+    bins = len(edges) - 1 if edges is not None else _resources.check_bins("bin_width", width, 4.0)
     probe = np.linspace(0.0, 4.0, max(bins, 1) + 1)
     nodes = L ** _checks.integer("dim", dim, minimum=2, maximum=3)
     dof = nodes * (dim if model == "vector" else 1)
     entries = entries_per_row(delta, rule=rule, cutoff=cutoff, spring=spring, dim=dim, model=model)  # from a small probe network
     _resources.check(_resources.Plan(f"{method} DOS of {seeds} {model} network(s) of {dof} degrees of freedom",  # before the first network
                                      _resources.network_bytes(dof, entries) + memory_estimate(method, dof, int(entries * dof), probe, **options)
-                                     + 16 * seeds * max(bins, 1), advice="another method or a smaller L"))
-    width = None
-    if edges is None:
-        width = DEFAULT_BIN_WIDTH if bin_width is None else _checks.real("bin_width", bin_width, minimum=0.0, min_inclusive=False)
+                                     + 16 * seeds * max(bins, 1), advice="another method or a smaller L", tasks=len(children),
+                                     seconds=len(children) * _resources.dos_seconds(method, dof, nnz=int(entries * dof), bins=bins, options=options)))
     parts, mean_z = [], []
     for child in tqdm(children, desc=f"DOS L={L} delta={delta:g}", disable=not progress, leave=False):
         net_rng, dos_rng = sample_streams(child)

@@ -39,7 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 from tqdm.auto import tqdm
 
-from .. import _checks
+from .. import _checks, _resources
 from ..matrices.laplacian import as_matrix, zero_mode_count
 from . import _multifrontal, _ordering
 from .spectrum import (
@@ -306,7 +306,7 @@ def eigenvalue_counts(
         workers = max(1, len(client.scheduler_info()["workers"]))
     if workers is None:
         workers = 1 if n < PARALLEL_MIN_NODES else max(1, min(2, os.cpu_count() or 1))
-    workers = _checks.integer("workers", workers, minimum=1)
+    workers = _checks.integer("workers", workers, minimum=1) if client is not None else _resources.check_workers("workers", workers)
     if max_memory is not None:
         max_memory = _checks.real("max_memory", max_memory, minimum=0.0)
     t0 = time.perf_counter()

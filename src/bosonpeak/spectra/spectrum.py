@@ -206,7 +206,7 @@ def default_edges(net_or_H, width: float = DEFAULT_BIN_WIDTH) -> np.ndarray:
     width = _checks.real("width", width, minimum=0.0, min_inclusive=False)
     H = as_matrix(net_or_H)
     top = np.sqrt(gershgorin_bound(H))
-    n = max(int(np.floor(top / width)) + 1, 1)
+    n = _resources.check_bins("width", width, top, floor=True, offset=1)
     return width * np.arange(n + 1)
 
 

@@ -7,7 +7,6 @@ A new command adds its own function here and calls ``bosonpeak.cli.prepare`` wit
 
 from __future__ import annotations
 
-import math
 
 from .. import _resources
 from .._resources import Plan
@@ -45,7 +44,7 @@ def dos_plan(L: int, *, seeds: int = 1, method: str = "dense", bins: int | None 
         entries = entries_per_row(network["delta"], rule=network.get("rule", "cutoff"), cutoff=network.get("cutoff"),
                                   spring=network.get("spring", "inverse"), dim=int(dim), model=model)
     return _one_dos(n, method, bins or int(OMEGA_TOP / 0.05), options, f"{method} DOS of {seeds} {model} network(s) of {n} degrees of freedom",
-                    extra=8 * int(seeds) * (bins or 80) * 2, advice=advice, entries=entries)
+                    extra=8 * int(seeds) * (bins or 80) * 2, advice=advice, entries=entries, times=int(seeds))
 
 
 def _advice_for(method: str, advice: str) -> str:
@@ -56,22 +55,30 @@ def _advice_for(method: str, advice: str) -> str:
     return f"another --method ({' or '.join(others)} for large N), a smaller --size" if method != "kpm" else "a smaller --size, or fewer --option moments/vectors"
 
 
-def _one_dos(n, method, bins, options, what, *, extra=0, advice=_ADVICE, entries=None) -> Plan:
+def _one_dos(n, method, bins, options, what, *, extra=0, advice=_ADVICE, entries=None, times: int = 1) -> Plan:
+    """One DOS of ``n`` degrees of freedom on ``bins`` bins (refused first if they are too many), done ``times`` times."""
     advice = _advice_for(method, advice)
+    bins = _resources.check_bins("--bin-width", OMEGA_TOP / bins, OMEGA_TOP)
     edges = [OMEGA_TOP * k / bins for k in range(bins + 1)]
     nnz = int((entries or NNZ_PER_NODE) * n)
     memory = _resources.network_bytes(n, entries) + memory_estimate(method, n, nnz, edges, **(options or {})) + extra
-    return Plan(what, memory, advice=advice)
+    seconds = times * _resources.dos_seconds(method, n, nnz=nnz, bins=bins, options=options)
+    return Plan(what, memory, advice=advice, seconds=seconds)
+
+
+def _bins(top: float, width: float) -> int:
+    """Bins of ``width`` up to ``top``, refused before anything is allocated if they are too many."""
+    return _resources.check_bins("--bin-width", width, top)
 
 
 def reproduce_plan(L: int, *, seeds: int, deltas: int, method: str, bin_width: float, glass_particles: int = 0,
                    glass_method: str = "banded", analysis: bool = True, modes: int = 100) -> Plan:
     """``bosonpeak reproduce``: the spectra of the paper, the glass and the analysis beyond it."""
-    bins = max(int(math.ceil(OMEGA_TOP / bin_width)), 1)
+    bins = _bins(OMEGA_TOP, bin_width)
     n = int(L) ** 2
     # Every network of one delta and case is kept (3 cases), with its spectrum (cases x deltas x seeds x bins).
     plan = _one_dos(n, method, bins, None, f"{method} DOS of the {L} x {L} networks",
-                    extra=3 * int(seeds) * _resources.network_bytes(n) + 8 * 3 * int(deltas) * int(seeds) * bins)
+                    extra=3 * int(seeds) * _resources.network_bytes(n) + 8 * 3 * int(deltas) * int(seeds) * bins, times=3 * int(deltas) * int(seeds))
     if glass_particles:
         plan = plan + glass_plan(glass_particles, method=glass_method, bin_width=bin_width)
     if analysis and L >= 16:
@@ -83,11 +90,11 @@ def analyze_plan(L: int, *, seeds: int, method: str, bin_width: float, modes: in
     """``bosonpeak analyze``: per delta, ``seeds`` networks held at once, their DOS, the lowest
     ``modes`` modes (shift-invert factor and Lanczos vectors)."""
     n = int(L) ** 2
-    bins = max(int(math.ceil(OMEGA_TOP / bin_width)), 1)
+    bins = _bins(OMEGA_TOP, bin_width)
     dense_extras = _resources.dense_bytes(n) * 2 if n <= 4_000 else 0  # eigh with vectors
     lanczos = _resources.slicing_bytes(n) + 8 * n * (2 * int(modes) + 1) * 2
     plan = _one_dos(n, method, bins, None, f"analysis of {seeds} networks of N = {n} nodes ({method} DOS)",
-                    extra=int(seeds) * _resources.network_bytes(n))
+                    extra=int(seeds) * _resources.network_bytes(n), times=int(seeds))
     return plan + Plan(f"the {modes} lowest modes of N = {n} nodes", _resources.network_bytes(n) * int(seeds) + max(lanczos, dense_extras),
                        advice="fewer --modes or a smaller --size")
 
@@ -95,9 +102,11 @@ def analyze_plan(L: int, *, seeds: int, method: str, bin_width: float, modes: in
 def glass_plan(particles: int, *, method: str = "banded", bin_width: float = 0.05) -> Plan:
     """A jammed packing of ``particles`` disks and the DOS of its vector Hessian (2 N modes)."""
     n = 2 * int(particles)
-    bins = max(int(math.ceil(6.0 / bin_width)), 1)
-    return _one_dos(n, method, bins, None, f"{method} DOS of the vector Hessian of {particles} particles (2N = {n} modes)",
-                    advice="fewer particles (--particles / --glass-particles) or another --method")
+    bins = _bins(6.0, bin_width)
+    advice = "fewer particles (--particles / --glass-particles) or another --method"
+    return (Plan(f"a jammed packing of {particles} particles", _resources.network_bytes(particles), advice=advice,
+                 seconds=_resources.packing_seconds(int(particles)))
+            + _one_dos(n, method, bins, None, f"{method} DOS of the vector Hessian of {particles} particles (2N = {n} modes)", advice=advice))
 
 
 def sweep_plan(max_L: int, *, tasks: int, method: str, bins: int, options: dict | None = None) -> Plan:
@@ -105,7 +114,8 @@ def sweep_plan(max_L: int, *, tasks: int, method: str, bins: int, options: dict 
     n = int(max_L) ** 2
     plan = _one_dos(n, method, bins, options, f"sweep task {method} DOS of N = {n} nodes",
                     advice="smaller grid.L, another dos.method, or workers with more memory")
-    return Plan(f"sweep of {tasks} tasks: " + plan.what if tasks > _resources.MAX_TASKS else plan.what, plan.memory, tasks, plan.advice)
+    return Plan(f"sweep of {tasks} tasks: " + plan.what if tasks > _resources.MAX_TASKS else plan.what, plan.memory, tasks, plan.advice,
+                seconds=tasks * plan.seconds)
 
 
 def disorder_plan(L: int, *, families: int, strengths: int, seeds: int, method: str, bin_width: float) -> Plan:
@@ -119,6 +129,7 @@ def disorder_plan(L: int, *, families: int, strengths: int, seeds: int, method: 
     8
     """
     n = int(L) ** 2
-    bins = max(int(OMEGA_TOP / bin_width), 1)
+    bins = _bins(OMEGA_TOP, bin_width)
     plan = _one_dos(n, method, bins, None, f"disorder scan: {families} x {strengths} x {seeds} networks of N = {n} nodes ({method})")
-    return Plan(plan.what, plan.memory, tasks=int(families) * int(strengths) * int(seeds), advice=plan.advice)
+    tasks = int(families) * int(strengths) * int(seeds)
+    return Plan(plan.what, plan.memory, tasks=tasks, advice=plan.advice, seconds=tasks * plan.seconds)

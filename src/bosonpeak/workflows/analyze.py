@@ -17,7 +17,7 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 
-from .. import _checks
+from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
 from ..analysis.elasticity import conductivity_tensor, debye_level
 from ..analysis.participation import participation_ratio
@@ -65,6 +65,7 @@ class AnalysisSettings:
             _checks.real("deltas", d, minimum=0.0, maximum=1.0, max_inclusive=False)
         _checks.choice("method", self.method, methods())
         _checks.real("bin_width", self.bin_width, minimum=0.0, maximum=0.5, min_inclusive=False)
+        _resources.check_bins("bin_width", self.bin_width, 4.0)
         _checks.integer("modes", self.modes, minimum=1, maximum=self.L**2 // 2)
         _checks.real("eps", self.eps, minimum=0.0, min_inclusive=False)
         _checks.seed("seed", self.seed)

@@ -24,7 +24,7 @@ import warnings
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from .. import _checks
+from .. import _checks, _resources
 
 #: Seconds to wait for a scheduler to answer its identity.
 SCHEDULER_TIMEOUT_S = 10
@@ -60,7 +60,7 @@ def connect(scheduler: str | None = None, workers: int | None = None, *, timeout
             wait_for_worker(client, timeout or WORKER_TIMEOUT_S)
             yield client
         return
-    n = (os.cpu_count() or 1) if workers is None else _checks.integer("workers", workers, minimum=1)
+    n = _resources.usable_cores() if workers is None else _resources.check_workers("workers", workers)
     with warnings.catch_warnings():  # "port 8787 in use": another port is taken, and printed by ``dashboard``
         warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",

@@ -26,7 +26,7 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 
-from .. import _checks
+from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
 from ..analysis.damping import damping, ioffe_regel, rayleigh_exponent
 from ..analysis.elasticity import conductivity_tensor
@@ -72,6 +72,7 @@ class DisorderSettings:
                 check_strength(f, s, name="strengths")
         _checks.choice("method", self.method, methods())
         _checks.real("bin-width", self.bin_width, minimum=0.0, maximum=0.5, min_inclusive=False)
+        _resources.check_bins("bin-width", self.bin_width, 4.0)
         _checks.real("sq_resolution", self.sq_resolution, minimum=0.0, maximum=0.1, min_inclusive=False)
 
     @property

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-from .. import _checks
+from .. import _checks, _resources
 from .._files import atomic_path, remove_stale_parts, save_dataset, sign, verify
 from ..analysis.elasticity import debye_levels
 from ..matrices.hessian import glass_hessian
@@ -94,7 +94,7 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
     Hv = glass_hessian(packing)
     Hs = dynamical_matrix(contact_network(packing))
     top = np.sqrt(max(gershgorin_bound(Hv), gershgorin_bound(Hs)))
-    edges = bin_width * np.arange(int(np.floor(top / bin_width)) + 2)
+    edges = bin_width * np.arange(_resources.check_bins("bin_width", bin_width, top, floor=True, offset=2))
     gv = glass_dos(Hv, edges, method=method, rng=rng, progress=progress)
     gs = dos(Hs, edges, method=method, zero_modes=False, rng=rng, progress=progress)
     t_dos = time.perf_counter() - t0

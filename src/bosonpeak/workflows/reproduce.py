@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 from tqdm.auto import tqdm
 
-from .. import _checks
+from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
 from ..matrices.laplacian import dynamical_matrix
 from ..model.lattice import network
@@ -75,6 +75,7 @@ class PaperSettings:
         if self.L / 2 <= 1 + max(self.deltas):
             raise _checks.ParameterError(f"'size' must exceed 2 (1 + max delta) = {2 * (1 + max(self.deltas)):g} for the cut-off rule; got {self.L}")
         _checks.real("bin_width", self.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
+        _resources.check_bins("bin_width", self.bin_width, 4.0)
         _checks.choice("method", self.method, methods())
         _checks.seed("seed", self.seed)
         _checks.real("toy_eps", self.toy_eps, minimum=0.0, min_inclusive=False)

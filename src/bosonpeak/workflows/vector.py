@@ -13,7 +13,7 @@ import json
 import numpy as np
 import xarray as xr
 
-from .. import _checks
+from .. import _checks, _resources
 from ..analysis.debye import debye_level_nd, heat_capacity_limit, heat_capacity_nd, reduced_dos
 from ..analysis.elasticity import conductivity_tensor
 from ..analysis.vector_elasticity import elastic_tensor
@@ -59,7 +59,7 @@ def compute(L: int, delta: float, *, dim: int = 3, rule: str = "cutoff", spring:
     H, K = dynamical_matrix(net), vector_dynamical_matrix(net)
     n0 = vector_zero_modes(net)
     top = np.sqrt(float(abs(K).sum(axis=1).max()))
-    edges = bin_width * np.arange(int(np.ceil(top / bin_width)) + 1)
+    edges = bin_width * np.arange(_resources.check_bins("bin_width", bin_width, top) + 1)
     g_s = dos(H, edges, method=method, zero_modes=False, rng=seed, **options)
     g_v = dos(K, edges, method=method, zero_modes=False, rng=seed, n_zero=n0, **options)
     cond, el = conductivity_tensor(net), elastic_tensor(net)
