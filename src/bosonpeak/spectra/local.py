@@ -82,8 +82,12 @@ def local_dos_by_coordination(net: SpringNetwork, omega, *, z=None, method: str 
     return z, out, fraction
 
 
-def _dense_engine(H, omega, groups, *, rng=None, eps: float = 0.01):
-    g = local_dos(H, omega, eps=eps, convention="omega")  # (W, N)
+def _dense_engine(H, omega, groups, *, rng=None, eps: float = 0.01, modes=None):
+    """``modes``: ``(lam, vec)`` of ``numpy.linalg.eigh(H)`` when the caller has them (not computed again)."""
+    if modes is None:
+        g = local_dos(H, omega, eps=eps, convention="omega")  # (W, N)
+    else:
+        g = _response(*modes, omega, _checks.real("eps", eps, minimum=0.0, min_inclusive=False), "omega")
     return np.stack([g[:, idx].mean(axis=1) for idx in groups])
 
 
@@ -151,6 +155,11 @@ def local_dos(H, omega, *, eps: float, convention: str = "paper") -> np.ndarray:
         raise _checks.ParameterError("'omega' must be a 1-D array of finite values >= 0")
     omega = _checks.nonempty("omega", omega)
     lam, vec = np.linalg.eigh(H.toarray() if sp.issparse(H) else H)
+    return _response(lam, vec, omega, eps, convention)
+
+
+def _response(lam: np.ndarray, vec: np.ndarray, omega: np.ndarray, eps: float, convention: str) -> np.ndarray:
+    """``local_dos`` from the eigenpairs ``lam``, ``vec`` (columns) of H: shape (W, N)."""
     weight = vec**2  # (N nodes, N modes)
     # -Im G_ii(z) = sum_k |v_ik|^2 eps / ((omega^2 - lambda_k)^2 + eps^2)
     lorentz = eps / ((omega[:, None] ** 2 - lam[None, :]) ** 2 + eps**2)  # (W, modes)

@@ -10,7 +10,7 @@ draws it; ``summary(ds)`` states the numbers. ``bosonpeak analyze`` chains the t
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -75,45 +75,70 @@ class AnalysisSettings:
         _checks.choice("spring", self.spring, SPRINGS)
 
 
-def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False) -> xr.Dataset:
+def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False, spectra: dict | None = None) -> xr.Dataset:
     """Run the analysis; see the module notes. Sample ``k`` of every delta uses the ``k``-th
-    child of ``SeedSequence(seed)``, as ``ensemble_dos`` does."""
+    child of ``SeedSequence(seed)``, as ``ensemble_dos`` does.
+
+    ``spectra`` (optional) maps a delta to the DOS of its ``seeds`` networks, already computed
+    with the same rule, springs, seeds and method on bins of ``bin_width`` from 0 (``bosonpeak
+    reproduce`` passes those of Fig. 2 right): used wherever they cover this analysis's bins, so
+    the numbers are those of a fresh computation. The progress bar names each step.
+    """
     children = seed_sequences(s.seed, s.seeds)
     build = lambda delta, k: network(s.L, delta, rule=s.rule, spring=s.spring, rng=sample_streams(children[k])[0])  # noqa: E731
     T = np.geomspace(0.005, 3.0, 80)
     ldos_omega = np.arange(0.025, 3.0, 0.025)
     nk = s.seeds
+    small = s.L**2 <= DENSE_EXTRAS_MAX_NODES
+    steps = ("networks and sound speeds", f"DOS of {nk} networks ({s.method})", "Boson peak and C(T)", f"lowest {s.modes} modes",
+             "every mode and local DOS by z (dense)" if small else "local DOS by z (kpm)")
     out = {k: [] for k in ("c", "sigma", "affine", "density", "bp", "bp_crystal", "C", "mode_omega", "mode_P", "ldos", "zfrac", "all_omega", "all_P")}
-    for delta in tqdm(s.deltas, desc="analyze", disable=not progress):
-        nets = [build(delta, k) for k in range(nk)]  # each network built once, its matrix assembled once
-        Hs = [dynamical_matrix(net) for net in nets]
-        cond = [conductivity_tensor(net, H=H) for net, H in zip(nets, Hs)]
-        c = np.array([x.c for x in cond])
-        edges = default_edges(max(Hs, key=gershgorin_bound), s.bin_width)
-        g = combine_samples([dos(H, edges, method=s.method, zero_modes=False, rng=sample_streams(children[k])[1])
-                             for k, H in enumerate(Hs)])
-        out["c"].append(c)
-        out["sigma"].append(np.stack([x.sigma for x in cond]))
-        out["affine"].append(np.stack([x.affine for x in cond]))
-        out["density"].append(g.samples)
-        out["bp"].append(boson_peak(g, c=c, crystal=delta == 0, rng=s.seed))
-        out["bp_crystal"].append(boson_peak(g, rng=s.seed, omega_min=out["bp"][-1].window[0], crystal=delta == 0))
-        out["C"].append(heat_capacity(g, T, c=c))  # each seed's Debye level below 2 x 2 pi c / L
-        net0 = nets[0]
-        m = lowest_modes(Hs[0], s.modes, rng=sample_streams(children[0])[1])
-        out["mode_omega"].append(m.omega)
-        out["mode_P"].append(participation_ratio(m.vectors))
-        small = net0.n_nodes <= DENSE_EXTRAS_MAX_NODES
-        if small:
-            lam, vec = np.linalg.eigh(Hs[0].toarray())
-            out["all_omega"].append(np.sqrt(np.clip(lam[1:], 0, None)))
-            out["all_P"].append(participation_ratio(vec[:, 1:]))
-            _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, eps=s.eps)
-        else:  # KPM local DOS at the resolution s.eps in omega
-            _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, method="kpm", resolution=max(s.eps, 0.02),
-                                                   rng=sample_streams(children[0])[1])
-        out["ldos"].append(ld)
-        out["zfrac"].append(frac)
+    with tqdm(total=len(s.deltas) * len(steps), desc="analyze", disable=not progress, unit="step") as bar:
+        def step(delta, k):
+            bar.set_description_str(f"analyze delta={delta:g}: {steps[k]}")
+
+        for delta in s.deltas:
+            step(delta, 0)
+            nets = [build(delta, k) for k in range(nk)]  # each network built once, its matrix assembled once
+            Hs = [dynamical_matrix(net) for net in nets]
+            cond = [conductivity_tensor(net, H=H) for net, H in zip(nets, Hs)]
+            c = np.array([x.c for x in cond])
+            bar.update()
+            step(delta, 1)
+            edges = default_edges(max(Hs, key=gershgorin_bound), s.bin_width)
+            parts = _on_bins(None if spectra is None else spectra.get(float(delta)), edges, nk)
+            if parts is None:
+                parts = [dos(H, edges, method=s.method, zero_modes=False, rng=sample_streams(children[k])[1]) for k, H in enumerate(Hs)]
+            g = combine_samples(parts)
+            bar.update()
+            step(delta, 2)
+            out["c"].append(c)
+            out["sigma"].append(np.stack([x.sigma for x in cond]))
+            out["affine"].append(np.stack([x.affine for x in cond]))
+            out["density"].append(g.samples)
+            out["bp"].append(boson_peak(g, c=c, crystal=delta == 0, rng=s.seed))
+            out["bp_crystal"].append(boson_peak(g, rng=s.seed, omega_min=out["bp"][-1].window[0], crystal=delta == 0))
+            out["C"].append(heat_capacity(g, T, c=c))  # each seed's Debye level below 2 x 2 pi c / L
+            bar.update()
+            step(delta, 3)
+            net0 = nets[0]
+            m = lowest_modes(Hs[0], s.modes, rng=sample_streams(children[0])[1])
+            out["mode_omega"].append(m.omega)
+            out["mode_P"].append(participation_ratio(m.vectors))
+            bar.update()
+            step(delta, 4)
+            if small:  # one diagonalisation for both: every mode's participation and the local DOS by z
+                lam, vec = np.linalg.eigh(Hs[0].toarray())
+                out["all_omega"].append(np.sqrt(np.clip(lam[1:], 0, None)))
+                out["all_P"].append(participation_ratio(vec[:, 1:]))
+                _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, eps=s.eps, modes=(lam, vec))
+                del lam, vec
+            else:  # KPM local DOS at the resolution s.eps in omega
+                _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, method="kpm", resolution=max(s.eps, 0.02),
+                                                       rng=sample_streams(children[0])[1])
+            out["ldos"].append(ld)
+            out["zfrac"].append(frac)
+            bar.update()
     bp, bpc = out["bp"], out["bp_crystal"]
     n_bins = max(d.shape[1] for d in out["density"])  # bins reach past each delta's own spectrum: pad with zeros
     out["density"] = [np.pad(d, ((0, 0), (0, n_bins - d.shape[1]))) for d in out["density"]]
@@ -156,6 +181,17 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False)
                "root_seed": s.seed, "confidence": bp[0].confidence, "debye_level_crystal": debye_level(1.0),
                "conventions": "density per mode; reduced = density/omega at bin centres; own Debye level uses each seed's c"},
     ))
+
+
+def _on_bins(parts, edges: np.ndarray, seeds: int) -> list | None:
+    """``parts`` (one DOS per seed) cut to ``edges`` when those are a prefix of theirs with no
+    mode above; None (compute afresh) otherwise."""
+    n = len(edges) - 1
+    if parts is None or len(parts) != seeds:
+        return None
+    if any(len(p.edges) <= n or not np.array_equal(p.edges[: n + 1], edges) or np.any(p.density[n:]) or p.error is not None for p in parts):
+        return None
+    return [replace(p, edges=edges, density=p.density[:n]) for p in parts]
 
 
 def _found_peaks(ds: xr.Dataset) -> np.ndarray:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict, dataclass
 
 import matplotlib.pyplot as plt
@@ -113,11 +114,9 @@ def compute(settings: PaperSettings = PaperSettings(), *, progress: bool = False
         return network(s.L, delta, rule=rule, spring=spring, rng=sample_streams(children[k])[0])
 
     # Common bins for every curve, up past the top of every spectrum.
-    nets = {}
-    for c, (rule, spring, _) in enumerate(CASES):
-        for d, delta in enumerate(s.deltas):
-            for k in range(s.seeds):
-                nets[c, d, k] = dynamical_matrix(build(rule, spring, delta, k))
+    keys = [(c, d, k) for c in range(len(CASES)) for d in range(len(s.deltas)) for k in range(s.seeds)]
+    nets = {(c, d, k): dynamical_matrix(build(*CASES[c][:2], s.deltas[d], k))
+            for c, d, k in tqdm(keys, desc="paper: networks", disable=not progress, unit="net")}
     top = max(gershgorin_bound(H) for H in nets.values())
     n_bins = int(np.floor(np.sqrt(top) / s.bin_width)) + 1
     edges = s.bin_width * np.arange(n_bins + 1)
@@ -127,7 +126,7 @@ def compute(settings: PaperSettings = PaperSettings(), *, progress: bool = False
     done: dict[bytes, tuple] = {}  # identical matrices (every seed at delta = 0) are computed once
     if client is not None:
         done = _dos_on_cluster(client, s, nets, edges, progress)
-    with tqdm(total=len(nets), desc="reproduce: DOS", disable=not progress, unit="net") as bar:
+    with tqdm(total=len(nets), desc=f"paper: DOS ({s.method})", disable=not progress, unit="net") as bar:
         for (c, d, k), H in nets.items():
             key = _matrix_key(H)
             if key not in done:
@@ -212,6 +211,16 @@ def _dos_on_cluster(client, s: PaperSettings, nets: dict, edges: np.ndarray, pro
              for c, d, k in first.values()]
     results = run_tasks(tasks, client, progress=progress)
     return {key: (r["density"], r["zero_modes"]) for key, r in zip(first, results)}
+
+
+def _spectra(ds: xr.Dataset, case: str) -> dict:
+    """The DOS of every seed of ``case`` in the dataset of ``compute``, per delta (for ``analyze.compute``)."""
+    from ..spectra.spectrum import DOS
+
+    s, edges = json.loads(ds.attrs["settings"]), ds["omega_edges"].values
+    x = ds.sel(case=case)
+    return {float(d): [DOS(edges, x["density"].values[i, k], s["L"] ** 2, s["method"], zero_modes=float(x["zero_modes"].values[i, k]),
+                           zero_modes_removed=True) for k in range(x.sizes["seed"])] for i, d in enumerate(x["delta"].values)}
 
 
 def _pad(rows):
@@ -363,6 +372,9 @@ def reproduce_all(settings: PaperSettings, out, *, glass_particles: int = 1500, 
     from .._files import save_dataset, save_figure
 
     out = Path(out)
+    beyond = analysis and settings.L >= 16 and settings.seeds >= 2 and any(d > 0 for d in settings.deltas)
+    count, total = iter(range(1, 7)), 2 + 2 * bool(glass_particles) + 2 * beyond
+    stage = lambda text: progress and print(f"reproduce [{next(count)}/{total}]: {text}", file=sys.stderr, flush=True)  # noqa: E731
 
     def write(ds, name, figs, prefix="", mark=False):
         paths = [save_dataset(ds, out / name)]
@@ -373,17 +385,21 @@ def reproduce_all(settings: PaperSettings, out, *, glass_particles: int = 1500, 
             plt.close(fig)
         return paths
 
+    stage(f"the paper's {3 * len(settings.deltas) * settings.seeds} networks (L = {settings.L}) and their DOS ({settings.method})")
     ds = compute(settings, progress=progress, client=client)
+    stage("the paper's figures and paper_data.nc")
     written = write(ds, "paper_data.nc", figures(ds))
     report(summary(ds))
     if glass_particles:
         from .glass import glass_figure_data, glass_figures, glass_summary
 
-        glass = glass_figure_data(glass_particles, seed=settings.seed, method=glass_method, cache_dir=cache)
+        stage(f"the glass of Fig. 3 right ({glass_particles} disks; from the cache if there)")
+        glass = glass_figure_data(glass_particles, seed=settings.seed, method=glass_method, cache_dir=cache, progress=progress)
         cached = glass.attrs.pop("cached")  # not in the file: a rerun from the cache writes the same bytes
+        stage("the glass's figures and glass_data.nc")
         written += write(glass, "glass_data.nc", glass_figures(glass))
         report(glass_summary(glass) + (" [from cache]" if cached else ""))
-    if analysis and (settings.L < 16 or settings.seeds < 2 or not any(d > 0 for d in settings.deltas)):
+    if analysis and not beyond:
         report("beyond the paper: skipped (needs --size >= 16, --seeds >= 2 and a delta > 0)")
     elif analysis:
         from .analyze import AnalysisSettings
@@ -391,11 +407,12 @@ def reproduce_all(settings: PaperSettings, out, *, glass_particles: int = 1500, 
         from .analyze import figures as analysis_figures
         from .analyze import summary as analysis_summary
 
-        beyond = AnalysisSettings(L=settings.L, deltas=tuple(d for d in settings.deltas if d > 0), seeds=settings.seeds,
-                                  method=settings.method, bin_width=settings.bin_width, seed=settings.seed,
-                                  modes=min(100, settings.L**2 // 2))
-        ads = analyze(beyond, progress=progress)
+        plan = AnalysisSettings(L=settings.L, deltas=tuple(d for d in settings.deltas if d > 0), seeds=settings.seeds,
+                                method=settings.method, bin_width=settings.bin_width, seed=settings.seed, modes=min(100, settings.L**2 // 2))
+        stage("beyond the paper: analysis of the cut-off networks of Fig. 2 right")
+        ads = analyze(plan, progress=progress, spectra=_spectra(ds, "cutoff-inverse"))  # Fig. 2 right's spectra, not computed again
         ads.attrs["note"] = "beyond the paper: analysis of the cut-off networks of Fig. 2 right (same seeds)"
+        stage("beyond the paper: figures and beyond_paper_analysis.nc")
         written += write(ads, "beyond_paper_analysis.nc", analysis_figures(ads), prefix="beyond_paper_", mark=True)
         report("beyond the paper:\n" + analysis_summary(ads))
     return written
