@@ -9,6 +9,8 @@ M = (1/V) d2U/deps2 over the axes, B from the dilation ``E = I``:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse.linalg as spla
 
@@ -28,7 +30,19 @@ def _second(t, keep, E, H_solve, n_keep, dim, index):
     return affine - float(b @ H_solve(b))
 
 
-def moduli(p, pot, keep) -> dict:
+@dataclass(frozen=True, eq=False)
+class ElasticTensor:
+    A: np.ndarray
+    pressure: float
+
+    @property
+    def bulk(self) -> float:
+        d = self.A.shape[0]
+        return float((np.einsum("aabb->", self.A) + d * (d - 1) * self.pressure) / d**2)
+
+
+def elastic_tensor(p, pot, *, keep) -> ElasticTensor:
+    """A_abcd = (1/V) d2U/du_ab du_cd, relaxed (polarisation of the second derivative along u)."""
     keep = np.asarray(keep, bool)
     dim = p.dim
     t = pair_terms(p, pot)
@@ -37,17 +51,13 @@ def moduli(p, pot, keep) -> dict:
     index = np.full(p.n, -1)
     index[keep] = np.arange(int(keep.sum()))
     n_keep = int(keep.sum())
-    H = hessian(p, pot, mass_weighted=False, keep=keep)[dim:, dim:].tocsc()
-    solve = spla.splu(H).solve
+    solve = spla.splu(hessian(p, pot, mass_weighted=False, keep=keep)[dim:, dim:].tocsc()).solve
     V = p.volume
-    pressure = -float(np.dot(t.r, t.dV)) / (dim * V)
-    G = []
-    for a in range(dim):
-        for b in range(a + 1, dim):
-            E = np.zeros((dim, dim))
-            E[a, b] = 1.0
-            G.append(_second(t, keep, E, solve, n_keep, dim, index) / V)
-    M = [_second(t, keep, np.diag(np.eye(dim)[a]), solve, n_keep, dim, index) / V for a in range(dim)]
-    dil = _second(t, keep, np.eye(dim), solve, n_keep, dim, index)
-    return dict(shear_modulus=float(np.mean(G)), longitudinal_modulus=float(np.mean(M)),
-                bulk_modulus=(dil + pressure * V * dim * (dim - 1)) / (dim**2 * V), pressure=pressure)
+    basis = [np.eye(dim * dim)[k].reshape(dim, dim) for k in range(dim * dim)]
+    q = {k: _second(t, keep, basis[k], solve, n_keep, dim, index) for k in range(dim * dim)}
+    A = np.zeros((dim * dim, dim * dim))
+    for k in range(dim * dim):
+        A[k, k] = q[k]
+        for m in range(k + 1, dim * dim):
+            A[k, m] = A[m, k] = 0.5 * (_second(t, keep, basis[k] + basis[m], solve, n_keep, dim, index) - q[k] - q[m])
+    return ElasticTensor(A.reshape(dim, dim, dim, dim) / V, -float(np.dot(t.r, t.dV)) / (dim * V))

@@ -14,9 +14,9 @@ Conventions (O'Hern, Silbert, Liu & Nagel, PRE 68, 011306 (2003); Silbert, Liu &
   level ``D_pl`` is the median of those between the 30th and the 70th percentile of the modes,
   and ``omega*`` the lowest frequency at which ``D(omega)`` reaches ``D_pl / 2`` (linear
   interpolation between bin middles).
-* **Boson peak** of the reduced DOS ``D(omega) / omega**(d-1)``: its maximum above the lowest
-  transverse plane wave ``2 pi c_T / L``, smoothed over three bins, and its height over the
-  packing's own Debye level ``d / omega_D**d``.
+* **Boson peak** of the reduced DOS ``D(omega) / omega**(d-1)``, read on the same equal-count
+  bins: its maximum above the lowest transverse plane wave ``2 pi c_T / L``, and its height over
+  the packing's own Debye level ``d / omega_D**d``.
 * **Power laws** ``y = A x**b`` over an ensemble: each seed's series over the pressures is fitted
   by least squares in ``log y`` against ``log x``; the exponent is the mean of the per-seed slopes
   and its interval the Student-t interval over seeds (``S - 1`` degrees of freedom). Seeds are
@@ -33,14 +33,12 @@ import numpy as np
 from scipy import stats
 
 from .. import _checks
-from .peak import _peak, _running_mean
+from .peak import _peak
 
 #: Quantiles of the mode count between which the plateau level is taken.
 PLATEAU_QUANTILES = (0.3, 0.7)
 #: ``omega*`` is where D(omega) first reaches this fraction of the plateau level.
 ONSET_FRACTION = 0.5
-#: Bins averaged before reading the Boson peak.
-SMOOTH_BINS = 3
 #: Modes in each bin of the equal-count D(omega) that ``omega*`` is read from.
 MODES_PER_BIN = 8
 #: Share of the modes per equal-count bin when the number of modes is not given.
@@ -193,12 +191,12 @@ def onset_frequency(edges, density, *, modes: int | None = None, fraction: float
     return float(centres[k - 1] + (target - y0) / (y1 - y0) * (centres[k] - centres[k - 1]))
 
 
-def reduced_peak(edges, density, dim: int, level: float, *, omega_min: float = 0.0) -> tuple[float, float]:
+def reduced_peak(edges, density, dim: int, level: float, *, omega_min: float = 0.0, modes: int | None = None) -> tuple[float, float]:
     """Position and height over ``level`` of the maximum of ``D / omega**(d-1)`` above ``omega_min``.
 
-    The reduced DOS is averaged over ``SMOOTH_BINS`` bins; the position is the vertex of the
-    parabola through the highest bin and its neighbours. Returns ``(nan, nan)`` when no bin
-    lies above ``omega_min``.
+    ``D`` is read on the equal-count bins of ``onset_frequency`` (``MODES_PER_BIN`` of the
+    ``modes``); the position is the vertex of the parabola through the highest bin and its
+    neighbours. Returns ``(nan, nan)`` when no bin lies above ``omega_min``.
 
     Examples
     --------
@@ -211,17 +209,41 @@ def reduced_peak(edges, density, dim: int, level: float, *, omega_min: float = 0
     >>> round(omega, 2), round(height, 1)
     (0.5, 3.0)
     """
-    edges, density = _density(edges, density)
     dim = _checks.integer("dim", dim, minimum=2, maximum=3)
     level = _checks.real("level", level, minimum=0.0, min_inclusive=False)
     omega_min = _checks.real("omega_min", omega_min, minimum=0.0)
-    centres = 0.5 * (edges[1:] + edges[:-1])
+    centres, D = equal_count_density(edges, density, step=_step(modes))
     inside = np.flatnonzero(centres > omega_min)
     if inside.size == 0:
         return float("nan"), float("nan")
-    reduced = _running_mean(density / centres ** (dim - 1), SMOOTH_BINS)
-    omega, value = _peak(reduced, centres, inside)
+    omega, value = _peak(D / centres ** (dim - 1), centres, inside)
     return omega, value / level
+
+
+def isotropic_shear_modulus(A) -> float:
+    """The simple-shear modulus averaged over every orientation of the shear (direction ``n``, plane
+    normal ``m``, ``n`` perpendicular to ``m``, uniformly): with ``<n_a m_b n_c m_d> = ((d+1) d_ac d_bd
+    - d_ab d_cd - d_ad d_bc) / ((d-1) d (d+2))``, ``G = ((d+1) A_abab - A_aabb - A_abba) / ((d-1) d (d+2))``.
+
+    ``A_abcd = (1/V) d2U / du_ab du_cd`` is the relaxed elastic tensor (``u`` the displacement
+    gradient). For an isotropic solid this is its shear modulus; a small packing's moduli along the
+    box axes scatter (and can be negative), and this average is the estimate of its macroscopic G.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.analysis.jamming import isotropic_shear_modulus
+    >>> d, lam, mu = 3, 2.0, 0.7
+    >>> I = np.eye(d)
+    >>> A = lam * np.einsum("ab,cd->abcd", I, I) + mu * (np.einsum("ac,bd->abcd", I, I) + np.einsum("ad,bc->abcd", I, I))
+    >>> round(isotropic_shear_modulus(A), 12)
+    0.7
+    """
+    A = np.asarray(A, dtype=float)
+    d = A.shape[0]
+    if A.shape != (d, d, d, d) or d not in (2, 3):
+        raise _checks.ParameterError(f"'A' must have shape (d, d, d, d) with d = 2 or 3; got {A.shape}")
+    return float(((d + 1) * np.einsum("abab->", A) - np.einsum("aabb->", A) - np.einsum("abba->", A)) / ((d - 1) * d * (d + 2)))
 
 
 @dataclass(frozen=True)

@@ -27,16 +27,14 @@ def plot_power_law(x, y, fit, *, ax=None, label: str = "", reference: float | No
     return finish_axes(ax)
 
 
-def plot_plateau(edges, densities, labels, onsets, *, ax=None, reduced_dim: int | None = None, levels=None):
-    """D(omega) per pressure on log axes with omega* marked (``densities`` (P, B)); with
-    ``reduced_dim`` D / omega^(d-1) over each ``levels`` entry (the Debye level) instead."""
+def plot_plateau(curves, labels, onsets, *, ax=None, reduced_dim: int | None = None, levels=None):
+    """D(omega) per pressure on log axes with omega* marked (``curves``: one ``(omega, D)`` per
+    pressure); with ``reduced_dim`` D / omega^(d-1) over each ``levels`` entry (the Debye level)."""
     ax = _axes(ax)
-    centres = 0.5 * (edges[1:] + edges[:-1])
-    colours = delta_colours(len(densities) + 1)[1:]
-    for k, (g, lab, w) in enumerate(zip(densities, labels, onsets)):
-        y = g if reduced_dim is None else g / centres ** (reduced_dim - 1) / levels[k]
-        keep = y > 0
-        ax.loglog(centres[keep], y[keep], "-", color=colours[k], label=lab)
+    colours = delta_colours(len(curves) + 1)[1:]
+    for k, ((w_k, g), lab, w) in enumerate(zip(curves, labels, onsets)):
+        y = g if reduced_dim is None else g / w_k ** (reduced_dim - 1) / levels[k]
+        ax.loglog(w_k, y, "-", color=colours[k], label=lab)
         if reduced_dim is None and np.isfinite(w):
             ax.axvline(w, color=colours[k], ls=":", lw=1)
     if reduced_dim is None:

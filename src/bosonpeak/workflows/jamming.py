@@ -15,9 +15,9 @@ import numpy as np
 
 from .. import _checks
 from .._random import seed_sequences
-from ..analysis._standin_moduli import moduli
+from ..analysis._standin_moduli import elastic_tensor
 from ..analysis.debye import debye_level_nd
-from ..analysis.jamming import coordination, onset_frequency, power_law_fit, reduced_peak
+from ..analysis.jamming import MODES_PER_BIN, coordination, isotropic_shear_modulus, equal_count_density, onset_frequency, power_law_fit, reduced_peak
 from ..analysis.qlm import first_band
 from ..model._standin import hessian, pair_terms
 from ..model.jamming import POTENTIALS, JammedPacking, jammed_series
@@ -52,7 +52,8 @@ def packing_numbers(jp: JammedPacking, *, method: str = "dense", edges=None, rng
 
     The Hessian, moduli and Debye level are those of the backbone (rattlers removed); the DOS is
     per ``d N_b`` modes with the ``d`` translations left out; sound speeds use the backbone's
-    mass density ``N_b / V``.
+    mass density ``N_b / V``. ``shear_modulus`` is the simple-shear modulus averaged over every
+    orientation (``analysis.jamming.isotropic_shear_modulus``), ``bulk_modulus`` ``-V dp/dV``.
     """
     if not isinstance(jp, JammedPacking):
         raise _checks.ParameterTypeError(f"'packing' must be a JammedPacking; got {type(jp).__name__}")
@@ -63,8 +64,8 @@ def packing_numbers(jp: JammedPacking, *, method: str = "dense", edges=None, rng
     keep = ~jp.rattler
     out = dict(pressure=jp.pressure, phi=jp.phi, z=c.z, delta_z=c.delta_z, z_variance=c.z_variance,
                rattler_fraction=c.rattler_fraction, excess_contacts=c.excess_contacts)
-    m = moduli(p, pot, keep)
-    G, B = m["shear_modulus"], m["bulk_modulus"]
+    e = elastic_tensor(p, pot, keep=keep)
+    G, B = isotropic_shear_modulus(e.A), e.bulk
     rho = c.n_backbone / p.volume
     g = dos(hessian(p, pot, keep=keep), edges, method=method, zero_modes=False, n_zero=dim, rng=rng)
     out.update(shear_modulus=G, bulk_modulus=B, density=g.density, omega_star=onset_frequency(edges, g.density, modes=dim * (c.n_backbone - 1)))
@@ -72,7 +73,7 @@ def packing_numbers(jp: JammedPacking, *, method: str = "dense", edges=None, rng
         c_T, c_L = sound_speeds(G, B, rho, dim)
         level = debye_level_nd(dim, model="vector", c_L=c_L, c_T=c_T, n=rho)
         w1 = first_band(c_T, jp.box_length)
-        omega_bp, height = reduced_peak(edges, g.density, dim, level, omega_min=w1)
+        omega_bp, height = reduced_peak(edges, g.density, dim, level, omega_min=w1, modes=dim * (c.n_backbone - 1))
     else:
         level = w1 = omega_bp = height = float("nan")
     out.update(omega_bp=omega_bp, bp_height=height, debye_level=level, omega_1=w1)
@@ -207,14 +208,16 @@ def jamming_outputs(out, ds, exponents: dict) -> list:
                    xlabel="Dz", ylabel="omega*")
     edges = ds["omega_edges"].values
     labels = [f"p = {t:g}" for t in ds["target"].values]
-    mean = ds["density"].mean("seed").values
-    plot_plateau(edges, mean, labels, np.nanmean(v["omega_star"], axis=0), ax=axes[1, 1])
+    # D(omega) of the seed-mean on equal-count bins of MODES_PER_BIN modes of every seed together
+    curves = [equal_count_density(edges, g, step=MODES_PER_BIN / (ds.sizes["seed"] * ds.attrs["dim"] * ds.attrs["N"]))
+              for g in ds["density"].mean("seed").values]
+    plot_plateau(curves, labels, np.nanmean(v["omega_star"], axis=0), ax=axes[1, 1])
     fig.suptitle(f"Scaling near jamming: {title}")
     fig.tight_layout()
     written += save_figure(fig, out / "jamming_laws")
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(6, 4.5))
-    plot_plateau(edges, mean, labels, np.nanmean(v["omega_star"], axis=0), ax=ax, reduced_dim=int(ds.attrs["dim"]),
+    plot_plateau(curves, labels, np.nanmean(v["omega_star"], axis=0), ax=ax, reduced_dim=int(ds.attrs["dim"]),
                  levels=np.nanmean(v["debye_level"], axis=0))
     ax.set_title(f"Reduced DOS over each packing's Debye level: {title}", fontsize=10)
     written += save_figure(fig, out / "jamming_reduced_dos")

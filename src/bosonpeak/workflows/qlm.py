@@ -15,7 +15,8 @@ import numpy as np
 
 from .. import _checks
 from .._random import seed_sequences
-from ..analysis._standin_moduli import moduli
+from ..analysis._standin_moduli import elastic_tensor
+from ..analysis.jamming import isotropic_shear_modulus
 from ..analysis.qlm import QLM_PARTICIPATION, first_band, low_frequency_exponent, lowest_vector_modes, split_modes
 from ..model._standin import hessian
 from ..model.jamming import POTENTIALS, jammed_packing
@@ -25,6 +26,8 @@ from .jamming import map_children
 BAND_FRACTION = 0.7
 #: Modes asked for first, per sample.
 FIRST_K = 8
+#: Lowest modes of the first sample kept for the map figure.
+MAP_MODES = 2
 
 
 def sample_modes(jp, *, band_fraction: float = BAND_FRACTION, rng=None) -> dict:
@@ -35,7 +38,7 @@ def sample_modes(jp, *, band_fraction: float = BAND_FRACTION, rng=None) -> dict:
     """
     p, pot, dim = jp.particles, jp.pair_potential(), jp.particles.dim
     keep = ~jp.rattler
-    G = moduli(p, pot, keep)["shear_modulus"]
+    G = isotropic_shear_modulus(elastic_tensor(p, pot, keep=keep).A)
     w1 = first_band(G**0.5 / (keep.sum() / p.volume) ** 0.5, jp.box_length) if G > 0 else float("nan")
     cutoff = band_fraction * w1
     H = hessian(p, pot, keep=keep)
@@ -47,7 +50,9 @@ def sample_modes(jp, *, band_fraction: float = BAND_FRACTION, rng=None) -> dict:
             break
         k *= 2
     return dict(omega=m.omega, participation=m.participation, cutoff=cutoff, omega_1=w1, shear_modulus=G,
-                box_length=jp.box_length)
+                box_length=jp.box_length, map=dict(positions=p.positions[keep], diameters=p.diameters[keep],
+                                                   vectors=m.vectors[:, :MAP_MODES], omega=m.omega[:MAP_MODES],
+                                                   participation=m.participation[:MAP_MODES]))
 
 
 def _sample_task(child, N, pressure, dim, potential, band_fraction):
@@ -66,7 +71,8 @@ def qlm_study(N: int, *, pressure: float = 0.1, dim: int = 3, potential: str = "
     -------
     dict
         ``omega``, ``participation``, ``cutoff`` (per mode, every computed mode), ``sample``
-        (its packing), and per sample ``omega_1``, ``shear_modulus``, ``pressure``, ``phi``.
+        (its packing), per sample ``omega_1``, ``shear_modulus``, ``pressure``, ``phi``, and ``map``:
+        the first sample's backbone and its ``MAP_MODES`` lowest modes.
 
     Examples
     --------
@@ -88,7 +94,8 @@ def qlm_study(N: int, *, pressure: float = 0.1, dim: int = 3, potential: str = "
     out["sample"] = np.concatenate([np.full(r["omega"].size, s) for s, r in enumerate(rows)])
     for key in ("omega_1", "shear_modulus", "pressure", "phi", "box_length"):
         out[key] = np.array([r[key] for r in rows])
-    out.update(N=N, dim=dim, potential=potential, target_pressure=float(pressure), band_fraction=band_fraction)
+    out.update(N=N, dim=dim, potential=potential, target_pressure=float(pressure), band_fraction=band_fraction,
+               map=rows[0]["map"])
     return out
 
 
@@ -112,7 +119,7 @@ def qlm_outputs(out, study: dict, fit: dict) -> list:
     import xarray as xr
 
     from .._files import save_dataset, save_figure
-    from ..plotting.jamming import plot_cumulative, plot_modes_participation
+    from ..plotting.jamming import plot_cumulative, plot_mode_map, plot_modes_participation
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -129,4 +136,14 @@ def qlm_outputs(out, study: dict, fit: dict) -> list:
     fig.tight_layout()
     written += save_figure(fig, out / "qlm_modes")
     plt.close(fig)
+    if study["dim"] == 2:
+        m = study["map"]
+        fig, axes = plt.subplots(1, MAP_MODES, figsize=(5 * MAP_MODES, 5))
+        for k, ax in enumerate(np.atleast_1d(axes)):
+            plot_mode_map(m["positions"], m["diameters"], m["vectors"][:, k].reshape(-1, 2), ax=ax,
+                          title=f"mode {k + 1}: omega = {m['omega'][k]:.3f}, P = {m['participation'][k]:.3f}")
+        fig.suptitle(f"Lowest non-zero modes of one packing (N = {study['N']}, p = {study['target_pressure']:g}, rattlers removed)")
+        fig.tight_layout()
+        written += save_figure(fig, out / "qlm_mode_map")
+        plt.close(fig)
     return written
