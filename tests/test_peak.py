@@ -62,8 +62,9 @@ def test_crystal_has_no_boson_peak():
     g = bosonpeak.dos(bosonpeak.network(60, 0.0), np.arange(0, 1.65, 0.05), method="slicing", zero_modes=False)
     flagged = boson_peak(g, crystal=True)
     assert not flagged.found and flagged.reason == "crystal" and str(flagged) == "no Boson peak (crystal)"
+    assert g.crystal and boson_peak(g).reason == "crystal"  # the DOS of a crystal network says so itself
     # even unflagged, the crystal's g/omega rises to the van Hove singularity at omega = 2: no interior maximum
-    plain = boson_peak(g)
+    plain = boson_peak(g, crystal=False)
     assert not plain.found and plain.reason in ("monotone", "at the window edge")
     assert plain.omega > 1.4
 

@@ -231,3 +231,37 @@ def coordination_distribution(L: int, delta: float, *, seeds: int = 10, z_max: i
             raise _checks.ParameterError(f"'z_max' must be at least the largest coordination {int(z.max())}; got {z_max}")
         out.append(np.bincount(z, minlength=z_max + 1) / net.n_nodes)
     return np.stack(out)
+
+
+#: Relative spread of the spring constants (and of the bond vectors around the lattice's) below
+#: which a network counts as the perfect crystal (``is_crystal``): ``delta = 1e-12`` does.
+CRYSTAL_TOLERANCE = 1e-9
+
+
+def is_crystal(net: SpringNetwork) -> bool:
+    """Whether ``net`` is the perfect crystal up to ``CRYSTAL_TOLERANCE``: one spring constant
+    on the ``d N`` bonds of the square (cubic) lattice's nearest neighbours.
+
+    With the nearest rule every network's bonds are the lattice's, so with equal springs its
+    matrix is the crystal's for any ``delta`` (PHYSICS.md); otherwise every bond vector must
+    lie within the tolerance of a lattice vector ``a e_i``.
+
+    Examples
+    --------
+    >>> import bosonpeak
+    >>> from bosonpeak.model.lattice import is_crystal
+    >>> is_crystal(bosonpeak.network(8, 1e-12)), is_crystal(bosonpeak.network(8, 0.2, rng=1))
+    (True, False)
+    >>> is_crystal(bosonpeak.network(8, 0.3, rule="nearest", spring="constant", rng=1))
+    True
+    """
+    if not isinstance(net, SpringNetwork) or not net.L or len(net.bonds) != net.dim * net.n_nodes or not len(net.stiffness):
+        return False
+    t = np.asarray(net.stiffness, dtype=float)
+    if np.ptp(t) > CRYSTAL_TOLERANCE * np.max(np.abs(t)):
+        return False
+    if net.params.get("rule") == "nearest":
+        return True
+    a = float(net.params.get("a", 1.0) or 1.0)
+    d = net.bond_vectors / a
+    return bool(np.all(np.abs(np.sort(np.abs(d), axis=1) - np.eye(net.dim)[-1]) < CRYSTAL_TOLERANCE))

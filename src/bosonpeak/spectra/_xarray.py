@@ -36,7 +36,7 @@ def dos_dataset(g) -> xr.Dataset:
     omega = xr.Variable("omega", g.centres, {**_attrs("angular frequency (bin centre)", OMEGA_UNITS), "bounds": "omega_bounds"})
     data = {
         "density": (("omega",), g.density, _attrs("vibrational density of states per mode", DENSITY_UNITS)),
-        "reduced": (("omega",), g.reduced, _attrs("reduced density of states g(omega)/omega", REDUCED_UNITS)),
+        "reduced": (("omega",), g.reduced, _attrs(f"reduced density of states g(omega)/omega^{(g.dim or 2) - 1}", REDUCED_UNITS)),
         "omega_bounds": (("omega", "bound"), np.column_stack([g.edges[:-1], g.edges[1:]]),
                          _attrs("bin edges in omega, [lower, upper)", OMEGA_UNITS)),
     }
@@ -57,6 +57,11 @@ def dos_dataset(g) -> xr.Dataset:
     }
     if g.resolution is not None:
         attrs["resolution"] = float(g.resolution)
+    if g.dim is not None:
+        attrs["dim"] = int(g.dim)
+    if g.model is not None:
+        attrs["model"] = g.model
+    attrs["crystal"] = int(g.crystal)
     if "spawn_keys" in g.info:
         attrs["spawn_keys"] = repr(list(g.info["spawn_keys"]))
     attrs.update(_scalar_info(g.info))

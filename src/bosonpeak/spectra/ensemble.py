@@ -7,6 +7,8 @@ random numbers), as the paper's Fig. 4 left shares the seeds of Fig. 2 right.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from tqdm.auto import tqdm
 
@@ -15,7 +17,7 @@ from .._random import sample_streams, seed_sequences
 from ..matrices.laplacian import dynamical_matrix
 from ..matrices.sizes import entries_per_row
 from ..matrices.vector import vector_dynamical_matrix
-from ..model.lattice import network
+from ..model.lattice import is_crystal, network
 from .spectrum import DEFAULT_BIN_WIDTH, DOS, default_edges, dos, memory_estimate
 from .vector import MODELS, vector_zero_modes
 
@@ -108,7 +110,8 @@ def ensemble_dos(
         if width is not None:  # each network's own bound; later networks may add bins on top
             mine = default_edges(H, width)
             edges = mine if edges is None or len(mine) > len(edges) else edges
-        parts.append(dos(H, edges, method=method, zero_modes=zero_modes, rng=dos_rng, n_zero=known, **options))
+        part = dos(H, edges, method=method, zero_modes=zero_modes, rng=dos_rng, n_zero=known, dim=dim, model=model, **options)
+        parts.append(dataclasses.replace(part, crystal=is_crystal(net)))
     return combine_samples(parts, info={"seeds": seeds, "spawn_keys": [c.spawn_key for c in children], "mean_z": mean_z})
 
 
@@ -164,6 +167,9 @@ def combine_samples(parts: list[DOS], info: dict | None = None) -> DOS:
         zero_modes_removed=first.zero_modes_removed,
         resolution=first.resolution,
         info=info,
+        dim=first.dim if all(p.dim == first.dim for p in parts) else None,
+        model=first.model if all(p.model == first.model for p in parts) else None,
+        crystal=all(p.crystal for p in parts),
     )
 
 

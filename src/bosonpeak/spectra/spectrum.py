@@ -25,6 +25,8 @@ import scipy.sparse as sp
 
 from .. import _checks, _resources
 from ..matrices.laplacian import as_matrix
+from ._docs import engine_options_doc
+from ._labels import labels
 
 #: Default bin width in omega.
 DEFAULT_BIN_WIDTH = 0.05
@@ -59,6 +61,11 @@ class DOS:
         Resolution in omega for smoothed methods (KPM); None for exact histograms.
     info : dict
         Method-specific details (timings, moments, shifts, ...).
+    dim, model : int or None, str or None
+        Space dimension (2, 3) and ``"scalar"`` or ``"vector"`` of the matrix, where known (a
+        network's DOS; a bare matrix's only if ``dos(..., dim=, model=)`` says): the Debye law.
+    crystal : bool
+        The DOS of a perfect crystal (``model.lattice.is_crystal``): it has no Boson peak.
     """
 
     edges: np.ndarray
@@ -71,6 +78,9 @@ class DOS:
     zero_modes_removed: bool = False
     resolution: float | None = None
     info: dict = field(default_factory=dict)
+    dim: int | None = None
+    model: str | None = None
+    crystal: bool = False
 
     @property
     def centres(self) -> np.ndarray:
@@ -84,18 +94,18 @@ class DOS:
 
     @property
     def reduced(self) -> np.ndarray:
-        """Reduced DOS ``g(omega) / omega`` at the bin centres (2D Debye law: a constant)."""
-        return self.density / self.centres
+        """Reduced DOS ``g / omega**(d-1)`` at the bin centres (``d = 2`` unless ``dim`` says 3): Debye's law is a constant."""
+        return self.density / self.centres ** ((self.dim or 2) - 1)
 
     @property
     def reduced_error(self) -> np.ndarray | None:
         """Standard error of ``reduced``, if ``error`` is known."""
-        return None if self.error is None else self.error / self.centres
+        return None if self.error is None else self.error / self.centres ** ((self.dim or 2) - 1)
 
     @property
     def reduced_samples(self) -> np.ndarray | None:
-        """``g / omega`` of every sample, shape (K, B), for an ensemble."""
-        return None if self.samples is None else self.samples / self.centres
+        """``g / omega**(d-1)`` of every sample, shape (K, B), for an ensemble."""
+        return None if self.samples is None else self.samples / self.centres ** ((self.dim or 2) - 1)
 
     def integral(self) -> float:
         """``sum(density * widths)``: 1 when every mode falls inside the edges."""
@@ -227,7 +237,7 @@ def methods() -> tuple[str, ...]:
 
 
 def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True, rng=None, progress: bool = False,
-        n_zero: int | None = None, **options) -> DOS:
+        n_zero: int | None = None, dim: int | None = None, model: str | None = None, **options) -> DOS:
     """Vibrational density of states of one network.
 
     Parameters
@@ -253,6 +263,9 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
         every mode kept and ``zero_modes=False`` takes ``n_zero`` modes out of the bin holding
         ``omega = 0`` (exact engines) or ``n_zero`` kernel-broadened deltas at 0 (KPM).
         For a Laplacian it must equal its number of connected components.
+    dim, model : int, str, optional
+        What a bare matrix is the dynamical matrix of (``DOS.dim``, ``DOS.model``); a network
+        says it itself (its ``dim``, the scalar model).
     **options
         Method-specific options.
 
@@ -284,13 +297,14 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
     n = H.shape[0]
     _resources.check(_resources.Plan(f"DOS of N = {n} modes by method {method!r}", memory_estimate(method, n, H.nnz, edges, H=H, **options),
                                      advice="another method (bosonpeak.methods())"))
+    shape = labels(net_or_H, dim, model)
     if n_zero is None:
-        return engine(H, edges, zero_modes=zero_modes, rng=rng, progress=progress, **options)
+        return dataclasses.replace(engine(H, edges, zero_modes=zero_modes, rng=rng, progress=progress, **options), **shape)
     n_zero = _checks.integer("n_zero", n_zero, minimum=0, maximum=H.shape[0])
     g = engine(H, edges, zero_modes=True, rng=rng, progress=progress, **options)
     if g.zero_modes and g.zero_modes != n_zero:  # a Laplacian: the engine counted its components
         raise _checks.ParameterError(f"'n_zero' must equal the {g.zero_modes:g} connected components of this graph Laplacian; got {n_zero}")
-    return known_zero_modes(g, n_zero, zero_modes)
+    return dataclasses.replace(known_zero_modes(g, n_zero, zero_modes), **shape)
 
 
 def known_zero_modes(g: DOS, n_zero: int, zero_modes: bool) -> DOS:
@@ -322,43 +336,9 @@ _OPTIONS_PLACEHOLDER = re.compile(r"^( *)Method-specific options\.\n", re.MULTIL
 _DOS_DOC = dos.__doc__
 
 
-def _parameter_docs(doc: str | None) -> dict[str, tuple[str, str]]:
-    """``{name: (type, description)}`` from the numpydoc Parameters section of ``doc``."""
-    lines = inspect.cleandoc(doc or "").splitlines()
-    try:
-        start = lines.index("Parameters") + 2
-    except ValueError:
-        return {}
-    out, names = {}, []
-    for line in lines[start:]:
-        if line and not line.startswith(" "):
-            if " : " not in line:
-                break
-            head, kind = line.split(" : ", 1)
-            names = [n.strip() for n in head.split(",")]  # "a, b : type" documents both
-            for n in names:
-                out[n] = (kind.strip(), "")
-        elif names and line.strip():
-            for n in names:
-                out[n] = (out[n][0], (out[n][1] + " " + line.strip()).strip())
-    return out
-
-
 def _engine_options_doc(indent: str = "        ") -> str:
-    """The ``**options`` entry of ``dos``'s docstring: every registered engine's own options,
-    read from its signature (name, default) and its docstring (type, description)."""
-    text = [f"{indent}Options of the chosen method (``bosonpeak.methods()`` lists them):\n"]
-    for name, engine in sorted(_ENGINES.items()):
-        params = inspect.signature(engine).parameters.values()
-        own = [p for p in params if p.kind is p.KEYWORD_ONLY and p.name not in _COMMON]
-        docs = _parameter_docs(engine.__doc__)
-        text.append(f"\n{indent}- ``method=\"{name}\"``:" + (" no options.\n" if not own else "\n\n"))
-        for p in own:
-            kind, description = docs.get(p.name, ("", ""))
-            default = "" if p.default is p.empty else f"default ``{p.default!r}``"
-            head = "; ".join(x for x in (kind, default) if x)
-            text.append(f"{indent}  - ``{p.name}`` ({head}): {description}\n".replace(": \n", "\n"))
-    return "".join(text)
+    """The ``**options`` entry of ``dos``'s docstring, from every registered engine (``_docs``)."""
+    return engine_options_doc(_ENGINES, _COMMON, indent)
 
 
 def memory_estimate(method: str, n: int, nnz: int, edges, *, H=None, **options) -> int:

@@ -24,6 +24,7 @@ network is known.
 
 from __future__ import annotations
 
+import dataclasses
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from .. import _checks, _resources
 from ..matrices.laplacian import as_matrix
 from ..matrices.vector import maxwell_count, vector_dynamical_matrix
 from ..model.glass import DIM
-from ..model.lattice import SpringNetwork
+from ..model.lattice import SpringNetwork, is_crystal
 from .slicing import eigenvalue_counts
 from .spectrum import DOS, default_edges, dos, gershgorin_bound
 
@@ -154,7 +155,8 @@ def vector_dos(net: SpringNetwork, edges=None, *, method: str = "dense", zero_mo
     if n_zero is None:
         n_zero = vector_zero_modes(net)
     edges = default_edges(K) if edges is None else edges
-    return dos(K, edges, method=method, zero_modes=zero_modes, rng=rng, progress=progress, n_zero=n_zero, **options)
+    g = dos(K, edges, method=method, zero_modes=zero_modes, rng=rng, progress=progress, n_zero=n_zero, dim=net.dim, model="vector", **options)
+    return dataclasses.replace(g, crystal=is_crystal(net))
 
 
 def glass_dos(H, edges, *, method: str = "dense", rng=None, progress: bool = False, **options) -> DOS:
@@ -173,7 +175,7 @@ def glass_dos(H, edges, *, method: str = "dense", rng=None, progress: bool = Fal
     >>> round(g.integral() * H.shape[0]) == H.shape[0] - 2, g.zero_modes
     (True, 2.0)
     """
-    return dos(H, edges, method=method, zero_modes=False, rng=rng, progress=progress, n_zero=DIM, **options)
+    return dos(H, edges, method=method, zero_modes=False, rng=rng, progress=progress, n_zero=DIM, dim=DIM, model="vector", **options)
 
 
 #: Default time limit of ``check_resources`` (seconds).

@@ -60,8 +60,8 @@ def compute(L: int, delta: float, *, dim: int = 3, rule: str = "cutoff", spring:
     n0 = vector_zero_modes(net)
     top = np.sqrt(float(abs(K).sum(axis=1).max()))
     edges = bin_width * np.arange(_resources.check_bins("bin_width", bin_width, top) + 1)
-    g_s = dos(H, edges, method=method, zero_modes=False, rng=seed, **options)
-    g_v = dos(K, edges, method=method, zero_modes=False, rng=seed, n_zero=n0, **options)
+    g_s = dos(H, edges, method=method, zero_modes=False, rng=seed, dim=dim, model="scalar", **options)
+    g_v = dos(K, edges, method=method, zero_modes=False, rng=seed, n_zero=n0, dim=dim, model="vector", **options)
     cond, el = conductivity_tensor(net), elastic_tensor(net)
     rigid = n0 == dim
     level_s = debye_level_nd(dim, c=cond.c, n=cond.density)
