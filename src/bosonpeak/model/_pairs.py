@@ -1,0 +1,158 @@
+"""Driving the compiled pair kernels of ``_cells`` (private): the box check, the cell list,
+rows shared among threads, overlaps.
+
+The kernels release the GIL; rows are cut into fixed chunks that a pool of threads takes in
+turn, each chunk writing only its own rows, so results do not depend on the number of threads.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import _checks
+from .particles import Particles
+
+#: Particles per chunk of rows handed to a thread.
+CHUNK = 8192
+#: Two particles closer than this fraction of the mean spacing ``(V / N)**(1/d)`` overlap.
+OVERLAP = 1e-6
+
+
+@dataclass(frozen=True, eq=False)
+class Setup:
+    """Everything the kernels take for one system and potential."""
+
+    x: np.ndarray
+    cell: np.ndarray
+    ncell: np.ndarray
+    home: np.ndarray
+    order: np.ndarray
+    start: np.ndarray
+    zr: int
+    room: int
+    types: np.ndarray
+    diam: np.ndarray
+    use_d: bool
+    eps: np.ndarray
+    sig: np.ndarray
+    cut: np.ndarray
+    kind: int
+    alpha: float
+    shift: int
+
+
+def threads() -> int:
+    """CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_box(p: Particles, cutoff: float, what: str = "the cut-off") -> None:
+    """Refuse a box whose perpendicular width is not above twice ``cutoff`` (minimum image)."""
+    w = p.widths()
+    if not (w.min() > 2.0 * cutoff):
+        a = int(np.argmin(w))
+        raise _checks.ParameterError(f"{p.where()}box too small for {what} {cutoff:g} under the minimum image: its "
+                                     f"width along box vector {a + 1} is {w[a]:g}, it must exceed 2 x {cutoff:g}")
+
+
+def setup(p: Particles, pot, *, skin: float = 0.0) -> Setup:
+    """Kernel arguments for ``p`` and ``pot``, with the cell list for the longest cut-off plus ``skin``."""
+    from . import _cells
+
+    types, diam, eps, sig, cut = pot.tables(p)
+    rc = pot.max_cutoff(p)
+    check_box(p, rc)
+    grid = _cells.grid(p.fractional(), p.cell, p.widths(), rc + skin)
+    shift = {"none": _cells.SHIFT_NONE, "energy": _cells.SHIFT_ENERGY, "force": _cells.SHIFT_FORCE}[pot.shift]
+    return Setup(*grid, types, diam, bool(pot.use_diameters), eps, sig, cut, pot.kind, float(pot.alpha), shift)
+
+
+def run(kernel, n: int, *args) -> list:
+    """``kernel(lo, hi, *args)`` over the chunks of ``range(n)`` on a pool of threads; the results in chunk order."""
+    cuts = list(range(0, n, CHUNK)) + [n]
+    spans = list(zip(cuts[:-1], cuts[1:]))
+    if threads() == 1 or len(spans) == 1:
+        return [kernel(lo, hi, *args) for lo, hi in spans]
+    with ThreadPoolExecutor(threads()) as pool:
+        return list(pool.map(lambda span: kernel(span[0], span[1], *args), spans))
+
+
+def _grid_args(s: Setup) -> tuple:
+    return (s.room, s.x, s.cell, s.ncell, s.home, s.order, s.start, s.zr, s.types, s.diam, s.use_d, s.sig, s.cut)
+
+
+def rows(s: Setup, skin: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every partner of every particle within its cut-off plus ``skin``: CSR-like ``(ptr, nbr, img)``, rows sorted."""
+    from . import _cells
+
+    n = len(s.x)
+    counts = np.empty(n, dtype=np.int64)
+    run(_cells.count_rows, n, *_grid_args(s), float(skin), counts)
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    nbr, img = np.empty(ptr[-1], dtype=np.int64), np.empty(ptr[-1], dtype=np.int8)
+    run(_cells.fill_rows, n, *_grid_args(s), float(skin), ptr, nbr, img)
+    return ptr, nbr, img
+
+
+def half_pairs(p: Particles, pot, *, skin: float = 0.0):
+    """``(i, j, d, setup)``: the pairs ``i < j`` within their cut-offs (plus ``skin``), sorted, with
+    ``d = r_j - r_i`` (E, 3); refuses overlapping particles."""
+    s = setup(p, pot, skin=skin)
+    ptr, nbr, img = rows(s, skin)
+    i = np.repeat(np.arange(p.n, dtype=np.int64), np.diff(ptr))
+    upper = nbr > i
+    i, j, img = i[upper], nbr[upper], img[upper]
+    d = vectors_of(s, i, j, img)
+    check_overlaps(p, i, j, np.einsum("ij,ij->i", d, d))
+    return i, j, d, s
+
+
+def check_overlaps(p: Particles, i, j, r2) -> None:
+    """Refuse pairs closer than ``OVERLAP`` times the mean spacing."""
+    tol = OVERLAP * (p.volume / p.n) ** (1.0 / p.dim)
+    bad = np.flatnonzero(r2 <= tol * tol)
+    if bad.size:
+        e = bad[0]
+        raise _checks.ParameterError(f"{p.where()}overlapping particles {int(min(i[e], j[e]))} and {int(max(i[e], j[e]))} "
+                                     f"(distance {np.sqrt(r2[e]):.3g} under the minimum image)")
+
+
+def find_overlaps(p: Particles) -> None:
+    """Refuse ``p`` if two of its particles overlap (distance below ``OVERLAP`` spacings)."""
+    from . import _cells
+
+    tol = OVERLAP * (p.volume / p.n) ** (1.0 / p.dim)
+    if p.n < 2:
+        return
+    check_box(p, tol, "the overlap test")
+    grid = _cells.grid(p.fractional(), p.cell, p.widths(), tol)
+    one = np.ones((1, 1))
+    s = Setup(*grid, np.zeros(p.n, dtype=np.int64), np.zeros(p.n), False, one, one, one * tol, 0, 2.0, 0)
+    ptr, nbr, img = rows(s)
+    i = np.repeat(np.arange(p.n, dtype=np.int64), np.diff(ptr))
+    d = vectors_of(s, i, nbr, img)
+    check_overlaps(p, i, nbr, np.einsum("ij,ij->i", d, d))
+
+
+def vectors_of(s: Setup, i, j, img) -> np.ndarray:
+    """``r_j - r_i`` (E, 3) of pairs found with image codes ``img``."""
+    code = img.astype(np.int64)
+    shift = np.stack([code % 3 - 1, (code // 3) % 3 - 1, code // 9 - 1], axis=1).astype(float)
+    return s.x[j] - s.x[i] + shift @ s.cell
+
+
+def values(s: Setup, i, j, r) -> np.ndarray:
+    """``(V, V', V'')`` per pair, shape (E, 3)."""
+    from . import _cells
+
+    out = np.empty((len(i), 3))
+    _cells.pair_values(i, j, r, s.types, s.diam, s.use_d, s.eps, s.sig, s.cut, s.kind, s.alpha, s.shift, out)
+    return out
