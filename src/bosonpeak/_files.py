@@ -185,12 +185,48 @@ def atomic_path(path):
     umask = os.umask(0)
     os.umask(umask)
     try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make every output private
-        os.replace(tmp, path)
+        try:
+            yield tmp
+            _fsync(tmp)  # on the disk before it takes the name: a full disk fails here, not after the rename
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make every output private
+            os.replace(tmp, path)
+            _fsync(path.parent)
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a library's failed write (netCDF4's "HDF error")
+            raise write_error(path, exc) from None
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.EBADF) or not path.is_dir():  # folders that cannot be synced are not an error
+            raise
+    finally:
+        os.close(fd)
+
+
+_KEPT = "; nothing was written, an earlier file there is kept"
+
+
+def write_error(path, exc: BaseException) -> OSError:
+    """One-line ``OSError`` for an output that could not be written: the reason and ``path``
+    (a library's own error, such as NetCDF's "HDF error" on a full disk, is told by the free space)."""
+    if isinstance(exc, OSError) and _KEPT in (exc.strerror or ""):
+        return exc
+    if isinstance(exc, OSError) and exc.errno:
+        code, why = exc.errno, exc.strerror or str(exc)
+    else:
+        try:
+            st = os.statvfs(Path(path).parent)
+            full = st.f_bavail * st.f_frsize < 1 << 20
+        except OSError:
+            full = False
+        code, why = (errno.ENOSPC, os.strerror(errno.ENOSPC)) if full else (errno.EIO, f"could not write the file ({exc})")
+    return OSError(code, f"{why}{_KEPT}", str(path))
 
 
 #: Metadata written into every figure: no creation date, so the same figure is the same bytes.
@@ -218,5 +254,8 @@ def save_dataset(ds, path) -> Path:
     """Write an xarray Dataset to NetCDF (netCDF4 engine), atomically."""
     path = Path(path)
     with atomic_path(path) as tmp:
-        ds.to_netcdf(tmp, engine="netcdf4")
+        try:
+            ds.to_netcdf(tmp, engine="netcdf4")
+        except (RuntimeError, ValueError) as exc:  # netCDF4 raises these for a failed write
+            raise write_error(path, exc) from None
     return path

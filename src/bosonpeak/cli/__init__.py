@@ -60,11 +60,16 @@ class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the program; return the exit code (0 done, 2 input error, 1 a run that could not finish)."""
-    from .. import _resources
-    from .._checks import RunError
+    if argv is None:  # the program itself (not a call in a test): every interrupt ends with one line
+        _handle_signals()
+    try:
+        from .. import _resources
+        from .._checks import RunError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        return _interrupted("bosonpeak: interrupted", mute=argv is None)
     if args.command is None:
         parser.print_help()
         return 0
@@ -72,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         memory = _resources.parse_bytes(args.memory_limit, "--memory-limit") if args.memory_limit is not None else None
         off = args.memory_limit is not None and memory is None
         with _resources.limits(memory, force=args.force or off, hint="raise --memory-limit, or use --force"):
-            return int(args.run(args) or 0)
+            rc = int(args.run(args) or 0)
+        if rc == 130 and argv is None:  # the command reported its own interrupt: nothing more on stderr
+            _mute_stderr()
+        return rc
     except (ParameterError, ParameterTypeError) as exc:
         print(f"bosonpeak {args.command}: error: {cli_message(str(exc), parser, args.command)}", file=sys.stderr)
         return 2
@@ -89,8 +97,39 @@ def main(argv: list[str] | None = None) -> int:
               "(please report it; BOSONPEAK_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"bosonpeak {args.command}: interrupted; no partial output was written", file=sys.stderr)
-        return 130
+        return _interrupted(f"bosonpeak {args.command}: interrupted; no partial output was written", mute=argv is None)
+
+
+def _handle_signals() -> None:
+    """SIGINT interrupts even where the shell started us ignoring it (a background job), and SIGTERM
+    interrupts as SIGINT does: outputs are cleaned up, a cluster is shut down, one line is printed."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, interrupt)
+    # Worker processes whose start was interrupted leave a semaphore that the tracker reports at exit.
+    quiet = "ignore::UserWarning:multiprocessing.resource_tracker"
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, (os.environ.get("PYTHONWARNINGS"), quiet)))
+
+
+def _interrupted(line: str, *, mute: bool) -> int:
+    print(line, file=sys.stderr, flush=True)
+    if mute:
+        _mute_stderr()
+    return 130
+
+
+def _mute_stderr() -> None:
+    """After the one line of an interrupt: what the libraries print while they shut down (Dask's exit
+    hook, asyncio tasks of workers that never started) goes nowhere."""
+    import logging
+
+    sys.stderr.flush()
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    logging.disable(logging.CRITICAL)
 
 
 #: Parameter names of the workflows that differ from their CLI option's name.

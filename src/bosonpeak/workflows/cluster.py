@@ -61,14 +61,34 @@ def connect(scheduler: str | None = None, workers: int | None = None, *, timeout
             yield client
         return
     n = _resources.usable_cores() if workers is None else _resources.check_workers("workers", workers)
-    with warnings.catch_warnings():  # "port 8787 in use": another port is taken, and printed by ``dashboard``
-        warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address="127.0.0.1:8787", silence_logs=logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():  # "port 8787 in use": another port is taken, and printed by ``dashboard``
+            warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                   dashboard_address="127.0.0.1:8787", silence_logs=logging.CRITICAL)
+    except BaseException:  # an interrupt while the workers start: end them here, not in Dask's exit hook (a traceback)
+        _abandon_local_clusters()
+        raise
     with cluster, Client(cluster) as client:
         client.register_plugin(_IgnoreInterrupt())
         wait_for_worker(client, timeout or WORKER_TIMEOUT_S)
         yield client
+
+
+def _abandon_local_clusters() -> None:
+    """Close the local clusters of this process that failed to start, end the worker processes it
+    started, and mark them closed so that Dask's exit hook finds nothing half-started to trip on."""
+    import multiprocessing
+
+    from distributed.core import Status
+    from distributed.deploy.spec import SpecCluster
+
+    for cluster in list(SpecCluster._instances):
+        with _quiet("distributed"), contextlib.suppress(Exception, KeyboardInterrupt):
+            cluster.close(timeout=5)
+        cluster.status = Status.closed
+    for child in multiprocessing.active_children():
+        child.terminate()
 
 
 @contextlib.contextmanager
