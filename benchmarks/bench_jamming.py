@@ -23,11 +23,11 @@ from bosonpeak.model import jamming
 from bosonpeak.model._standin import energy_forces, minimize, particles, potential
 
 
-def start(N: int, dim: int, seed: int):
+def start(N: int, dim: int, seed: int, pressure: float):
     """The random start ``jammed_packing`` uses for this seed (same generator, same draw)."""
     gen = np.random.default_rng(seed)
     d = jamming.bidisperse_diameters(N)
-    phi = jamming.PHI_J[dim] + jamming.PHI_START_EXCESS
+    phi = jamming.start_fraction(dim, pressure, 2.0)
     box = (jamming.packing_fraction(d, 1.0, dim) / phi) ** (1.0 / dim)
     return particles(gen.uniform(0.0, box, size=(N, dim)), box * np.eye(dim), types=1 + (d > 1).astype(np.int64), diameters=d)
 
@@ -40,7 +40,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     pot = potential("harmonic")
-    p0 = start(a.size, a.dim, a.seed)
+    p0 = start(a.size, a.dim, a.seed, a.pressure)
     ftol = jamming.FTOL_RELATIVE * a.pressure
 
     t = time.perf_counter()

@@ -279,7 +279,7 @@ class PowerLaw:
                     n_points=self.n_points, confidence=self.confidence, method=self.method)
 
 
-def power_law_fit(x, y, *, confidence: float = 0.95) -> PowerLaw:
+def power_law_fit(x, y, *, confidence: float = 0.95, method: str = "seeds", bootstrap: int = 4000, rng=0) -> PowerLaw:
     """Fit ``y = A x**b`` to an ensemble: rows are seeds, columns the points of each seed's series.
 
     Parameters
@@ -289,13 +289,23 @@ def power_law_fit(x, y, *, confidence: float = 0.95) -> PowerLaw:
         A seed needs two points with different ``x`` to count.
     confidence : float
         Coverage of the interval, in (0, 1).
+    method : {"seeds", "means"}
+        ``"seeds"``: fit each seed, as below. ``"means"``: fit ``log`` of the mean over seeds of
+        ``y`` against ``log`` of the mean of ``x``, column by column, with a percentile bootstrap
+        over seeds (``bootstrap`` resamples; resamples with a non-positive mean are left out).
+        For quantities that single packings can have negative (a small packing's shear
+        modulus), where only the ensemble mean has a logarithm.
+    bootstrap : int
+        Resamples of the ``"means"`` method.
+    rng : int, SeedSequence or Generator
+        Source of the resamples (SPEC 7).
 
     Returns
     -------
     PowerLaw
-        With two or more seeds: the mean of the per-seed least-squares slopes, Student-t
-        interval over seeds. With one seed: its slope with the least-squares t interval
-        (needs three points).
+        ``"seeds"`` with two or more seeds: the mean of the per-seed least-squares slopes,
+        Student-t interval over seeds. With one seed: its slope with the least-squares t
+        interval (needs three points).
 
     Examples
     --------
@@ -310,6 +320,8 @@ def power_law_fit(x, y, *, confidence: float = 0.95) -> PowerLaw:
     x, y = np.atleast_2d(np.asarray(x, dtype=float)), np.atleast_2d(np.asarray(y, dtype=float))
     if x.shape != y.shape or x.ndim != 2:
         raise _checks.ParameterError(f"'x' and 'y' must have the same shape (S, P); got {x.shape} and {y.shape}")
+    if _checks.choice("method", method, ("seeds", "means")) == "means":
+        return _fit_means(x, y, confidence, _checks.integer("bootstrap", bootstrap, minimum=100), rng)
     slopes, intercepts, points, series = [], [], 0, []
     for xs, ys in zip(x, y):
         ok = np.isfinite(xs) & np.isfinite(ys) & (xs > 0) & (ys > 0)
@@ -337,3 +349,33 @@ def power_law_fit(x, y, *, confidence: float = 0.95) -> PowerLaw:
                                      f"seeds ({points} points)")
     return PowerLaw(value=mean, interval=(float(mean - half), float(mean + half)), prefactor=float(np.exp(np.mean(intercepts))),
                     n_seeds=s, n_points=points, confidence=confidence, method=method)
+
+
+def _mean_slope(x, y):
+    """Slopes and intercepts of log(mean y) against log(mean x) over the columns with both means
+    positive; ``x``, ``y`` of shape (..., S, P), one fit per leading index (nan with < 2 columns)."""
+    mx, my = np.nanmean(x, axis=-2), np.nanmean(y, axis=-2)
+    w = ((mx > 0) & (my > 0)).astype(float)
+    lx, ly = np.log(np.where(w > 0, mx, 1.0)), np.log(np.where(w > 0, my, 1.0))
+    n = w.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cx, cy = (w * lx).sum(-1) / n, (w * ly).sum(-1) / n
+        b = (w * (lx - cx[..., None]) * (ly - cy[..., None])).sum(-1) / (w * (lx - cx[..., None]) ** 2).sum(-1)
+    b = np.where(n >= 2, b, np.nan)
+    return b, cy - b * cx
+
+
+def _fit_means(x, y, confidence, bootstrap, rng):
+    s = x.shape[0]
+    if s < 2:
+        raise _checks.ParameterError(f"'y' needs two seeds for the bootstrap over seeds; got {s}")
+    value, intercept = (float(v) for v in _mean_slope(x, y))
+    if not np.isfinite(value):
+        raise _checks.ParameterError("'y' needs two columns with positive means over the seeds")
+    picks = np.random.default_rng(_checks.rng("rng", rng)).integers(0, s, size=(bootstrap, s))
+    slopes = _mean_slope(x[picks], y[picks])[0]
+    slopes = slopes[np.isfinite(slopes)]
+    lo, hi = np.quantile(slopes, [0.5 - confidence / 2, 0.5 + confidence / 2])
+    return PowerLaw(value=float(value), interval=(float(lo), float(hi)), prefactor=float(np.exp(intercept)), n_seeds=s,
+                    n_points=int(np.isfinite(y).sum()), confidence=confidence,
+                    method=f"log of the means over seeds, percentile bootstrap over seeds ({slopes.size} resamples)")

@@ -21,7 +21,7 @@ def register(sub) -> None:
     p.add_argument("--samples", type=int, default=100, help="packings")
     p.add_argument("--pressure", type=float, default=0.1, help="target pressure")
     p.add_argument("--potential", default="harmonic", help="harmonic or hertzian")
-    p.add_argument("--band-fraction", type=float, default=0.7, help="cut-off as a fraction of the first transverse band")
+    p.add_argument("--band-fraction", type=float, default=0.5, help="cut-off as a fraction of the first transverse band")
     ensemble_options(p, "samples", "qlm.nc, figure")
     p.add_argument("--json", action="store_true", help="print beta, its interval and the number of modes fitted as JSON")
     p.set_defaults(run=run)

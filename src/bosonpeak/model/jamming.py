@@ -5,8 +5,8 @@ of harmonic, ``V = (eps/2)(1 - r/d_ij)**2``, or Hertzian, ``V = (eps/2.5)(1 - r/
 spheres (``eps = 1``, unit masses) in a periodic cubic box (O'Hern, Silbert, Liu & Nagel,
 PRE 68, 011306 (2003)).
 
-Protocol. Particles start at uniformly random positions at a packing fraction a little above
-jamming (``PHI_START``) and are quenched by FIRE. The box is then rescaled affinely
+Protocol. Particles start at uniformly random positions at a packing fraction above jamming
+(``start_fraction``: about where the highest target pressure lies) and are quenched by FIRE. The box is then rescaled affinely
 (compression or decompression) and the packing re-minimised until the virial pressure lies within
 ``rtol`` (default 1 %) of the target. Near jamming ``p ~ (phi - phi_J)**(alpha - 1)``
 (``alpha`` = 2 harmonic, 5/2 Hertzian), so the next ``phi`` comes from a secant step on
@@ -34,8 +34,9 @@ POTENTIALS = {"harmonic": 2.0, "hertzian": 2.5}
 DIAMETER_RATIO = 1.4
 #: Jamming densities of the 50:50 mixture with ratio 1.4 (O'Hern et al. 2003), for the first guess only.
 PHI_J = {2: 0.842, 3: 0.648}
-#: The random start lies this far above PHI_J.
-PHI_START_EXCESS = 0.06
+#: The random start lies ``max(PHI_START_MIN, PHI_START_SLOPE * p**(1 / (alpha - 1)))`` above PHI_J,
+#: close to where the highest target pressure lies (phi - phi_J ~ 2.5 p for harmonic spheres).
+PHI_START_MIN, PHI_START_SLOPE = 0.02, 2.5
 #: Minimisations stop at max |F_i| below this times the target pressure.
 FTOL_RELATIVE = 1e-7
 #: Default relative tolerance on the pressure.
@@ -117,6 +118,11 @@ def packing_fraction(diameters, volume: float, dim: int) -> float:
     return float(unit * np.sum(d**dim) / volume)
 
 
+def start_fraction(dim: int, pressure: float, alpha: float) -> float:
+    """Packing fraction of the random start for a highest target ``pressure`` (see ``PHI_START_SLOPE``)."""
+    return PHI_J[dim] + max(PHI_START_MIN, PHI_START_SLOPE * pressure ** (1 / (alpha - 1)))
+
+
 def _pressure(p: Particles, pot) -> float:
     t = pair_terms(p, pot)
     return float(-np.dot(t.r, t.dV) / (p.dim * p.volume))
@@ -157,7 +163,7 @@ def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps):
             new = phi * 1.005
         if lo is not None and hi is not None and not (lo[0] < new < hi[0]):
             new = 0.5 * (lo[0] + hi[0])
-        new = min(max(new, 0.97 * phi), 1.03 * phi)
+        new = min(max(new, 0.9 * phi), 1.1 * phi)
         p, phi = _rescaled(p, phi, new), new
     raise _checks.RunError(f"the packing did not reach p = {target:g} within {rtol:g} in {MAX_RESCALINGS} rescalings "
                            f"(last p = {pressure:.3g} at phi = {phi:.6f}); raise 'rtol'")
@@ -213,7 +219,7 @@ def jammed_series(N: int, pressures, *, dim: int = 2, potential: str = "harmonic
     _checks.rng("rng", rng)
     gen = np.random.default_rng(rng)
     diameters = bidisperse_diameters(N, ratio)
-    phi = PHI_J[dim] + PHI_START_EXCESS
+    phi = start_fraction(dim, float(targets.max()), POTENTIALS[name])
     box = (packing_fraction(diameters, 1.0, dim) / phi) ** (1.0 / dim)
     p = particles(gen.uniform(0.0, box, size=(N, dim)), box * np.eye(dim), types=1 + (diameters > 1).astype(np.int64),
                   diameters=diameters, source=f"jammed packing (N = {N}, dim = {dim})")

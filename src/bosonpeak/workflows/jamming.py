@@ -35,6 +35,12 @@ LAWS = {"delta_z_vs_p": ("pressure", "delta_z"), "G_over_B_vs_p": ("pressure", "
         "omega_star_vs_delta_z": ("delta_z", "omega_star")}
 
 
+#: Fit of each law (``analysis.jamming.power_law_fit``): G of a single small packing can be negative
+#: (unstable to shear in its fixed box; Dagois-Bohy et al., PRL 109, 095703 (2012)), so G/B is
+#: fitted on the means over seeds with a bootstrap over seeds; the others seed by seed.
+LAW_METHODS = {"G_over_B_vs_p": "means"}
+
+
 def omega_edges() -> np.ndarray:
     """The DOS grid: 0, then ``BINS`` logarithmic bins from ``OMEGA_LOW`` to ``OMEGA_HIGH``."""
     return np.concatenate([[0.0], np.geomspace(OMEGA_LOW, OMEGA_HIGH, BINS)])
@@ -163,8 +169,9 @@ def jamming_study(N: int, pressures=PRESSURES, *, dim: int = 2, potential: str =
 def jamming_exponents(ds, *, confidence: float = 0.95) -> dict:
     """The fitted ``LAWS`` (``PowerLaw`` each) over the seeds of a ``jamming_study`` data set."""
     values = {name: ds[name].values for name in NUMBERS}
-    values["G_over_B"] = values["shear_modulus"] / values["bulk_modulus"]
-    return {law: power_law_fit(values[x], values[y], confidence=confidence) for law, (x, y) in LAWS.items()}
+    values["G_over_B"] = values["shear_modulus"] / values["bulk_modulus"]  # B > 0 always
+    return {law: power_law_fit(values[x], values[y], confidence=confidence, method=LAW_METHODS.get(law, "seeds"))
+            for law, (x, y) in LAWS.items()}
 
 
 def jamming_records(ds, exponents: dict | None = None) -> list[dict]:

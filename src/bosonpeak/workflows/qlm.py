@@ -23,7 +23,7 @@ from ..model.jamming import POTENTIALS, jammed_packing
 from .jamming import map_children
 
 #: Modes below this fraction of the first transverse band are fitted.
-BAND_FRACTION = 0.7
+BAND_FRACTION = 0.5
 #: Modes asked for first, per sample.
 FIRST_K = 8
 #: Lowest modes of the first sample kept for the map figure.
