@@ -82,8 +82,8 @@ def hessian(p: Particles, pot: PairPotential, *, mass_weighted: bool = True, sca
     index = np.int32 if nnz < 2**31 else np.int64
     indices, data = np.empty(nnz, dtype=index), np.empty(nnz, dtype=np.float64 if dtype == np.float64 else np.float32)
     inv_sqrt_m = 1.0 / np.sqrt(p.masses) if mass_weighted else np.ones(p.n)
-    rmin = _pairs.run(_cells.hessian_rows, p.n, *_pairs._grid_args(s)[:10], s.use_d, s.eps, s.sig, s.cut, s.kind, s.alpha,
-                      s.shift, dim, inv_sqrt_m, new, bptr, indices, data)
+    rmin = _pairs.run(_cells.hessian_rows, p.n, *_pairs._grid_args(s), s.kind, s.alpha, s.shift, dim, inv_sqrt_m, new,
+                      bptr, indices, data)
     if min(rmin, default=np.inf) <= _pairs.OVERLAP * (p.volume / p.n) ** (1.0 / p.dim):
         _pairs.half_pairs(p, pot)  # names the overlapping pair
     indptr = np.repeat(dim * dim * bptr[:-1], dim) + np.tile(np.arange(dim), blocks.size) * np.repeat(dim * blocks, dim)

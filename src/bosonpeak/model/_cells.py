@@ -39,7 +39,8 @@ def _base(kind, alpha, eps, s, r):
         return eps / alpha * x**alpha, -eps / s * x ** (alpha - 1.0), eps * (alpha - 1.0) / (s * s) * x ** (alpha - 2.0)
     q = s / r
     if kind == LJ:
-        q6 = q**6
+        q2 = q * q
+        q6 = q2 * q2 * q2
         q12 = q6 * q6
         return 4.0 * eps * (q12 - q6), 4.0 * eps * (6.0 * q6 - 12.0 * q12) / r, 4.0 * eps * (156.0 * q12 - 42.0 * q6) / (r * r)
     v = eps * q**alpha
@@ -47,25 +48,35 @@ def _base(kind, alpha, eps, s, r):
 
 
 @numba.njit(**_JIT)
-def radial(kind, alpha, eps, s, rc, shift, r):
-    """``(V, V', V'')`` at ``r < r_c`` of one pair."""
+def unit_shift(kind, alpha, cut):
+    """``(V, V')`` at ``r = cut`` of the potential with ``eps = s = 1`` (``V(r_c) = eps V_1(r_c / s)``,
+    ``V'(r_c) = eps V_1'(r_c / s) / s`` for the scale-free LJ and IPL)."""
+    v, dv, _ = _base(kind, alpha, 1.0, 1.0, cut)
+    return v, dv
+
+
+@numba.njit(**_JIT)
+def radial(kind, alpha, shift, p, r):
+    """``(V, V', V'')`` at ``r < r_c`` of one pair with ``p = (eps, s, r_c, V_1(r_c / s), V_1'(r_c / s))``."""
+    eps, s, rc = p[0], p[1], p[2]
     v, dv, d2v = _base(kind, alpha, eps, s, r)
     if shift != SHIFT_NONE:
-        vc, dvc, _ = _base(kind, alpha, eps, s, rc)
-        v -= vc
+        v -= eps * p[3]
         if shift == SHIFT_FORCE:
+            dvc = eps * p[4] / s
             v -= (r - rc) * dvc
             dv -= dvc
     return v, dv, d2v
 
 
 @numba.njit(**_JIT)
-def pair_params(i, j, types, diam, use_d, eps_t, sig_t, cut_t):
-    """``(eps, s, r_c)`` of the pair ``(i, j)``: per type pair, ``s = (d_i + d_j) / 2`` with diameters."""
+def pair_params(i, j, types, diam, use_d, tab):
+    """``(eps, s, r_c, V_1(r_c / s), V_1'(r_c / s))`` of the pair ``(i, j)`` from the (5, T, T) table of
+    ``eps``, ``s``, ``r_c / s`` and the unit shifts; with diameters ``s = (d_i + d_j) / 2``."""
     a = types[i]
     b = types[j]
-    s = 0.5 * (diam[i] + diam[j]) if use_d else sig_t[a, b]
-    return eps_t[a, b], s, cut_t[a, b] * s
+    s = 0.5 * (diam[i] + diam[j]) if use_d else tab[1, a, b]
+    return (tab[0, a, b], s, tab[2, a, b] * s, tab[3, a, b], tab[4, a, b])
 
 
 @numba.njit(**_JIT)
@@ -79,11 +90,12 @@ def _wrap(c, n):
 
 
 @numba.njit(**_JIT)
-def _row(i, x, cell, ncell, home, order, start, zr, types, diam, use_d, sig_t, cut_t, skin, outj, outs, outd):
-    """Partners ``j != i`` of ``i`` closer than ``r_c(i, j) + skin``, sorted by ``j``, into ``outj``
+def _row(i, x, cell, ncell, home, order, start, zr, types, diam, use_d, tab, skin, outj, outs, outd):
+    """Partners ``j != i`` of ``i`` closer than ``r_c(i, j) + skin``, in cell order, into ``outj``
     (index), ``outs`` (image code ``sum (s_a + 1) 3^a``) and ``outd`` (``r_j - r_i``, 3 columns);
     returns their number."""
     c = 0
+    ti = types[i]
     for ox in range(-1, 2):
         cx, sx = _wrap(home[i, 0] + ox, ncell[0])
         for oy in range(-1, 2):
@@ -103,63 +115,56 @@ def _row(i, x, cell, ncell, home, order, start, zr, types, diam, use_d, sig_t, c
                     d1 = (x[j, 1] - x[i, 1]) + t1
                     d2 = (x[j, 2] - x[i, 2]) + t2
                     r2 = d0 * d0 + d1 * d1 + d2 * d2
-                    a = types[i]
-                    b = types[j]
-                    s = 0.5 * (diam[i] + diam[j]) if use_d else sig_t[a, b]
-                    rc = cut_t[a, b] * s + skin
+                    tj = types[j]
+                    s = 0.5 * (diam[i] + diam[j]) if use_d else tab[1, ti, tj]
+                    rc = tab[2, ti, tj] * s + skin
                     if r2 < rc * rc:
-                        p = c
-                        while p > 0 and outj[p - 1] > j:
-                            outj[p] = outj[p - 1]
-                            outs[p] = outs[p - 1]
-                            outd[p, 0] = outd[p - 1, 0]
-                            outd[p, 1] = outd[p - 1, 1]
-                            outd[p, 2] = outd[p - 1, 2]
-                            p -= 1
-                        outj[p] = j
-                        outs[p] = code
-                        outd[p, 0] = d0
-                        outd[p, 1] = d1
-                        outd[p, 2] = d2
+                        outj[c] = j
+                        outs[c] = code
+                        outd[c, 0] = d0
+                        outd[c, 1] = d1
+                        outd[c, 2] = d2
                         c += 1
     return c
 
 
 @numba.njit(**_JIT)
-def count_rows(lo, hi, room, x, cell, ncell, home, order, start, zr, types, diam, use_d, sig_t, cut_t, skin, counts):
+def count_rows(lo, hi, room, x, cell, ncell, home, order, start, zr, types, diam, use_d, tab, skin, counts):
     """``counts[i]``: partners of each ``i`` in ``lo:hi``; ``room`` bounds a row's length."""
     outj = np.empty(room, np.int64)
     outs = np.empty(room, np.int8)
     outd = np.empty((room, 3))
     for i in range(lo, hi):
-        counts[i] = _row(i, x, cell, ncell, home, order, start, zr, types, diam, use_d, sig_t, cut_t, skin, outj, outs, outd)
+        counts[i] = _row(i, x, cell, ncell, home, order, start, zr, types, diam, use_d, tab, skin, outj, outs, outd)
 
 
 @numba.njit(**_JIT)
-def fill_rows(lo, hi, room, x, cell, ncell, home, order, start, zr, types, diam, use_d, sig_t, cut_t, skin, ptr, nbr, img):
-    """The partners of each ``i`` in ``lo:hi`` (sorted) into ``nbr[ptr[i]:ptr[i + 1]]``, their image codes into ``img``."""
+def fill_rows(lo, hi, room, x, cell, ncell, home, order, start, zr, types, diam, use_d, tab, skin, ptr, nbr, img):
+    """The partners of each ``i`` in ``lo:hi``, sorted, into ``nbr[ptr[i]:ptr[i + 1]]``, their image codes into ``img``."""
     outj = np.empty(room, np.int64)
+    outs = np.empty(room, np.int8)
     outd = np.empty((room, 3))
     for i in range(lo, hi):
-        c = _row(i, x, cell, ncell, home, order, start, zr, types, diam, use_d, sig_t, cut_t, skin, outj,
-                 img[ptr[i]:ptr[i + 1]], outd)
+        c = _row(i, x, cell, ncell, home, order, start, zr, types, diam, use_d, tab, skin, outj, outs, outd)
+        perm = np.argsort(outj[:c])
         for q in range(c):
-            nbr[ptr[i] + q] = outj[q]
+            nbr[ptr[i] + q] = outj[perm[q]]
+            img[ptr[i] + q] = outs[perm[q]]
 
 
 @numba.njit(**_JIT)
-def pair_values(i, j, r, types, diam, use_d, eps_t, sig_t, cut_t, kind, alpha, shift, out):
+def pair_values(i, j, r, types, diam, use_d, tab, kind, alpha, shift, out):
     """``out[e] = (V, V', V'')`` of the pairs ``(i[e], j[e])`` at distances ``r[e]``."""
     for e in range(i.shape[0]):
-        eps, s, rc = pair_params(i[e], j[e], types, diam, use_d, eps_t, sig_t, cut_t)
-        if r[e] < rc:
-            out[e, 0], out[e, 1], out[e, 2] = radial(kind, alpha, eps, s, rc, shift, r[e])
+        p = pair_params(i[e], j[e], types, diam, use_d, tab)
+        if r[e] < p[2]:
+            out[e, 0], out[e, 1], out[e, 2] = radial(kind, alpha, shift, p, r[e])
         else:
             out[e, 0] = out[e, 1] = out[e, 2] = 0.0
 
 
 @numba.njit(**_JIT)
-def pair_forces(i, j, d0, u, types, diam, use_d, eps_t, sig_t, cut_t, kind, alpha, shift, f):
+def pair_forces(i, j, d0, u, types, diam, use_d, tab, kind, alpha, shift, f):
     """Forces ``f`` (N, 3), zeroed first, and the energy of the pairs ``(i, j)``: the vectors are
     ``d0 + u_j - u_i`` (``d0``: ``r_j - r_i`` when the list was made, ``u``: displacements since)."""
     f[:] = 0.0
@@ -170,9 +175,9 @@ def pair_forces(i, j, d0, u, types, diam, use_d, eps_t, sig_t, cut_t, kind, alph
         for k in range(3):
             d[k] = d0[e, k] + u[b, k] - u[a, k]
         r = np.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2])
-        eps, s, rc = pair_params(a, b, types, diam, use_d, eps_t, sig_t, cut_t)
-        if r < rc:
-            v, dv, _ = radial(kind, alpha, eps, s, rc, shift, r)
+        p = pair_params(a, b, types, diam, use_d, tab)
+        if r < p[2]:
+            v, dv, _ = radial(kind, alpha, shift, p, r)
             energy += v
             for k in range(3):
                 g = dv * d[k] / r  # force on a; minus it on b
@@ -182,8 +187,8 @@ def pair_forces(i, j, d0, u, types, diam, use_d, eps_t, sig_t, cut_t, kind, alph
 
 
 @numba.njit(**_JIT)
-def hessian_rows(lo, hi, room, x, cell, ncell, home, order, start, zr, types, diam, use_d, eps_t, sig_t, cut_t, kind, alpha,
-                 shift, dim, inv_sqrt_m, new, bptr, indices, data):
+def hessian_rows(lo, hi, room, x, cell, ncell, home, order, start, zr, types, diam, use_d, tab, kind, alpha, shift, dim,
+                 inv_sqrt_m, new, bptr, indices, data):
     """Rows ``lo:hi`` of the mass-weighted Hessian straight into CSR (``indices``, ``data``).
 
     ``new[i]``: the particle's index in the matrix (-1: left out); ``bptr``: block-row pointer
@@ -194,41 +199,54 @@ def hessian_rows(lo, hi, room, x, cell, ncell, home, order, start, zr, types, di
     outs = np.empty(room, np.int8)
     outd = np.empty((room, 3))
     blk = np.empty((room, 3, 3))
+    cols = np.empty(room, np.int64)
     rmin = np.inf
     for i in range(lo, hi):
         ii = new[i]
         if ii < 0:
             continue
-        c = _row(i, x, cell, ncell, home, order, start, zr, types, diam, use_d, sig_t, cut_t, 0.0, outj, outs, outd)
+        c = _row(i, x, cell, ncell, home, order, start, zr, types, diam, use_d, tab, 0.0, outj, outs, outd)
         diag = np.zeros((3, 3))
         m = 0
+        wi = inv_sqrt_m[i]
+        wii = wi * wi
         for q in range(c):
             j = outj[q]
             if new[j] < 0:
                 continue
             r = np.sqrt(outd[q, 0] ** 2 + outd[q, 1] ** 2 + outd[q, 2] ** 2)
             rmin = min(rmin, r)
-            eps, s, rc = pair_params(i, j, types, diam, use_d, eps_t, sig_t, cut_t)
-            _, dv, d2v = radial(kind, alpha, eps, s, rc, shift, r)
-            w = inv_sqrt_m[i] * inv_sqrt_m[j]
-            for a in range(3):
-                for b in range(3):
-                    nn = outd[q, a] * outd[q, b] / (r * r)
-                    v = d2v * nn + dv / r * ((1.0 if a == b else 0.0) - nn) if dim > 1 else d2v
-                    blk[m, a, b] = -v * w
-                    diag[a, b] += v * inv_sqrt_m[i] * inv_sqrt_m[i]
-            outj[m] = new[j]
+            _, dv, d2v = radial(kind, alpha, shift, pair_params(i, j, types, diam, use_d, tab), r)
+            w = wi * inv_sqrt_m[j]
+            if dim == 1:
+                blk[m, 0, 0] = -d2v * w
+                diag[0, 0] += d2v * wii
+            else:  # V'' n n^T + (V'/r)(I - n n^T) = k d d^T + t I, k = (V'' - V'/r) / r^2, t = V'/r
+                t = dv / r
+                k = (d2v - t) / (r * r)
+                for a in range(dim):
+                    ka = k * outd[q, a]
+                    for b in range(a, dim):
+                        v = ka * outd[q, b] + (t if a == b else 0.0)
+                        blk[m, a, b] = -v * w
+                        blk[m, b, a] = -v * w
+                        diag[a, b] += v * wii
+                        if b != a:
+                            diag[b, a] += v * wii
+            cols[m] = new[j]
             m += 1
+        perm = np.argsort(cols[:m])
         nb = m + 1
         base = dim * dim * bptr[ii]
         placed = False
         p = 0
         for q in range(nb):
-            if not placed and (p == m or outj[p] > ii):
+            if not placed and (p == m or cols[perm[p]] > ii):
                 col, src = ii, -1
                 placed = True
             else:
-                col, src = outj[p], p
+                src = perm[p]
+                col = cols[src]
                 p += 1
             for a in range(dim):
                 for b in range(dim):

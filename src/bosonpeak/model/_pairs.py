@@ -37,9 +37,7 @@ class Setup:
     types: np.ndarray
     diam: np.ndarray
     use_d: bool
-    eps: np.ndarray
-    sig: np.ndarray
-    cut: np.ndarray
+    tab: np.ndarray
     kind: int
     alpha: float
     shift: int
@@ -71,7 +69,12 @@ def setup(p: Particles, pot, *, skin: float = 0.0) -> Setup:
     check_box(p, rc)
     grid = _cells.grid(p.fractional(), p.cell, p.widths(), rc + skin)
     shift = {"none": _cells.SHIFT_NONE, "energy": _cells.SHIFT_ENERGY, "force": _cells.SHIFT_FORCE}[pot.shift]
-    return Setup(*grid, types, diam, bool(pot.use_diameters), eps, sig, cut, pot.kind, float(pot.alpha), shift)
+    tab = np.zeros((5,) + eps.shape)
+    tab[0], tab[1], tab[2] = eps, sig, cut
+    if shift != _cells.SHIFT_NONE:
+        for a, b in np.ndindex(*eps.shape):
+            tab[3, a, b], tab[4, a, b] = _cells.unit_shift(pot.kind, float(pot.alpha), float(cut[a, b]))
+    return Setup(*grid, types, diam, bool(pot.use_diameters), tab, pot.kind, float(pot.alpha), shift)
 
 
 def run(kernel, n: int, *args) -> list:
@@ -85,7 +88,7 @@ def run(kernel, n: int, *args) -> list:
 
 
 def _grid_args(s: Setup) -> tuple:
-    return (s.room, s.x, s.cell, s.ncell, s.home, s.order, s.start, s.zr, s.types, s.diam, s.use_d, s.sig, s.cut)
+    return (s.room, s.x, s.cell, s.ncell, s.home, s.order, s.start, s.zr, s.types, s.diam, s.use_d, s.tab)
 
 
 def rows(s: Setup, skin: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -134,8 +137,9 @@ def find_overlaps(p: Particles) -> None:
         return
     check_box(p, tol, "the overlap test")
     grid = _cells.grid(p.fractional(), p.cell, p.widths(), tol)
-    one = np.ones((1, 1))
-    s = Setup(*grid, np.zeros(p.n, dtype=np.int64), np.zeros(p.n), False, one, one, one * tol, 0, 2.0, 0)
+    tab = np.ones((5, 1, 1))
+    tab[2] = tol
+    s = Setup(*grid, np.zeros(p.n, dtype=np.int64), np.zeros(p.n), False, tab, 0, 2.0, 0)
     ptr, nbr, img = rows(s)
     i = np.repeat(np.arange(p.n, dtype=np.int64), np.diff(ptr))
     d = vectors_of(s, i, nbr, img)
@@ -154,5 +158,5 @@ def values(s: Setup, i, j, r) -> np.ndarray:
     from . import _cells
 
     out = np.empty((len(i), 3))
-    _cells.pair_values(i, j, r, s.types, s.diam, s.use_d, s.eps, s.sig, s.cut, s.kind, s.alpha, s.shift, out)
+    _cells.pair_values(i, j, r, s.types, s.diam, s.use_d, s.tab, s.kind, s.alpha, s.shift, out)
     return out

@@ -88,7 +88,7 @@ def minimize(p: Particles, pot: PairPotential, *, ftol: float = 1e-10, max_steps
 
     def forces(x):
         u3[:, :d] = x - x_ref
-        e = _cells.pair_forces(i, j, d0, u3, s.types, s.diam, s.use_d, s.eps, s.sig, s.cut, s.kind, s.alpha, s.shift, f3)
+        e = _cells.pair_forces(i, j, d0, u3, s.types, s.diam, s.use_d, s.tab, s.kind, s.alpha, s.shift, f3)
         return e, f3[:, :d].copy()
 
     bar = _bar(progress, max_steps)

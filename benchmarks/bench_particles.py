@@ -1,0 +1,132 @@
+"""Hessian assembly and KPM of a 10^6-particle 3D Kob-Andersen configuration, against matscipy and the lattice networks.
+
+    PYTHONPATH=src python benchmarks/bench_particles.py [--n 1000000] [--moments 64] [--vectors 4] [--dos] [--resolution 0.2]
+
+Positions: a jittered simple-cubic lattice at number density 1.2 (Gaussian jitter of 0.05 lattice
+spacings), types A:B = 80:20 at random; no minimisation (timing only). Prints, from one run:
+
+* the Hessian assembly (``bosonpeak.matrices.particle_hessian.hessian``, float64 CSR, 32-bit
+  indices) against matscipy's ``neighbour_list("ijD", atoms, cutoffs)`` alone on the same positions
+  with the same per-type-pair cut-offs (target: ratio matscipy / ours >= 1), and the peak memory of
+  the assembly (tracemalloc: numpy buffers; target <= 16 GB);
+* the cost per degree of freedom of building the matrix and of one KPM moment per vector
+  (``--moments`` moments, ``--vectors`` vectors, the fused kernel) for the particle Hessian
+  (3N dof) and for the paper's cut-off lattice network of about as many nodes
+  (``bosonpeak.network`` + ``bosonpeak.dynamical_matrix``), same run;
+* with ``--dos``: ``bosonpeak.dos(H, edges, method="kpm", resolution=..., dtype="float32")`` on the
+  particle Hessian, its wall time and error bars (target: within 5 minutes on 2 cores, Hessian included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import tracemalloc
+
+import numpy as np
+
+KA_CUT = {(1, 1): 2.5, (1, 2): 2.0, (2, 2): 2.2}
+
+
+def ka_lattice(n: int, rng: np.random.Generator):
+    """Jittered simple-cubic Kob-Andersen positions at number density 1.2, in lattice order."""
+    from bosonpeak.model.particles import particles
+
+    k = round(n ** (1 / 3))
+    n = k**3
+    L = (n / 1.2) ** (1 / 3)
+    a = L / k
+    x = (np.indices((k, k, k)).reshape(3, -1).T + 0.5) * a + 0.05 * a * rng.standard_normal((n, 3))
+    types = np.where(rng.random(n) < 0.8, 1, 2)
+    return particles(x, np.eye(3) * L, types=types, source=f"jittered KA lattice N = {n}")
+
+
+class _NoBar:
+    def update(self, _):
+        pass
+
+
+def timed(f):
+    t = time.perf_counter()
+    out = f()
+    return out, time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--moments", type=int, default=64)
+    ap.add_argument("--vectors", type=int, default=4)
+    ap.add_argument("--dos", action="store_true", help="also the whole KPM DOS of the particle Hessian")
+    ap.add_argument("--resolution", type=float, default=0.2)
+    ap.add_argument("--no-matscipy", action="store_true")
+    args = ap.parse_args()
+
+    import bosonpeak
+    from bosonpeak.matrices.particle_hessian import hessian
+    from bosonpeak.model.potentials import potential
+    from bosonpeak.spectra import _fused
+    from bosonpeak.spectra._chebyshev import shifted
+    from bosonpeak.spectra.spectrum import gershgorin_bound
+
+    threads = len(os.sched_getaffinity(0))
+    print(f"threads: {threads}")
+    rng = np.random.default_rng(0)
+    p = ka_lattice(args.n, rng)
+    pot = potential("kob-andersen")
+    hessian(ka_lattice(1000, rng), pot)  # compile / load the kernels outside the timings
+    tracemalloc.start()
+    H, t_hess = timed(lambda: hessian(p, pot))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    matrix_bytes = H.data.nbytes + H.indices.nbytes + H.indptr.nbytes
+    print(f"particle Hessian: N = {p.n}, dof = {H.shape[0]}, nnz = {H.nnz} ({H.nnz / H.shape[0]:.1f} per row), "
+          f"index {H.indices.dtype}, matrix {matrix_bytes / 1e9:.2f} GB")
+    print(f"  assembly: {t_hess:.2f} s, peak memory (tracemalloc) {peak / 1e9:.2f} GB (target <= 16 GB)")
+    if not args.no_matscipy:
+        from ase import Atoms
+        from matscipy.neighbours import neighbour_list
+
+        atoms = Atoms(numbers=p.types, positions=p.positions, cell=p.cell, pbc=True)
+        (i, j, D), t_ms = timed(lambda: neighbour_list("ijD", atoms, KA_CUT))
+        print(f"  matscipy neighbour_list('ijD') alone: {t_ms:.2f} s for {len(i)} ordered pairs "
+              f"(ours: {(H.nnz / 9 - p.n):.0f}); ratio matscipy / our assembly = {t_ms / t_hess:.2f} (target >= 1)")
+        del i, j, D, atoms
+
+    # lattice network of about as many degrees of freedom: build and KPM cost per dof
+    L = int(round(np.sqrt(H.shape[0])))
+    net, t_net = timed(lambda: bosonpeak.network(L, 0.2, rule="cutoff", rng=1))
+    Hn, t_dm = timed(lambda: bosonpeak.dynamical_matrix(net))
+    del net
+    rows = []
+    for name, M, t_build in (("particles 3D KA", H, t_hess), (f"network L = {L}", Hn, t_net + t_dm)):
+        H2 = shifted(M, 1.01 * gershgorin_bound(M), np.dtype(np.float32))
+        V = _fused.aligned_zeros((M.shape[0], args.vectors), np.float32)
+        V[:] = 2.0 * rng.integers(0, 2, size=V.shape, dtype=np.int8) - 1
+        op, t_prep = timed(lambda: _fused.prepare(H2, np.float32))
+        _, t_kpm = timed(lambda: _fused.fused_moments(H2, V, args.moments, _NoBar(), threads, operator=op))
+        per = t_kpm / (args.moments * args.vectors * M.shape[0])
+        rows.append((name, M.shape[0], M.nnz, t_build / M.shape[0], per, per / M.nnz * M.shape[0], op.ell, t_prep))
+        del H2, V, op
+    print("cost per degree of freedom (same run, float32 vectors, fused kernel):")
+    print(f"  {'system':18s} {'dof':>9s} {'nnz/row':>8s} {'build ns/dof':>13s} {'KPM ns/(dof moment vector)':>27s} "
+          f"{'ns per entry':>12s} {'ELL':>4s}")
+    for name, n, nnz, b, per, per_nnz, ell, _ in rows:
+        print(f"  {name:18s} {n:9d} {nnz / n:8.1f} {b * 1e9:13.1f} {per * 1e9:27.2f} {per_nnz * 1e9:12.3f} {str(ell):>4s}")
+    print(f"  ratio particle / network: build {rows[0][3] / rows[1][3]:.1f}x, KPM {rows[0][4] / rows[1][4]:.1f}x per dof, "
+          f"{rows[0][5] / rows[1][5]:.2f}x per stored entry")
+    del Hn
+    if args.dos:
+        edges = np.arange(0.0, 40.0 + 1e-9, 0.25)
+        t0 = time.perf_counter()
+        g = bosonpeak.dos(H, edges, method="kpm", resolution=args.resolution, vectors=args.vectors, dtype="float32", rng=2)
+        t_dos = time.perf_counter() - t0
+        k = np.searchsorted(edges, 1.5)
+        print(f"KPM DOS of the particle Hessian: {t_dos:.1f} s (+ assembly {t_hess:.1f} s = {t_dos + t_hess:.1f} s; target 300 s "
+              f"on 2 cores); moments {g.info['moments']}, omega_max {g.info['omega_max']:.1f}, resolution {g.resolution:.3f}")
+        print(f"  g(1.5) = {g.density[k]:.4g} +- {g.error[k]:.2g}; integral {g.integral():.6f}")
+
+
+if __name__ == "__main__":
+    main()
