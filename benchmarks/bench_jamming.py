@@ -20,7 +20,9 @@ import numpy as np
 from scipy.optimize import minimize as scipy_minimize
 
 from bosonpeak.model import jamming
-from bosonpeak.model._standin import energy_forces, minimize, particles, potential
+from bosonpeak.model.minimize import minimize
+from bosonpeak.model.particles import particles
+from bosonpeak.model.potentials import energy_forces, potential
 
 
 def start(N: int, dim: int, seed: int, pressure: float):

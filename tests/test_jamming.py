@@ -8,7 +8,7 @@ import pytest
 from bosonpeak.analysis.jamming import coordination, virial_pressure
 from bosonpeak.cli import main
 from bosonpeak.model.jamming import jammed_packing, jammed_series
-from bosonpeak.model._standin import energy_forces, pair_terms
+from bosonpeak.model.potentials import energy_forces, pair_terms
 
 
 @pytest.mark.parametrize("dim, potential", [(2, "harmonic"), (3, "hertzian")])

@@ -26,7 +26,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .. import _checks
-from ._standin import Particles, minimize, pair_terms, particles, potential, rattlers
+from .minimize import minimize, rattlers
+from .particles import Particles, particles
+from .potentials import pair_terms, potential
 
 #: Potentials offered and their exponent alpha in V ~ (1 - r/d)**alpha.
 POTENTIALS = {"harmonic": 2.0, "hertzian": 2.5}

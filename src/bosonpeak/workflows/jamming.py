@@ -15,11 +15,12 @@ import numpy as np
 
 from .. import _checks
 from .._random import seed_sequences
-from ..analysis._standin_moduli import elastic_tensor
 from ..analysis.debye import debye_level_nd
 from ..analysis.jamming import MODES_PER_BIN, coordination, isotropic_shear_modulus, equal_count_density, onset_frequency, power_law_fit, reduced_peak
 from ..analysis.qlm import first_band
-from ..model._standin import hessian, pair_terms
+from ..analysis.moduli import elastic_tensor
+from ..matrices.particle_hessian import hessian
+from ..model.potentials import pair_terms
 from ..model.jamming import POTENTIALS, JammedPacking, jammed_series
 from ..spectra.spectrum import dos, methods
 

@@ -15,10 +15,10 @@ import numpy as np
 
 from .. import _checks
 from .._random import seed_sequences
-from ..analysis._standin_moduli import elastic_tensor
+from ..analysis.moduli import elastic_tensor
 from ..analysis.jamming import isotropic_shear_modulus
 from ..analysis.qlm import QLM_PARTICIPATION, first_band, low_frequency_exponent, lowest_vector_modes, split_modes
-from ..model._standin import hessian
+from ..matrices.particle_hessian import hessian
 from ..model.jamming import POTENTIALS, jammed_packing
 from .jamming import map_children
 
