@@ -27,7 +27,7 @@ def test_reprs_are_short_and_name_what_matters(ensemble):
     for obj, must in [
         (net, ["L=60", "N=3600", f"{len(net.bonds)} bonds", "delta=0.2", "rule='cutoff'"]),
         (packing, ["N=40", f"{int(packing.rattler.sum())} rattlers", "phi=0.86"]),
-        (g, ["method='slicing'", "N=3600", "72 bins", "integral=1"]),
+        (g, ["method='slicing'", "N=3600", "72 bins", "zero_modes=1 (removed)", f"integral={1 - 1 / 3600:g}"]),
         (ensemble, ["3 samples", "with error", "zero_modes=1 (removed)"]),
         (bosonpeak.boson_peak(ensemble, c=0.8, omega_min=0.5, omega_max=2.5, rng=0), ["BosonPeak(omega=", "network's Debye level", "3 samples"]),
         (bosonpeak.lowest_modes(net, 10), ["Modes(10 modes of N=3600", "zero modes left out"]),

@@ -79,7 +79,7 @@ def test_zero_modes_removed_consistently():
     assert bosonpeak.matrices.laplacian.n_components(H) == 2
     lam = np.clip(np.linalg.eigvalsh(H.toarray()), 0, None)
     edges = np.linspace(0, 3, 61)
-    kept = bosonpeak.dos(H, edges, method="kpm", resolution=0.06, vectors=24, rng=2)
+    kept = bosonpeak.dos(H, edges, method="kpm", resolution=0.06, vectors=24, rng=2, zero_modes=True)
     runs = [bosonpeak.dos(H, edges, method="kpm", resolution=0.06, vectors=24, rng=s, zero_modes=False) for s in range(2, 2 + RUNS)]
     gone = runs[0]
     n = lam.size
@@ -95,8 +95,8 @@ def test_zero_modes_removed_consistently():
 def test_integral_is_one_and_bins_are_averages(disordered):
     net, H, lam, _ = disordered
     top = np.sqrt(1.02 * kpm.gershgorin_bound(H))  # past omega_max: every mode inside
-    fine = bosonpeak.dos(net, np.linspace(0, top, 401), method="kpm", moments=200, rng=0)
-    coarse = bosonpeak.dos(net, np.linspace(0, top, 11), method="kpm", moments=200, rng=0)
+    fine = bosonpeak.dos(net, np.linspace(0, top, 401), method="kpm", moments=200, rng=0, zero_modes=True)
+    coarse = bosonpeak.dos(net, np.linspace(0, top, 11), method="kpm", moments=200, rng=0, zero_modes=True)
     assert fine.integral() == pytest.approx(1.0, abs=1e-12)
     # a coarse bin is the average of the 40 fine bins it contains (exact bin integrals)
     np.testing.assert_allclose(coarse.density, fine.density.reshape(10, 40).mean(axis=1), rtol=1e-10, atol=1e-12)
@@ -153,7 +153,7 @@ def test_local_dos_single_node_is_exact(disordered):
     net, H, lam, vec = disordered
     edges = np.linspace(0, 4, 41)
     node = int(np.argmax(net.coordination))
-    g = bosonpeak.kpm_local_dos(H, node, edges, resolution=0.05, rng=0)
+    g = bosonpeak.kpm_local_dos(H, node, edges, resolution=0.05, rng=0, zero_modes=True)
     ref = broadened_exact(g, lam, vec[node] ** 2)
     np.testing.assert_allclose(g.density, ref, atol=1e-10)
     assert np.all(g.error == 0) and g.integral() == pytest.approx(1.0, abs=1e-12)
@@ -165,13 +165,13 @@ def test_local_dos_class_average_matches_exact(disordered):
     z = net.coordination
     groups = {k: np.flatnonzero(z == k) for k in (3, 4)}
     assert all(len(v) > 24 for v in groups.values())
-    runs = [bosonpeak.kpm_local_dos(net, groups, edges, resolution=0.08, vectors=24, rng=s) for s in range(RUNS)]
+    runs = [bosonpeak.kpm_local_dos(net, groups, edges, resolution=0.08, vectors=24, rng=s, zero_modes=True) for s in range(RUNS)]
     for k, nodes in groups.items():
         ref = broadened_exact(runs[0][k], lam, (vec[nodes] ** 2).mean(axis=0))
         assert_errors_honest([z_scores(g[k], ref) for g in runs])
         assert runs[0][k].info["nodes"] == len(nodes) and runs[0][k].method == "kpm-local"
     # without zero modes: each class loses exactly its share of the uniform zero mode
-    h = bosonpeak.kpm_local_dos(net, [groups[3]], edges, resolution=0.08, vectors=24, rng=5, zero_modes=False)
+    h = bosonpeak.kpm_local_dos(net, [groups[3]], edges, resolution=0.08, vectors=24, rng=5)  # the default
     assert h[0].integral() == pytest.approx(1.0 - 1.0 / z.size, abs=1e-12)
 
 

@@ -27,7 +27,7 @@ def test_split_vectors_and_seeds_give_the_single_process_dos(client, seeds, part
     np.testing.assert_allclose(many.density, one.density, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(many.error, one.error, rtol=1e-9, atol=1e-14)
     assert np.all(one.error[one.density > 0.05] > 0)  # a real spread, from the vectors or the seeds
-    assert many.integral() == pytest.approx(1.0, abs=1e-12) and many.zero_modes == one.zero_modes
+    assert many.integral() == pytest.approx(1.0 - many.zero_modes / 900, abs=1e-12) and many.zero_modes == one.zero_modes == 1
 
 
 def test_cluster_options_are_checked_before_any_task(client):

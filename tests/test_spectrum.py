@@ -31,7 +31,7 @@ def test_crystal_band_edges_and_van_hove():
 def test_dos_integrates_to_one_and_matches_histogram():
     net = bosonpeak.network(14, 0.3, rng=4)
     edges = np.linspace(0, 5, 101)
-    g = bosonpeak.dos(net, edges)
+    g = bosonpeak.dos(net, edges, zero_modes=True)
     assert g.integral() == pytest.approx(1.0, abs=1e-12)
     w = bosonpeak.eigenfrequencies(net)
     counts = np.array([np.sum((w >= a) & (w < b)) for a, b in zip(edges[:-1], edges[1:])])
@@ -42,17 +42,18 @@ def test_dos_integrates_to_one_and_matches_histogram():
 def test_zero_modes_removed_exactly():
     net = bosonpeak.network(10, 0.45, cutoff=1.0, rng=1)
     edges = np.linspace(0, 5, 51)
-    keep = bosonpeak.dos(net, edges)
-    drop = bosonpeak.dos(net, edges, zero_modes=False)
-    assert keep.zero_modes == drop.zero_modes > 1
-    assert drop.integral() == pytest.approx(1 - keep.zero_modes / 100)
+    keep = bosonpeak.dos(net, edges, zero_modes=True)
+    drop = bosonpeak.dos(net, edges)  # the default
+    assert keep.zero_modes == drop.zero_modes > 1 and drop.zero_modes_removed and not keep.zero_modes_removed
+    assert drop.integral() == pytest.approx(1 - keep.zero_modes / 100) and keep.integral() == pytest.approx(1.0)
+    assert keep.density[0] - drop.density[0] == pytest.approx(keep.zero_modes / (100 * 0.1))
     np.testing.assert_allclose(keep.density[1:], drop.density[1:])
 
 
 def test_default_edges_cover_the_spectrum():
     net = bosonpeak.network(12, 0.3, rng=2)
     g = bosonpeak.dos(net)
-    assert g.integral() == pytest.approx(1.0)
+    assert g.integral() == pytest.approx(1.0 - 1 / 144)  # the zero mode taken out
     assert g.edges[-1] >= bosonpeak.eigenfrequencies(net)[-1]
 
 
@@ -115,11 +116,13 @@ def test_non_laplacian_matrix_has_no_invented_zero_modes(method):
     import scipy.sparse as sp
 
     H = bosonpeak.dynamical_matrix(bosonpeak.network(10, 0.2, rng=0)) + 0.5 * sp.identity(100)
-    g = bosonpeak.dos(H, np.linspace(0, 4, 9), method=method, rng=1)
+    g = bosonpeak.dos(H, np.linspace(0, 4, 9), method=method, rng=1, zero_modes=True)
     assert g.zero_modes == 0 and g.integral() == pytest.approx(1.0, abs=1e-9)
     assert np.all(g.density >= -1e-9) if method != "kpm" else True
-    with pytest.raises(ValueError, match="graph Laplacian"):
-        bosonpeak.dos(H, np.linspace(0, 4, 9), method=method, zero_modes=False)
+    with pytest.raises(ValueError, match=r"graph Laplacian.*'n_zero'.*zero_modes=True"):
+        bosonpeak.dos(H, np.linspace(0, 4, 9), method=method)  # the default takes zero modes out: their count is needed
+    known = bosonpeak.dos(H, np.linspace(0, 4, 9), method=method, rng=1, n_zero=0)
+    np.testing.assert_array_equal(known.density, g.density)
 
 
 @pytest.mark.parametrize("method", ["slicing", "kpm", "banded"])
@@ -133,3 +136,27 @@ def test_bad_rng_is_a_clear_error():
         bosonpeak.network(6, 0.1, rng="x")
     with pytest.raises(TypeError, match="'rng'"):
         bosonpeak.dos(bosonpeak.network(6, 0.1), method="kpm", rng="abc")
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_api_and_cli_share_the_zero_mode_convention(tmp_path, capsys, keep):
+    """``bosonpeak.dos`` and ``bosonpeak dos`` normalise alike: by default both take the zero mode
+    out (integral ``1 - 1/N``), and ``zero_modes=True`` / ``--keep-zero-modes`` both keep it (1)."""
+    import json
+
+    from bosonpeak._random import sample_streams, seed_sequences
+    from bosonpeak.cli import main
+
+    L, delta, seed = 8, 0.3, 5
+    edges = np.arange(0.0, 3.26, 0.25)
+    net = bosonpeak.network(L, delta, rng=sample_streams(seed_sequences(seed, 1)[0])[0])  # the CLI's first network
+    g = bosonpeak.dos(net, edges, zero_modes=True) if keep else bosonpeak.dos(net, edges)
+    argv = ["dos", "--size", str(L), "--delta", str(delta), "--seed", str(seed), "--edges", ",".join(map(str, edges)),
+            "--out", str(tmp_path / "d.nc"), "--json"] + (["--keep-zero-modes"] if keep else [])
+    assert main(argv) == 0
+    cli = json.loads(capsys.readouterr().out)
+    np.testing.assert_allclose(cli["edges"], g.edges, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(cli["density"], g.density, rtol=1e-13, atol=0)
+    assert g.zero_modes == cli["zero_modes"] == 1.0 and g.zero_modes_removed == cli["zero_modes_removed"] == (not keep)
+    expected = 1.0 if keep else 1.0 - 1.0 / L**2
+    assert g.integral() == pytest.approx(expected, abs=1e-13) and cli["integral"] == pytest.approx(expected, abs=1e-13)

@@ -49,7 +49,7 @@ def test_kpm_keeping_zero_modes_equals_kpm_without(crystal_dos):
     # same random vectors: the kept zero modes are an exact kernel-broadened delta, removed again
     net = bosonpeak.network(30, 0.2, rule="cutoff", rng=3)
     edges = np.arange(0, 3.2, 0.05)
-    kept = bosonpeak.dos(net, edges, method="kpm", rng=1)
+    kept = bosonpeak.dos(net, edges, method="kpm", rng=1, zero_modes=True)
     removed = bosonpeak.dos(net, edges, method="kpm", rng=1, zero_modes=False)
     T = np.array([0.01, 0.1, 0.5, 5.0])
     for c in (None, 0.8):
@@ -58,7 +58,7 @@ def test_kpm_keeping_zero_modes_equals_kpm_without(crystal_dos):
 
 def test_kpm_ensemble_keeping_zero_modes():
     edges = np.arange(0, 3.2, 0.05)
-    kept = bosonpeak.ensemble_dos(16, 0.3, edges, seeds=3, method="kpm", rng=4)
+    kept = bosonpeak.ensemble_dos(16, 0.3, edges, seeds=3, method="kpm", rng=4, zero_modes=True)
     removed = bosonpeak.ensemble_dos(16, 0.3, edges, seeds=3, method="kpm", rng=4, zero_modes=False)
     T = np.array([0.05, 0.3, 3.0])
     assert heat_capacity(kept, T, c=0.8) == pytest.approx(heat_capacity(removed, T, c=0.8), rel=1e-10)
@@ -129,9 +129,9 @@ def test_kpm_vector_hessian_keeping_its_known_zero_modes():
     # known, heat_capacity removes them as the same broadened delta that zero_modes=False removes
     H = bosonpeak.glass_hessian(bosonpeak.jammed_packing(256, 0.9, rng=1))
     edges = np.arange(0, 4.0, 0.05)
-    kept = bosonpeak.dos(H, edges, method="kpm", n_zero=2, rng=3)
-    removed = bosonpeak.dos(H, edges, method="kpm", n_zero=2, zero_modes=False, rng=3)
-    assert kept.zero_modes == 2 and not kept.zero_modes_removed
+    kept = bosonpeak.dos(H, edges, method="kpm", n_zero=2, rng=3, zero_modes=True)
+    removed = bosonpeak.dos(H, edges, method="kpm", n_zero=2, rng=3)  # the default: taken out
+    assert kept.zero_modes == removed.zero_modes == 2 and not kept.zero_modes_removed and removed.zero_modes_removed
     T = np.array([0.01, 0.1, 1.0, 1e300])
     assert heat_capacity(kept, T) == pytest.approx(heat_capacity(removed, T), rel=1e-10, abs=1e-300)
 

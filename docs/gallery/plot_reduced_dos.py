@@ -17,7 +17,7 @@ import bosonpeak
 edges = np.arange(0, 3.51, 0.1)
 fig, ax = plt.subplots(figsize=(6, 4))
 for delta, colour in [(0.0, "black"), (0.1, "tab:orange"), (0.3, "tab:red")]:
-    g = bosonpeak.ensemble_dos(24, delta, edges, seeds=4, zero_modes=False, rng=2026)
+    g = bosonpeak.ensemble_dos(24, delta, edges, seeds=4, rng=2026)
     g.plot(ax, reduced=True, label=rf"$\delta = {delta}$", color=colour)
 ax.axhline(1 / (2 * np.pi), color="0.3", ls="--", lw=1, label=r"Debye, crystal: $1/(2\pi)$")
 ax.set_ylim(0, 0.6)

@@ -19,7 +19,7 @@ import bosonpeak
 from bosonpeak.analysis.elasticity import ensemble_sound_speed
 
 L, delta, seeds = 24, 0.2, 4
-g = bosonpeak.ensemble_dos(L, delta, np.arange(0, 3.51, 0.1), seeds=seeds, zero_modes=False, rng=2026)
+g = bosonpeak.ensemble_dos(L, delta, np.arange(0, 3.51, 0.1), seeds=seeds, rng=2026)
 c = ensemble_sound_speed(L, delta, seeds=seeds, rng=2026)  # the same networks as g.samples
 print("c^2 per seed:", np.round(c**2, 3))
 

@@ -37,7 +37,7 @@ print(curve.theory, f"c^2 = {curve.c2:.4f}, omega_BP = {curve.omega_bp}")
 edges = np.arange(0, 3.01, 0.1)
 children = bosonpeak.seed_sequences(2026, 4)
 nets = [disordered_network(L, family, w, rng=child) for child in children]
-g = combine_samples([bosonpeak.dos(net, edges, method="slicing", zero_modes=False) for net in nets])
+g = combine_samples([bosonpeak.dos(net, edges, method="slicing") for net in nets])
 c2 = float(np.mean([bosonpeak.sound_speed(net) ** 2 for net in nets]))
 ax = plot_theory_vs_numerics(g.centres, g.reduced, g.reduced_error, curve.omega, curve.reduced, c2=c2, c2_theory=curve.c2,
                              omega_bp_theory=curve.omega_bp, theory_label="bond CPA", data_label=rf"networks, $L = {L}$")

@@ -26,7 +26,7 @@ from bosonpeak.spectra.vector import vector_dos, vector_zero_modes
 print(vector_zero_modes(bosonpeak.network(6, 0.0, rule="nearest")), "= 2 L for L = 6")
 net = bosonpeak.network(8, 0.2, cutoff=1.6, rng=1)
 print(net, "->", vector_zero_modes(net), "zero modes")
-g = vector_dos(net, np.linspace(0, 4, 41), zero_modes=False)
+g = vector_dos(net, np.linspace(0, 4, 41))
 print(g)
 
 # %%

@@ -29,6 +29,16 @@ class RunError(RuntimeError):
 SEED_LIMIT = 2**63
 
 
+#: Every command's bins in omega (``--bin-width``, a sweep's ``dos.bin_width``) lie in (0, BIN_WIDTH_MAX]:
+#: one range for one option; wider bins leave fewer than six over the square lattice's band [0, 2 sqrt 2].
+BIN_WIDTH_MAX = 0.5
+
+
+def bin_width(name: str, value) -> float:
+    """Return a bin width in omega in (0, ``BIN_WIDTH_MAX``], or raise naming ``name``."""
+    return real(name, value, minimum=0.0, maximum=BIN_WIDTH_MAX, min_inclusive=False)
+
+
 def integer(name: str, value, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an int, or raise naming ``name`` and the allowed range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

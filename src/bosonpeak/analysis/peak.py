@@ -179,7 +179,7 @@ def excess_dos(dos: DOS, c: float = 1.0, n: float = 1.0) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np, bosonpeak
-    >>> g = bosonpeak.dos(bosonpeak.network(30, 0.0), np.linspace(0, 3, 31), zero_modes=False)
+    >>> g = bosonpeak.dos(bosonpeak.network(30, 0.0), np.linspace(0, 3, 31))
     >>> bosonpeak.excess_dos(g).shape
     (30,)
     """
@@ -275,11 +275,11 @@ def boson_peak(dos_or_ensemble: DOS, *, c=None, c_L=None, c_T=None, dim: int | N
     Examples
     --------
     >>> import numpy as np, bosonpeak
-    >>> g = bosonpeak.ensemble_dos(20, 0.2, np.arange(0, 1.6, 0.1), seeds=4, zero_modes=False, rng=2)
+    >>> g = bosonpeak.ensemble_dos(20, 0.2, np.arange(0, 1.6, 0.1), seeds=4, rng=2)
     >>> bp = bosonpeak.boson_peak(g, c=0.8, rng=0)
     >>> bp.omega_interval[0] <= bp.omega <= bp.omega_interval[1]
     True
-    >>> crystal = bosonpeak.dos(bosonpeak.network(20, 0.0), np.arange(0, 1.6, 0.1), zero_modes=False)
+    >>> crystal = bosonpeak.dos(bosonpeak.network(20, 0.0), np.arange(0, 1.6, 0.1))
     >>> bosonpeak.boson_peak(crystal).reason
     'crystal'
     """

@@ -49,13 +49,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Shows each option's default, except where there is none to show (None, a flag)."""
+class HelpFormatter(argparse.HelpFormatter):
+    """Shows each option's default as a user would type it (``0,0.1,0.2``, not a Python tuple),
+    except where there is none to show (None, a flag, an empty list)."""
 
     def _get_help_string(self, action):
-        if action.default is None or action.default is False or isinstance(action.default, list) and not action.default:
+        default = action.default
+        if (default is None or isinstance(default, bool) or default is argparse.SUPPRESS or not action.option_strings
+                or isinstance(default, (list, tuple)) and not default or "(default" in (action.help or "")):
             return action.help
-        return super()._get_help_string(action)
+        return f"{action.help} (default: {as_typed(default).replace('%', '%%')})"
+
+
+def as_typed(value) -> str:
+    """``value`` as it would be typed on the command line: ``(0.0, 0.1)`` -> ``0,0.1``; ``0.05`` -> ``0.05``."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(as_typed(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,7 @@ def register(sub) -> None:
     p.add_argument("--rule", default="cutoff", help="connectivity: nearest or cutoff")
     p.add_argument("--spring", default="inverse", help="spring law: inverse or constant")
     p.add_argument("--method", default="dense", help="DOS engine")
-    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
+    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega, 0 < w <= 0.5")
     p.add_argument("--modes", type=int, default=100, help="lowest modes for the participation ratio")
     p.add_argument("--seed", type=int, default=2026, help="root seed")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")

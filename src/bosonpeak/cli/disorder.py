@@ -28,7 +28,7 @@ def register(sub) -> None:
     p.add_argument("--seeds", type=int, default=4, help="random networks per point")
     p.add_argument("--seed", type=int, default=2026, help="root seed")
     p.add_argument("--method", default="slicing", help="DOS engine (slicing and dense are exact; kpm for very large L)")
-    p.add_argument("--bin-width", type=float, default=0.05, help="DOS bin width in omega")
+    p.add_argument("--bin-width", type=float, default=0.05, help="DOS bin width in omega, 0 < w <= 0.5")
     p.add_argument("--out", type=path, default=Path("bosonpeak-disorder"), help="output directory")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--json", action="store_true", help="print the per-point summary as a JSON list instead of text")

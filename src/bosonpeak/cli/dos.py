@@ -25,7 +25,7 @@ def register(sub) -> None:
     p.add_argument("--seeds", type=int, default=1, help="number of random networks")
     p.add_argument("--seed", type=int, default=2026, help="root seed")
     p.add_argument("--method", default="dense", help="DOS engine")
-    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
+    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega, 0 < w <= 0.5")
     p.add_argument("--omega-max", type=float, default=None, help="upper edge in omega (default: past the spectrum's top)")
     p.add_argument("--edges", type=floats, default=None, help="explicit bin edges (overrides --bin-width/--omega-max)")
     p.add_argument("--keep-zero-modes", action="store_true", help="keep the exact zero modes in the lowest bin")
@@ -63,7 +63,7 @@ def parse_options(items) -> dict:
 def run(args) -> int:
     import numpy as np
 
-    from .._checks import ParameterError, choice, integer, real, seed
+    from .._checks import ParameterError, bin_width, choice, integer, real, seed
     from .._files import save_dataset
     from .._resources import check_bins, check_workers
     from ..model.lattice import RULES, SPRINGS
@@ -95,7 +95,7 @@ def run(args) -> int:
     if args.edges is not None:
         edges = np.asarray(args.edges)
     else:
-        width = real("bin-width", args.bin_width, minimum=0.0, min_inclusive=False)
+        width = bin_width("bin-width", args.bin_width)
         if args.omega_max is not None:
             top = real("omega-max", args.omega_max, minimum=0.0, min_inclusive=False)
             if top < width:

@@ -22,7 +22,7 @@ def register(sub) -> None:
     p.add_argument("--phi", type=float, default=0.86, help="packing fraction (jamming at about 0.84)")
     p.add_argument("--seed", type=int, default=2026, help="seed of the initial positions")
     p.add_argument("--method", default="banded", help="DOS engine for both Hessians")
-    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
+    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega, 0 < w <= 0.5")
     p.add_argument("--out", type=path, default=Path("bosonpeak-glass"), help="output directory")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars (minimisation, DOS)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON (and the files written) instead of text")
@@ -40,7 +40,7 @@ def run(args) -> int:
     seed = _checks.seed("seed", args.seed)
     integer("particles", args.particles, minimum=16)
     choice("method", args.method, methods())  # before the minimisation, so a typo fails at once
-    real("bin-width", args.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
+    _checks.bin_width("bin-width", args.bin_width)
     prepare(outputs=[(args.out, "dir", "--out")], plan=glass_plan(args.particles, method=args.method, bin_width=args.bin_width))
     t0 = time.perf_counter()
     written, text, ds = glass_outputs(args.out, args.particles, args.phi, seed=seed, bin_width=args.bin_width, method=args.method,

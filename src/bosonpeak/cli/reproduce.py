@@ -20,7 +20,7 @@ def register(sub) -> None:
     p.add_argument("--size", type=int, default=60, help="lattice sites per side L (N = L^2)")
     p.add_argument("--seeds", type=int, default=10, help="random networks per delta")
     p.add_argument("--deltas", type=floats, default=(0.0, 0.1, 0.2, 0.3), help="displacements delta, comma separated")
-    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
+    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega, 0 < w <= 0.5")
     p.add_argument("--method", default=None, help="DOS engine (default: the fastest exact one available)")
     p.add_argument("--seed", type=int, default=2026, help="root seed; sample k uses its k-th spawned child")
     p.add_argument("--glass-particles", type=int, default=None,

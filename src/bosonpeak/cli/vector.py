@@ -23,14 +23,14 @@ def register(sub) -> None:
     p.add_argument("--spring", default="inverse", help="spring law: inverse or constant")
     p.add_argument("--cutoff", type=float, default=1.6, help="cut-off distance r_c")
     p.add_argument("--method", default="dense", help="DOS engine for both models")
-    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
+    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega, 0 < w <= 0.5")
     p.add_argument("--seed", type=int, default=2026, help="seed of the node displacements")
     p.add_argument("--out", type=path, default=Path("bosonpeak-vector"), help="output directory")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from .._checks import choice, integer, real, seed
+    from .._checks import bin_width, choice, integer, real, seed
     from .._files import save_dataset
     from ..spectra.spectrum import methods
     from ..workflows._plans import dos_plan
@@ -43,7 +43,7 @@ def run(args) -> int:
     integer("dim", args.dim, minimum=2, maximum=3)
     seed("seed", args.seed)
     choice("method", args.method, methods())
-    real("bin-width", args.bin_width, minimum=0.0, min_inclusive=False)
+    bin_width("bin-width", args.bin_width)
     real("delta", args.delta, minimum=0.0, maximum=1.0, max_inclusive=False)
     cutoff = None if args.rule == "nearest" else args.cutoff
     prepare(outputs=[(args.out, "dir", "--out")],

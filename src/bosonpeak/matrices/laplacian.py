@@ -103,14 +103,15 @@ def zero_mode_count(H: sp.spmatrix, zero_modes: bool, name: str = "net_or_H") ->
     """Exact zero modes of ``H`` for a DOS: one per connected component of a Laplacian.
 
     For another symmetric matrix the zero modes are not known exactly: 0 is returned when
-    they stay in the DOS (``zero_modes=True``), and asking to remove them is an error.
+    they stay in the DOS (``zero_modes=True``), and removing them (``zero_modes=False``, the
+    default of ``bosonpeak.dos``) without their count ``n_zero`` is an error.
     """
     if is_laplacian(H):
         return n_components(H)
     if not zero_modes:
         raise _checks.ParameterError(
-            f"'zero_modes=False' needs '{name}' to be a graph Laplacian (rows summing to 0, off-diagonal <= 0), "
-            "whose zero modes are known exactly; keep zero_modes=True for other matrices"
+            f"'zero_modes=False' (the default) needs '{name}' to be a graph Laplacian (rows summing to 0, off-diagonal <= 0) "
+            "or the count 'n_zero' (a vector matrix: vector_zero_modes(net)); pass zero_modes=True to keep every mode"
         )
     return 0
 

@@ -3,7 +3,7 @@
 ``dos`` dispatches to one engine per method. Every engine returns the same ``DOS`` record,
 so the analysis and figures work on any of them. Conventions (``PHYSICS.md``):
 
-* ``density`` is per mode: ``counts / (N * bin width)``; it integrates to 1 over all modes.
+* ``density`` is per mode: ``counts / (N * bin width)``; by default without the exact zero modes.
 * A bin ``[e_k, e_k+1)`` counts the frequencies with ``e_k <= omega < e_k+1``, the same
   convention that Sylvester-inertia counting (``lambda < sigma``) gives. An eigenvalue within
   round-off (``EDGE_TOLERANCE`` times the Gershgorin bound) of ``e_k**2`` counts as on the edge,
@@ -236,7 +236,7 @@ def methods() -> tuple[str, ...]:
     return tuple(_ENGINES)
 
 
-def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True, rng=None, progress: bool = False,
+def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = False, rng=None, progress: bool = False,
         n_zero: int | None = None, dim: int | None = None, model: str | None = None, **options) -> DOS:
     """Vibrational density of states of one network.
 
@@ -251,8 +251,8 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
         ``"dense"`` (exact, ``numpy.linalg.eigvalsh``) or another registered engine
         (see ``bosonpeak.methods()``).
     zero_modes : bool
-        Keep the exact zero modes (one per connected component) in the lowest bin (True),
-        or take them out (False; the normalisation stays per N modes).
+        Take the exact zero modes (a Laplacian's components, or ``n_zero``) out of the bin at omega = 0 (False,
+        the default, as ``bosonpeak dos``: integral ``1 - zero_modes / N``) or keep them (True: integral 1).
     rng : int, SeedSequence or Generator, optional
         For stochastic methods.
     progress : bool
@@ -277,9 +277,9 @@ def dos(net_or_H, edges=None, *, method: str = "dense", zero_modes: bool = True,
     --------
     >>> import numpy as np, bosonpeak
     >>> net = bosonpeak.network(12, 0.0)
-    >>> g = bosonpeak.dos(net, np.linspace(0, 3, 61))
-    >>> round(g.integral(), 12)
-    1.0
+    >>> g, kept = (bosonpeak.dos(net, np.linspace(0, 3, 61), zero_modes=z) for z in (False, True))
+    >>> g.zero_modes, round(g.integral() * g.n_modes, 9), round(kept.integral(), 12)
+    (1.0, 143.0, 1.0)
     """
     method = _checks.choice("method", method, _ENGINES)
     _checks.rng("rng", rng)

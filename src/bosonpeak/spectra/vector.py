@@ -113,7 +113,7 @@ def vector_zero_modes(net_or_K, *, method: str = "auto", info: bool = False):
     return (count, details) if info else count
 
 
-def vector_dos(net: SpringNetwork, edges=None, *, method: str = "dense", zero_modes: bool = True, rng=None,
+def vector_dos(net: SpringNetwork, edges=None, *, method: str = "dense", zero_modes: bool = False, rng=None,
                progress: bool = False, n_zero: int | None = None, max_bytes: float | None = None,
                max_seconds: float | None = None, **options) -> DOS:
     """DOS per degree of freedom of a network's vector dynamical matrix, any engine.
@@ -143,7 +143,7 @@ def vector_dos(net: SpringNetwork, edges=None, *, method: str = "dense", zero_mo
     >>> import numpy as np, bosonpeak
     >>> from bosonpeak.spectra.vector import vector_dos
     >>> net = bosonpeak.network(8, 0.2, cutoff=1.6, rng=1)
-    >>> g = vector_dos(net, np.linspace(0, 4, 41), zero_modes=False)
+    >>> g = vector_dos(net, np.linspace(0, 4, 41))
     >>> g.n_modes, g.zero_modes, round(g.integral() * g.n_modes)
     (128, 2.0, 126)
     """

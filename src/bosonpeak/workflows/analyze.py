@@ -64,7 +64,7 @@ class AnalysisSettings:
         for d in self.deltas:
             _checks.real("deltas", d, minimum=0.0, maximum=1.0, max_inclusive=False)
         _checks.choice("method", self.method, methods())
-        _checks.real("bin_width", self.bin_width, minimum=0.0, maximum=0.5, min_inclusive=False)
+        _checks.bin_width("bin_width", self.bin_width)
         _resources.check_bins("bin_width", self.bin_width, 4.0)
         _checks.integer("modes", self.modes, minimum=1, maximum=self.L**2 // 2)
         _checks.real("eps", self.eps, minimum=0.0, min_inclusive=False)

@@ -61,7 +61,7 @@ class DisorderSettings:
     def __post_init__(self):
         _checks.integer("size", self.L, minimum=16)  # the Boson-peak window starts at 3 x 2 pi c / L < 1.5
         _checks.integer("seeds", self.seeds, minimum=1)
-        _checks.integer("seed", self.seed, minimum=0)
+        _checks.seed("seed", self.seed)
         for name, values in (("family", self.families), ("strengths", self.strengths)):
             if not values:
                 raise _checks.ParameterError(f"'{name}' needs at least one entry; got {list(values)}")
@@ -71,7 +71,7 @@ class DisorderSettings:
             for s in self.strengths:
                 check_strength(f, s, name="strengths")
         _checks.choice("method", self.method, methods())
-        _checks.real("bin-width", self.bin_width, minimum=0.0, maximum=0.5, min_inclusive=False)
+        _checks.bin_width("bin-width", self.bin_width)
         _resources.check_bins("bin-width", self.bin_width, 4.0)
         _checks.real("sq_resolution", self.sq_resolution, minimum=0.0, maximum=0.1, min_inclusive=False)
 

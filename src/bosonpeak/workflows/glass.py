@@ -87,7 +87,7 @@ def glass_dataset(packing: Packing, *, bin_width: float = GLASS_BIN_WIDTH, metho
     """
     if not isinstance(packing, Packing):
         raise _checks.ParameterTypeError(f"'packing' must be a Packing; got {type(packing).__name__}")
-    bin_width = _checks.real("bin_width", bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
+    bin_width = _checks.bin_width("bin_width", bin_width)
     method = _checks.choice("method", method, methods())
     _checks.rng("rng", rng)
     t0 = time.perf_counter()

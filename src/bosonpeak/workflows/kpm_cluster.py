@@ -36,7 +36,7 @@ def kpm_part(L, delta, edges, child, lo, hi, network_options, options):
 
 
 def cluster_kpm_dos(client, L: int, delta: float, edges=None, *, seeds: int = 1, parts: int | None = None, rule: str = "cutoff",
-                    spring: str = "inverse", cutoff: float | None = None, zero_modes: bool = True, rng=None,
+                    spring: str = "inverse", cutoff: float | None = None, zero_modes: bool = False, rng=None,
                     bin_width: float | None = None, **options) -> DOS:
     """``ensemble_dos(L, delta, edges, method="kpm", ...)`` with the work spread over ``client``'s workers.
 

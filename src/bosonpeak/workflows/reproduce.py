@@ -75,7 +75,7 @@ class PaperSettings:
             raise _checks.ParameterError(f"'deltas' must be distinct; got {list(self.deltas)}")
         if self.L / 2 <= 1 + max(self.deltas):
             raise _checks.ParameterError(f"'size' must exceed 2 (1 + max delta) = {2 * (1 + max(self.deltas)):g} for the cut-off rule; got {self.L}")
-        _checks.real("bin_width", self.bin_width, minimum=0.0, maximum=1.0, min_inclusive=False)
+        _checks.bin_width("bin_width", self.bin_width)
         _resources.check_bins("bin_width", self.bin_width, 4.0)
         _checks.choice("method", self.method, methods())
         _checks.seed("seed", self.seed)

@@ -216,7 +216,7 @@ def _edges(table: dict) -> np.ndarray:
     if "omega_max" not in table:
         raise _checks.ParameterError("'dos.omega_max' is required (or 'dos.edges'): bins must be common to every point")
     top = _checks.real("dos.omega_max", table["omega_max"], minimum=0.0, min_inclusive=False)
-    width = _checks.real("dos.bin_width", table.get("bin_width", 0.05), minimum=0.0, maximum=top, min_inclusive=False)
+    width = _checks.real("dos.bin_width", table.get("bin_width", 0.05), minimum=0.0, maximum=min(top, _checks.BIN_WIDTH_MAX), min_inclusive=False)
     n = _resources.check_bins("dos.bin_width", width, top, advice=" or a lower 'dos.omega_max'")
     return width * np.arange(n + 1)
 

@@ -52,7 +52,7 @@ def compute(L: int, delta: float, *, dim: int = 3, rule: str = "cutoff", spring:
     """
     dim = _checks.integer("dim", dim, minimum=2, maximum=3)
     L = _checks.integer("L", L, minimum=3)
-    bin_width = _checks.real("bin_width", bin_width, minimum=0.0, min_inclusive=False)
+    bin_width = _checks.bin_width("bin_width", bin_width)
     net = network(L, delta, rule=rule, spring=spring, cutoff=cutoff, rng=seed, dim=dim)
     z = float(np.mean(net.coordination))
     check_resources(net.n_nodes, dim, model="vector", method=method, mean_z=z, max_bytes=max_bytes)
