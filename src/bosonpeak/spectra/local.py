@@ -98,7 +98,7 @@ def _kpm_engine(H, omega, groups, *, rng=None, resolution: float = 0.05, **optio
     step = float(np.min(np.diff(omega))) if omega.size > 1 else resolution
     lo = max(float(omega[0]) - step / 2, 0.0)
     edges = np.arange(lo, float(omega[-1]) + step, step)
-    parts = kpm_local_dos(H, list(groups), edges, rng=rng, resolution=resolution, **options)
+    parts = kpm_local_dos(H, list(groups), edges, zero_modes=True, rng=rng, resolution=resolution, **options)  # every mode, as the Green function
     return np.stack([np.interp(omega, p.centres, p.density) for p in parts])
 
 
