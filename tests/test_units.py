@@ -1,12 +1,14 @@
 """Every variable and coordinate the workflows write to NetCDF carries CF ``units`` and ``long_name``."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import xarray as xr
 
 import bosonpeak
 from bosonpeak._files import save_dataset
-from bosonpeak.workflows import _units, analyze, disorder, dos, glass, reproduce, sweep, vector
+from bosonpeak.workflows import _units, analyze, disorder, dos, glass, reproduce, solid, sweep, vector
 from bosonpeak.workflows.spec import parse_spec
 
 
@@ -30,6 +32,8 @@ WORKFLOWS = {
     "sweep": lambda tmp: _sweep(),
     "dos-3d": lambda tmp: dos.compute(4, 0.2, seeds=2, seed=1, dim=3),
     "vector": lambda tmp: vector.compute(6, 0.2, dim=2, cutoff=1.6),
+    "solid": lambda tmp: solid.compute(Path(__file__).parent / "fixtures" / "lammps" / "harmonic2d.data", potential="harmonic",
+                                       diameters={1: 1.0, 2: 1.4}, bin_width=0.1),
 }
 
 

@@ -18,7 +18,7 @@ import sys
 from .._checks import ParameterError, ParameterTypeError
 
 #: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("reproduce", "dos", "glass", "vector", "sweep", "analyze", "disorder", "jamming", "qlm")
+SUBCOMMANDS = ("reproduce", "dos", "glass", "vector", "sweep", "analyze", "disorder", "jamming", "qlm", "solid")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -53,7 +53,7 @@ def infer_format(path) -> str:
     if fmt is None and p.name.upper().startswith("FORCE_CONSTANTS"):
         fmt = "phonopy"
     if fmt is None:
-        raise _checks.ParameterError(f"hessian file {p}: cannot tell its format from the name; give format= one of "
+        raise _checks.ParameterError(f"hessian file {p}: cannot tell its format from the name; give format= (CLI: --hessian-format) one of "
                                      f"{', '.join(map(repr, FORMATS))} (names: *.mtx, *.npz, *.dyn, FORCE_CONSTANTS, *.hdf5)")
     return fmt
 

@@ -133,3 +133,24 @@ def disorder_plan(L: int, *, families: int, strengths: int, seeds: int, method: 
     plan = _one_dos(n, method, bins, None, f"disorder scan: {families} x {strengths} x {seeds} networks of N = {n} nodes ({method})")
     tasks = int(families) * int(strengths) * int(seeds)
     return Plan(plan.what, plan.memory, tasks=tasks, advice=plan.advice, seconds=tasks * plan.seconds)
+
+
+#: Neighbours per particle assumed for the Hessian of a particle system (3D Kob-Andersen at 2.5
+#: sigma holds about 78; harmonic contacts about 6).
+PARTICLE_NEIGHBOURS = {2: 30, 3: 80}
+
+
+def solid_plan(n_particles: int, dim: int, *, method: str = "dense", bins: int | None = None,
+               options: dict | None = None) -> Plan:
+    """The DOS of one particle system of ``n_particles`` in ``dim`` dimensions (``d N`` degrees of
+    freedom, ``d (1 + PARTICLE_NEIGHBOURS)`` entries per row).
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows._plans import solid_plan
+    >>> solid_plan(10**5, 3, method="dense").memory > 1e11  # (3 10^5)^2 doubles, several copies
+    True
+    """
+    n = int(n_particles) * int(dim)
+    return _one_dos(n, method, bins or int(OMEGA_TOP / 0.05), options, f"{method} DOS of {n} degrees of freedom",
+                    advice="--method kpm or slicing for a large glass", entries=int(dim) * (1 + PARTICLE_NEIGHBOURS[int(dim)]))
