@@ -11,7 +11,7 @@ import bosonpeak
 from bosonpeak.matrices.vector import maxwell_count, rigidity_matrix, vector_dynamical_matrix
 from bosonpeak.spectra.slicing import eigenvalue_counts
 from bosonpeak.spectra.spectrum import edge_shifts
-from bosonpeak.spectra.vector import ZeroModeError, check_resources, vector_dos, vector_zero_modes
+from bosonpeak.spectra.vector import ROUNDOFF_TOL, ZeroModeError, check_resources, vector_dos, vector_zero_modes
 
 EXACT = 1e-12
 
@@ -77,7 +77,7 @@ def test_well_connected_cutoff_network_has_only_d_translations(dim, L):
     assert net.coordination.mean() > 2 * dim + 2
     n0, info = vector_zero_modes(net, info=True)
     assert n0 == dim == vector_zero_modes(net, method="inertia")
-    bound = info["threshold"] / 1e-10  # ROUNDOFF_TOL * Gershgorin bound
+    bound = info["threshold"] / (ROUNDOFF_TOL * dim * net.n_nodes * np.finfo(float).eps)  # the threshold's Gershgorin bound
     assert info["smallest_nonzero"] > 1e-4 * bound and info["largest_zero"] < 1e-13 * bound  # a clear gap
 
 
@@ -97,10 +97,19 @@ def test_ambiguous_zero_modes_are_refused():
     pin = np.zeros((n, n))
     pin[0, 0] = 1.0  # a weak spring to the ground on x_0: lifts the x translation to about w / (n / 2)
     with pytest.raises(ZeroModeError):
-        vector_zero_modes(K + 1e-9 * bound * (n / 2) * pin, method="dense")
+        vector_zero_modes(K + 3 * ROUNDOFF_TOL * n * np.finfo(float).eps * bound * (n / 2) * pin, method="dense")
     with pytest.raises(ZeroModeError):
         vector_zero_modes(K + 3e-8 * bound * (n / 2) * pin, method="inertia")
     assert vector_zero_modes(K + 1e-2 * bound * pin, method="inertia") == 1  # well lifted: one translation left
+    # a soft mode at 1e-9 B: dense certifies it non-zero (its error is ~ n eps B), inertia cannot
+    assert vector_zero_modes(K + 1e-9 * bound * (n / 2) * pin, method="dense") == 1
+
+
+def test_cli_3d_vector_dos_counts_a_soft_mode_at_1e10_b(tmp_path, capsys):
+    """bosonpeak dos --dim 3 --model vector --size 6: an eigenvalue at 1.3e-10 B, certified non-zero."""
+    from bosonpeak.cli import main
+    assert main(["dos", "--dim", "3", "--model", "vector", "--size", "6", "--out", str(tmp_path / "v.nc"), "--no-progress"]) == 0
+    assert "zero modes/network 3.0" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("dim, L, cutoff", [(2, 8, 1.6), (3, 4, 1.5), (2, 6, None)])

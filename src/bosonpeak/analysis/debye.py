@@ -22,6 +22,7 @@ from scipy.special import zeta
 
 from .. import _checks
 from ..spectra.spectrum import DOS, without_lowest_modes
+from .elasticity import finite_level
 from .thermal import DEBYE_NODES, QUADRATURE_NODES, einstein
 
 MODELS = ("scalar", "vector")
@@ -60,12 +61,15 @@ def debye_level_nd(dim: int, *, model: str = "scalar", c: float | None = None, c
     if model == "scalar":
         if c is None:
             raise _checks.ParameterError("the scalar Debye level needs 'c'")
-        return unit / _checks.real("c", c, minimum=0.0, min_inclusive=False) ** dim
+        c = _checks.real("c", c, minimum=0.0, min_inclusive=False)
+        return finite_level(unit, [(c, dim)], f"S_d / ((2 pi)^d n c^{dim})", c=c, n=n)
     if c_L is None or c_T is None:
         raise _checks.ParameterError("the vector Debye level needs 'c_L' and 'c_T'")
     c_L = _checks.real("c_L", c_L, minimum=0.0, min_inclusive=False)
     c_T = _checks.real("c_T", c_T, minimum=0.0, min_inclusive=False)
-    return unit * (c_L**-dim + (dim - 1) * c_T**-dim) / dim
+    slow = min(c_L, c_T)  # the slower branch dominates: factor it out so that nothing overflows
+    ratio = ((slow / c_L) ** dim + (dim - 1) * (slow / c_T) ** dim) / dim
+    return finite_level(unit * ratio, [(slow, dim)], "(1/c_L^d + (d-1)/c_T^d) S_d / ((2 pi)^d n d)", c_L=c_L, c_T=c_T, n=n)
 
 
 def reduced_dos(dos: DOS, dim: int) -> np.ndarray:
@@ -120,7 +124,9 @@ def heat_capacity_nd(dos: DOS, T, dim: int, *, level: float | None = None, omega
 
     Below ``omega_low`` (needs ``level``) the DOS is replaced by ``level * omega**(d-1)``:
     a finite network has no modes below its finite-size cut-off, so ``C`` from the DOS alone
-    is exponentially wrong there. In 2D with ``level = 1 / (2 pi n c**2)`` this is
+    is exponentially wrong there; ``C / T**d`` at ``T << omega_low`` is then Debye's limit by
+    construction, and the high-T limit is ``1 - zero modes / N`` plus Debye's modes below
+    ``omega_low`` (``level omega_low**d / d``) minus the DOS's (``thermal.handover_modes``). In 2D with ``level = 1 / (2 pi n c**2)`` this is
     ``bosonpeak.heat_capacity``.
 
     Parameters

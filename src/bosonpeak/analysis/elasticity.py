@@ -183,7 +183,18 @@ def debye_level(c: float, n: float = 1.0) -> float:
     """
     c = _checks.real("c", c, minimum=0.0, min_inclusive=False)
     n = _checks.real("n", n, minimum=0.0, min_inclusive=False)
-    return 1.0 / (2.0 * np.pi * n * c**2)
+    return finite_level(1.0 / (2.0 * np.pi), [(n, 1), (c, 2)], "1 / (2 pi n c^2)", c=c, n=n)
+
+
+def finite_level(factor: float, powers, formula: str, **given) -> float:
+    """``factor / prod(x**p)`` computed in logarithms, or a ``ParameterError`` naming the inputs
+    when it is not a finite positive double (``c = 1e-300`` overflows ``1 / c**2``)."""
+    log = np.log(factor) - sum(p * np.log(x) for x, p in powers)
+    if not np.log(np.finfo(float).tiny) < log < np.log(np.finfo(float).max):
+        got = ", ".join(f"{k} = {v!r}" for k, v in given.items())
+        raise _checks.ParameterError(f"the Debye level {formula} is not a finite positive double for {got}: use speeds and densities "
+                                     "within ~1e-100 .. 1e100 of the model's units")
+    return float(np.exp(log))
 
 
 def ensemble_sound_speed(

@@ -2,7 +2,8 @@
 
     C(T) = integral g(omega) E(omega / T) d omega,   E(x) = x^2 e^x / (e^x - 1)^2,
 
-per mode of the DOS (per node for the scalar model, so ``C -> 1 - zero modes / N`` at high T). Debye's law
+per mode of the DOS (per node for the scalar model, so ``C -> 1 - zero modes / N`` at high T without the
+Debye hand-over below; ``handover_modes`` with it). Debye's law
 ``g_D = omega / (2 pi n c^2)`` gives ``C = 3 zeta(3) T^2 / (pi n c^2)``, so ``C / T^2`` is flat
 at low T and the Boson peak shows up as a maximum of ``C / T^2``.
 
@@ -89,7 +90,10 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
         Sound speed of the network, or one per sample of an ensemble (as ``boson_peak``
         takes them). When given, the DOS below ``omega_low`` is replaced by Debye's law
         ``omega / (2 pi n c^2)`` (with per-sample speeds: the mean of the samples' levels);
-        without it the DOS is used as it is.
+        without it the DOS is used as it is. So ``C / T^2`` at ``T << omega_low`` is Debye's
+        limit by construction, not a result, and the high-T limit is ``1 - zero modes / N``
+        plus the modes the hand-over adds (``handover_modes``: Debye's below ``omega_low``
+        minus the DOS's).
     omega_low : float, optional
         Where Debye's law hands over to the DOS; default twice the finite-size cut-off
         ``2 pi c / L`` (``L = sqrt(N / n)``, the mean ``c``) or the DOS's resolution if
@@ -108,8 +112,9 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
     Returns
     -------
     ndarray, same shape as ``T``
-        Per mode of the DOS: per node for a scalar network (``C -> 1 - zero modes / N`` at
-        high T), per degree of freedom for a vector Hessian.
+        Per mode of the DOS: per node for a scalar network, per degree of freedom for a
+        vector Hessian. At high T: ``1 - zero modes / N`` without ``c`` or ``level``, plus
+        ``handover_modes`` with them.
 
     Examples
     --------
@@ -125,6 +130,8 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
     """
     if not isinstance(dos, DOS):
         raise _checks.ParameterTypeError(f"'dos' must be a bosonpeak.DOS; got {type(dos).__name__}")
+    if isinstance(T, (bool, np.bool_)) or np.asarray(T).dtype == bool:
+        raise _checks.ParameterTypeError(f"'T' must be a temperature or an array of them, not a boolean; got {T!r}")
     try:
         T = np.asarray(T, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -184,6 +191,27 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
         integral = np.sum(0.5 * wg[None, :] * u[None, :] * einstein(X[:, None] * u[None, :]), axis=1)
         C = C + level * (X if reduced else W) ** 2 * integral
     return C.reshape(T.shape)
+
+
+def handover_modes(dos: DOS, omega_low: float, level: float, dim: int = 2) -> float:
+    """Modes per mode that the hand-over to Debye's law below ``omega_low`` adds: Debye's
+    ``level omega_low**d / d`` minus the DOS's own there (zero modes out). ``heat_capacity``'s
+    high-T limit is ``1 - zero modes / N`` plus this: Debye's law for the infinite medium
+    replaces the finite network's few shells there.
+
+    Examples
+    --------
+    >>> import numpy as np, bosonpeak
+    >>> from bosonpeak.analysis.thermal import handover_modes
+    >>> g = bosonpeak.dos(bosonpeak.network(16, 0.2, rng=1), zero_modes=False)
+    >>> low = 2 * 2 * np.pi * 0.8 / 16
+    >>> C = bosonpeak.heat_capacity(g, 1e300, c=0.8, omega_low=low)
+    >>> bool(np.isclose(C, 1 - 1 / 256 + handover_modes(g, low, bosonpeak.debye_level(0.8)), rtol=1e-12))
+    True
+    """
+    edges = dos.edges
+    below = np.clip(np.clip(edges[1:], None, omega_low) - np.clip(edges[:-1], None, omega_low), 0.0, None)
+    return level * omega_low**dim / dim - float(np.sum(_without_zero_modes(dos) * below))
 
 
 def _speeds(c, dos: DOS) -> np.ndarray:

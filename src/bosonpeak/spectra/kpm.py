@@ -320,6 +320,10 @@ def _dtype(dtype) -> np.dtype:
     return np.dtype(_checks.choice("dtype", name, DTYPES))
 
 
+#: Most moments a run may use (a resolution of ~1e-5 omega_max): finer is refused before any work.
+MAX_MOMENTS = 1 << 20
+
+
 def _n_moments(resolution, moments, omega_max, edges) -> int:
     """Moments of ``H~`` (even) for a resolution in omega, or as given."""
     if resolution is not None and moments is not None:
@@ -328,10 +332,26 @@ def _n_moments(resolution, moments, omega_max, edges) -> int:
         m = _checks.integer("moments", moments, minimum=2)
         return m + m % 2
     res = RESOLUTION_PER_BIN * float(np.mean(np.diff(edges))) if resolution is None else _checks.real("resolution", resolution, minimum=0.0, min_inclusive=False)
-    m = 2 * int(np.ceil(np.pi * omega_max / (4.0 * res)))  # sigma ~ pi omega_max / (2 M)
-    while omega_max * np.sqrt(0.5 * (1.0 - _jackson(2 * m)[2])) > res:
-        m += 2
-    return max(m, 2)
+
+    def width(m):  # the Jackson kernel's width in omega for 2 m moments in y, from g_2 in closed form
+        q = np.pi / (2 * m + 1)
+        g2 = ((2 * m - 1) * np.cos(2 * q) + 2 * np.cos(q) ** 2) / (2 * m + 1)
+        return omega_max * np.sqrt(max(0.5 * (1.0 - g2), 0.0))
+
+    m = max(2 * int(np.ceil(np.pi * omega_max / (4.0 * res))), 2)  # sigma ~ pi omega_max / (2 M)
+    if width(m) > res:  # the smallest even m above with width(m) <= res, by doubling and bisection
+        lo, hi = m, 2 * m
+        while width(hi) > res and hi <= 4 * MAX_MOMENTS:
+            lo, hi = hi, 2 * hi
+        while hi - lo > 2:
+            mid = lo + 2 * ((hi - lo) // 4)
+            lo, hi = (mid, hi) if width(mid) > res else (lo, mid)
+        m = hi
+    if m > MAX_MOMENTS:
+        raise _checks.ParameterError(
+            f"'resolution' = {res:g} needs about {m:.3g} Chebyshev moments (omega_max = {omega_max:.3g}), more than {MAX_MOMENTS}: "
+            f"about {8 * m * max(len(edges), 1) * 4 / 2**30:.3g} GiB of bin matrix alone; the finest resolution is {width(MAX_MOMENTS):.3g}")
+    return m
 
 
 def _project_out_zero_modes(V, labels, sizes):

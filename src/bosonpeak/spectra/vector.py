@@ -9,9 +9,10 @@ to 1 over all ``d N`` modes. The known zero modes reach every engine through
 Zero-mode count (``vector_zero_modes``): the number of eigenvalues of ``K`` below
 ``ZERO_TOL * B`` (``B`` the Gershgorin bound), with a certified gap above it:
 
-* ``"dense"``: every eigenvalue (``eigvalsh``); no eigenvalue may lie in
-  ``[ROUNDOFF_TOL * B, ZERO_TOL * B)``, the count is of those below ``ROUNDOFF_TOL * B``
-  (the zero modes come out at ``~1e-15 B``).
+* ``"dense"``: every eigenvalue (``eigvalsh``); the count is of those below
+  ``tau = ROUNDOFF_TOL * n * eps * B`` (ten times the backward error; the zero modes come out
+  at ``~1e-16 B``), and no eigenvalue may lie in ``[tau, DENSE_GAP * tau)``. Dense certifies
+  soft modes the inertia method cannot (above ``~1e-12 B`` for ``n`` up to ``DENSE_COUNT_MAX``).
 * ``"inertia"``: Sylvester inertia of ``K - sigma I`` (the certified LDL^T of
   ``bosonpeak.spectra.slicing``) at ``sigma = ZERO_TOL * B`` and ``GAP * ZERO_TOL * B``; the
   two counts must agree (no soft mode in between), and the factorisation's backward error
@@ -41,17 +42,26 @@ from .spectrum import DOS, default_edges, dos, gershgorin_bound
 ZERO_TOL = 1e-8
 #: The count must not change between ``ZERO_TOL * B`` and ``GAP * ZERO_TOL * B``.
 GAP = 10.0
-#: Dense method: zero modes lie below ``ROUNDOFF_TOL * B`` (``eigvalsh`` puts them at ~1e-15 B);
-#: nothing may lie between it and ``ZERO_TOL * B``, so both methods count the same modes.
-ROUNDOFF_TOL = 1e-10
+#: Dense method: zero modes lie below ``ROUNDOFF_TOL * n * eps * B`` (``eigvalsh``'s backward error
+#: is ~ n eps B; the zero modes come out at ~1e-16 B); nothing may lie between it and ``DENSE_GAP``
+#: times it. A soft mode above that is certified non-zero (a 3D network of L = 6 has one at
+#: 1.3e-10 B, which the inertia method, certain only to ~1.5e-9 B, cannot tell from zero).
+ROUNDOFF_TOL = 10.0
+#: Dense method: the empty gap above the zero threshold that certifies the count.
+DENSE_GAP = 10.0
 #: ``method="auto"`` diagonalises densely up to this many degrees of freedom.
 DENSE_COUNT_MAX = 4000
 COUNT_METHODS = ("auto", "dense", "inertia")
 MODELS = ("scalar", "vector")
 
 
-class ZeroModeError(ArithmeticError):
-    """Zero modes that cannot be told apart from soft modes at the working precision."""
+#: What a user can do when the count is ambiguous.
+ZERO_ADVICE = "pass the count if it is known (n_zero; bosonpeak dos --zero-modes N), count with method='dense', or use another seed or size"
+
+
+class ZeroModeError(ArithmeticError, _checks.RunError):
+    """Zero modes that cannot be told apart from soft modes at the working precision (a run
+    that cannot finish: the CLI prints one line and exits with 1)."""
 
 
 def vector_zero_modes(net_or_K, *, method: str = "auto", info: bool = False):
@@ -89,20 +99,21 @@ def vector_zero_modes(net_or_K, *, method: str = "auto", info: bool = False):
         method = "dense" if n <= DENSE_COUNT_MAX else "inertia"
     if method == "dense":
         lam = np.linalg.eigvalsh(K.toarray())
-        count = int(np.count_nonzero(lam < ROUNDOFF_TOL * bound))
-        ambiguous = (lam >= ROUNDOFF_TOL * bound) & (lam < ZERO_TOL * bound)
-        above = lam[lam >= ROUNDOFF_TOL * bound]
-        details = dict(method="dense", threshold=ROUNDOFF_TOL * bound, largest_zero=float(lam[count - 1]) if count else None,
+        tol = ROUNDOFF_TOL * n * np.finfo(float).eps  # relative to B
+        count = int(np.count_nonzero(lam < tol * bound))
+        ambiguous = (lam >= tol * bound) & (lam < DENSE_GAP * tol * bound)
+        above = lam[lam >= tol * bound]
+        details = dict(method="dense", threshold=tol * bound, largest_zero=float(lam[count - 1]) if count else None,
                        smallest_nonzero=float(above[0]) if above.size else None)
         if ambiguous.any():
-            raise ZeroModeError(f"{int(ambiguous.sum())} eigenvalue(s) between {ROUNDOFF_TOL:g} B and {ZERO_TOL:g} B "
-                                f"(B = {bound:.4g}): soft modes too close to zero for an exact count")
+            raise ZeroModeError(f"{int(ambiguous.sum())} eigenvalue(s) between {tol:.2g} B and {DENSE_GAP * tol:.2g} B "
+                                f"(B = {bound:.4g}): soft modes too close to zero for an exact count; {ZERO_ADVICE}")
     else:
         sigma = np.array([ZERO_TOL, GAP * ZERO_TOL]) * bound
         counts, meta = eigenvalue_counts(K, sigma)
         if counts[0] != counts[1]:
             raise ZeroModeError(f"{int(counts[1] - counts[0])} eigenvalue(s) between {ZERO_TOL:g} B and {GAP * ZERO_TOL:g} B "
-                                f"(B = {bound:.4g}): soft modes too close to zero for an exact count")
+                                f"(B = {bound:.4g}): soft modes too close to zero for an exact count; {ZERO_ADVICE}")
         count = int(counts[0])
         details = dict(method="inertia", threshold=float(sigma[0]), gap_checked_to=float(sigma[1]), growth=meta["growth"])
     if net is not None:
