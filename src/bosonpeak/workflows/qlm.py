@@ -46,7 +46,7 @@ def sample_modes(jp, *, band_fraction: float = BAND_FRACTION, rng=None) -> dict:
     while True:
         k = min(k, H.shape[0] - dim - 2)
         m = lowest_vector_modes(H, k, dim, rng=rng)
-        if m.omega[-1] >= cutoff or k >= H.shape[0] - dim - 2:
+        if not m.omega[-1] < cutoff or k >= H.shape[0] - dim - 2:  # G <= 0 (cut-off nan): the first k only
             break
         k *= 2
     return dict(omega=m.omega, participation=m.participation, cutoff=cutoff, omega_1=w1, shear_modulus=G,
@@ -102,11 +102,13 @@ def qlm_study(N: int, *, pressure: float = 0.1, dim: int = 3, potential: str = "
 def qlm_exponent(study: dict, *, threshold: float = QLM_PARTICIPATION, confidence: float = 0.95) -> dict:
     """``beta`` of the pooled modes below their cut-off, with its interval; also the share of them
     that are quasi-localized (participation below ``threshold``)."""
-    fit = low_frequency_exponent(study["omega"], study["cutoff"], confidence=confidence)
+    ok = np.isfinite(study["cutoff"])  # a sample unstable to shear (G <= 0) has no first band: left out
+    fit = low_frequency_exponent(study["omega"][ok], study["cutoff"][ok], confidence=confidence)
     below = study["omega"] < study["cutoff"]
     return dict(beta=fit.beta, interval=list(fit.interval), n_modes=fit.n_modes, confidence=fit.confidence, method=fit.method,
                 quasi_localized_fraction=float(split_modes(study["participation"][below], threshold).mean()),
-                participation_threshold=threshold, samples=int(study["omega_1"].size), N=study["N"], dim=study["dim"],
+                participation_threshold=threshold, samples=int(study["omega_1"].size),
+                samples_without_band=int((~np.isfinite(study["omega_1"])).sum()), N=study["N"], dim=study["dim"],
                 pressure=float(np.mean(study["pressure"])), phi=float(np.mean(study["phi"])))
 
 
