@@ -1,6 +1,7 @@
 """The fused KPM recursion (numba) against the reference (scipy): the same vectors bit for bit,
 the same moments to round-off, bit-identical for any number of threads; the fallback without numba."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -129,9 +130,72 @@ def test_kernel_validation_names_the_parameter(H):
         bosonpeak.dos(H, method="kpm", moments=20, kernel="fused", device="cuda")
 
 
-def test_generated_kernels_are_up_to_date():
-    path = Path(_fused.__file__).with_name("_fused_kernels.py")
-    assert path.read_text() == _fused.kernel_module_source(), "regenerate: python -m bosonpeak.spectra._fused_source"
+def test_generated_source_compiles_and_every_table_names_a_kernel_it_defines():
+    """Nothing generated is in the tree: the text ``kernel_module()`` imports is the generator's."""
+    import ast
+
+    source = _fused.kernel_module_source()
+    compile(source, "<fused kernels>", "exec")
+    tree = ast.parse(source)
+    defined = {f.name for f in tree.body if isinstance(f, ast.FunctionDef)}
+    tables = {t.targets[0].id: t.value for t in tree.body if isinstance(t, ast.Assign)}
+    assert set(tables) == {"KERNELS", "MULTI", "FINISH", "KERNELS_ELL", "MULTI_ELL", "FINISH_ELL"}
+    named = {v.id for table in tables.values() for v in table.values}
+    assert named | {"ell_from_csr"} == defined
+    module = _fused.kernel_module()
+    assert Path(module.__file__).read_text() == source
+    assert Path(_fused.__file__).parent not in Path(module.__file__).parents
+    assert not Path(_fused.__file__).with_name("_fused_kernels.py").exists()
+
+
+#: Each process waits for the other before generating, so that both write at the same moment.
+RACE = """
+import pathlib, sys, time
+import numpy as np
+me, other = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+me.touch()
+while not other.exists():
+    time.sleep(0.01)
+from bosonpeak.spectra._fused_source import kernel_module
+m = kernel_module()
+idx, val = np.empty((2, 2), np.uint32), np.empty((2, 2))
+m.ell_from_csr(np.array([0, 1, 2], np.uint32), np.array([1, 0], np.uint32), np.array([1.0, 2.0]), idx, val)
+print(m.__file__, idx.tolist(), val.tolist())
+"""
+
+
+def _python(code, env, *args):
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_two_processes_generating_the_kernels_at_once_both_succeed(tmp_path):
+    env = dict(os.environ, BOSONPEAK_CACHE=str(tmp_path / "cache"))
+    a, b = tmp_path / "a", tmp_path / "b"
+    procs = [_python(RACE, env, a, b), _python(RACE, env, b, a)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outs]
+    lines = {out.strip() for out, _ in outs}
+    assert len(lines) == 1, lines
+    path, rest = lines.pop().split(" ", 1)
+    assert rest == "[[1, 0], [0, 1]] [[1.0, 0.0], [2.0, 0.0]]"  # the ELL tables of [[0, 1], [2, 0]]
+    assert Path(path).parent == tmp_path / "cache" / "kernels"
+    assert Path(path).read_text() == _fused.kernel_module_source()
+    assert not list(Path(path).parent.glob(".*.part"))  # each wrote under its own name and renamed
+
+
+def test_a_home_that_cannot_be_written_falls_back_to_a_private_temporary_folder(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    (tmp_path / "tmp").mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("BOSONPEAK_CACHE", "XDG_CACHE_HOME")}
+    env.update(HOME=str(blocker), TMPDIR=str(tmp_path / "tmp"))  # ~/.cache lies below a file: it cannot be made
+    code = "from bosonpeak.spectra._fused_source import kernel_module; print(kernel_module().__file__)"
+    out, err = (p := _python(code, env)).communicate(timeout=300)
+    assert p.returncode == 0, err[-2000:]
+    path = Path(out.strip())
+    assert path.parent == tmp_path / "tmp" / f"bosonpeak-{os.getuid()}" / "kernels"
+    assert path.read_text() == _fused.kernel_module_source() and path.parent.parent.stat().st_mode & 0o077 == 0
 
 
 def test_import_bosonpeak_does_not_import_numba():

@@ -27,8 +27,8 @@ vectoriser packs them into SIMD registers, and it is off unless ``NUMBA_SLP_VECT
 set before numba is imported (done here, lazily: ``import bosonpeak`` does not import numba);
 of ``fastmath`` only ``contract`` (fused multiply-adds; no reassociation); the vector blocks
 start on a cache line (``aligned_zeros``). The compiled kernels are cached on disk
-(``cache=True``). The generated kernels live in ``_fused_kernels.py``, written by
-``_fused_source.kernel_module_source()`` (a test checks that the file is up to date).
+(``cache=True``). The generated kernels are not in the source tree: ``_fused_source.kernel_module()``
+writes them at first use into the user's cache directory and imports them from there.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ._fused_source import MAX_STAGES, WIDTHS, kernel_module_source  # noqa: F401 - the generator of _fused_kernels.py
+from ._fused_source import MAX_STAGES, WIDTHS, kernel_module, kernel_module_source  # noqa: F401 - the kernels' generator
 
 #: Rows per float64 partial sum of the dot products (fixed: results independent of threads).
 CHUNK = 4096
@@ -66,25 +66,22 @@ def available() -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def _kernels() -> dict:
-    """The compiled kernels by width; imports numba (with its SLP vectoriser on) on first use."""
+def _kernels():
+    """The module of generated kernels (``kernel_module``); imports numba (with its SLP vectoriser
+    on) on first use."""
     os.environ.setdefault("NUMBA_SLP_VECTORIZE", "1")  # read by numba at import
     try:
         import numba
     except ImportError as exc:
         raise ImportError("kernel='fused' needs numba (pip install numba); kernel='scipy' runs without it") from exc
     numba.config.SLP_VECTORIZE = int(os.environ["NUMBA_SLP_VECTORIZE"])  # if numba was imported before us
-    from . import _fused_kernels
-
-    return _fused_kernels.KERNELS
+    return kernel_module()
 
 
 def _kernel_tables(ell: bool) -> tuple[dict, dict, dict]:
     """The compiled one-step kernels (by width), multi-step kernels (by stages and width) and
     finishing passes (by width), for CSR or ELL."""
-    _kernels()
-    from . import _fused_kernels as k
-
+    k = _kernels()
     return (k.KERNELS_ELL, k.MULTI_ELL, k.FINISH_ELL) if ell else (k.KERNELS, k.MULTI, k.FINISH)
 
 
@@ -95,12 +92,10 @@ def ell_tables(H2, dtype) -> tuple[np.ndarray, np.ndarray] | None:
     width = int(np.diff(H2.indptr).max()) if n else 0
     if width == 0 or width * n > ELL_MAX_FILL * max(H2.nnz, 1):
         return None
-    _kernels()
-    from . import _fused_kernels
-
+    kernels = _kernels()
     idx = np.empty((n, width), dtype=np.uint32 if n < 2**32 else np.uint64)
     val = np.empty((n, width), dtype=dtype)
-    _fused_kernels.ell_from_csr(_unsigned(H2.indptr), _unsigned(H2.indices), np.asarray(H2.data, dtype=dtype), idx, val)
+    kernels.ell_from_csr(_unsigned(H2.indptr), _unsigned(H2.indices), np.asarray(H2.data, dtype=dtype), idx, val)
     return idx, val
 
 

@@ -1,6 +1,9 @@
-"""Source text of the fused KPM kernels (private; see ``_fused``): ``kernel_module_source()``
-writes ``_fused_kernels.py`` (``python -m bosonpeak.spectra._fused_source``; a test checks that
-the file is up to date)."""
+"""Source text of the fused KPM kernels (private; see ``_fused``), and the module made from it.
+
+Nothing generated is kept in the source tree: ``kernel_module()`` writes ``kernel_module_source()``
+at first use into the user's cache directory (``bosonpeak._cache``), keyed by the hash of the text
+and numba's version, and imports it from there; numba caches the compiled kernels beside it.
+``python -m bosonpeak.spectra._fused_source`` does the same and prints the file's path."""
 
 from __future__ import annotations
 
@@ -172,7 +175,47 @@ def kernel_module_source() -> str:
     return head + body + "\n\n" + tables
 
 
-if __name__ == "__main__":  # python -m bosonpeak.spectra._fused_source: rewrite _fused_kernels.py
-    from pathlib import Path
+def kernel_module():
+    """The generated kernels, imported: written at first use into the user's cache
+    (``bosonpeak._cache.writable_dir("kernels")``) as ``fused_<key>.py``, ``key`` the hash of the
+    source and numba's version, then imported from there; numba caches their machine code beside
+    it (``cache=True``), so the next process neither writes nor compiles them again.
 
-    Path(__file__).with_name("_fused_kernels.py").write_text(kernel_module_source())
+    The file is written under a temporary name and renamed into place (``_files.atomic_path``):
+    two processes that start together write the same text and each rename is whole. A file that
+    is there but not what this generator writes (edited, another version) is written again.
+    """
+    import hashlib
+    import importlib.util
+    import sys
+
+    import numba
+
+    from .. import _cache, _files
+
+    source = kernel_module_source()
+    key = hashlib.sha256(f"{source}\nnumba {numba.__version__}".encode()).hexdigest()[:16]
+    name = f"bosonpeak_fused_{key}"
+    if name in sys.modules:
+        return sys.modules[name]
+    path = _cache.writable_dir("kernels") / f"fused_{key}.py"
+    try:
+        current = path.read_text()
+    except (OSError, UnicodeDecodeError):
+        current = None
+    if current != source:
+        with _files.atomic_path(path) as tmp:
+            tmp.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+if __name__ == "__main__":  # python -m bosonpeak.spectra._fused_source: write the kernels into the cache, print where
+    print(kernel_module().__file__)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 
@@ -183,9 +182,9 @@ def _stored_reason(ds: xr.Dataset, kind: str) -> str:
 
 def default_cache_dir() -> Path:
     """``$BOSONPEAK_CACHE``, else ``$XDG_CACHE_HOME/bosonpeak``, else ``~/.cache/bosonpeak``."""
-    if os.environ.get("BOSONPEAK_CACHE"):
-        return Path(os.environ["BOSONPEAK_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bosonpeak"
+    from .._cache import cache_dir
+
+    return cache_dir()
 
 
 def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026, *, method: str = "banded",
