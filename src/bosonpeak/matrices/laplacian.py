@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .. import _checks
+from . import _lean
 from ..model.lattice import SpringNetwork
 
 
@@ -78,6 +79,8 @@ def _asymmetry(H: sp.csr_matrix) -> float:
     pattern (the usual case: one transposed copy instead of the several of ``H - H.T``)."""
     if not H.nnz:
         return 0.0
+    if H.nnz > _lean.LEAN_NNZ and H.has_sorted_indices:  # no transposed copy of a very large matrix
+        return _lean.asymmetry(H)
     if not H.has_sorted_indices:
         H = H.sorted_indices()  # a copy: the caller's matrix is left as it is
     HT = H.T.tocsr()
@@ -95,6 +98,8 @@ def is_laplacian(H: sp.spmatrix) -> bool:
     scale = float(np.abs(H.data).max()) if H.nnz else 1.0
     if not np.all(np.abs(np.asarray(H.sum(axis=1)).ravel()) <= 1e-10 * max(scale, 1.0)):
         return False
+    if H.nnz > _lean.LEAN_NNZ:
+        return bool(_lean.max_off_diagonal(H) <= 0)
     off = H - sp.diags(H.diagonal())
     return bool(off.nnz == 0 or off.data.max() <= 0)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..matrices import _lean
 from . import _fused
 
 
@@ -17,7 +18,7 @@ def _longest_row(H) -> int:
 
 def memory_estimate(H, n_mom: int, columns: int, block: int, dtype, bins: int) -> dict:
     """Bytes a KPM run allocates beyond ``H``, by part: the peak of the checks on ``H`` (transposed
-    and absolute-value copies, up to ~3 matrices) or of the recursion (``2 H~``, 3 vector blocks of
+    and absolute-value copies, up to ~3 matrices; one past ``matrices._lean.LEAN_NNZ`` entries) or of the recursion (``2 H~``, 3 vector blocks of
     ``N x block``, per-node labels and signs), whichever is larger, plus the moments and bins.
 
     Examples
@@ -36,7 +37,10 @@ def _parts(n, nnz, longest, n_mom, columns, block, dtype, bins) -> dict:
     index = np.dtype(np.int32 if max(nnz, n) < 2**31 else np.int64).itemsize
     matrix = nnz * (8 + index) + (n + 1) * index
     item = np.dtype(dtype).itemsize
-    parts = {"checks": 3 * matrix, "matrix": nnz * item + nnz * index + n * index, "vectors": 3 * n * min(block, columns) * item,
+    # checks: scipy's connected components of a Laplacian transpose it once (the other checks of a
+    # matrix past matrices._lean.LEAN_NNZ entries walk it without copies; below, up to 3 copies)
+    checks = matrix if nnz > _lean.LEAN_NNZ else 3 * matrix
+    parts = {"checks": checks, "matrix": nnz * item + nnz * index + n * index, "vectors": 3 * n * min(block, columns) * item,
              "nodes": 16 * n, "multi_step": 14 * n + 32 * (nnz + n) * min(n, 1 << 16) // max(n, 1),  # _fused.multi_plan's arrays
              "ell": int(n * min(longest, _fused.ELL_MAX_FILL * nnz / max(n, 1)) * (4 + item))}  # _fused.ell_tables
     parts["moments"] = 8 * n_mom * (columns + 4 * (bins + 1))  # raw moments; the bin matrix and its temporaries

@@ -37,6 +37,7 @@ import os
 import time
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from tqdm.auto import tqdm
 
@@ -156,14 +157,17 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
     children = [np.random.default_rng(c) for c in seed_sequences(rng, len(columns))[lo:hi]]
     block = hi - lo if block is None else _checks.integer("block", block, minimum=1)
     check_memory(H, n_mom, hi - lo, block, dtype, len(edges) - 1)
-    n_comp, labels = connected_components(H, directed=False)
-    sizes = np.bincount(labels)
     laplacian = is_laplacian(H)
-    if not laplacian:
+    if laplacian:  # its components (a transposed copy of H inside scipy: only for a Laplacian)
+        n_comp, labels = connected_components(H, directed=False)
+        sizes = np.bincount(labels)
+    else:
         zero_mode_count(H, zero_modes)  # raises for zero_modes=False: the zero modes are not known exactly
-        n_comp = 0
+        n_comp, labels, sizes = 0, None, None
     H2 = shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
     operator = _fused.prepare(H2, dtype) if kernel == "fused" else None  # once for every block
+    if operator is not None and operator.ell:  # the ELL tables hold 2 H~: keep its shape only
+        H2 = sp.csr_matrix(H2.shape, dtype=dtype)
     raw = np.empty((hi - lo, n_mom))
     seconds = 0.0
     steps = tqdm(total=n_mom // 2 * -(-(hi - lo) // block), desc="KPM", disable=not progress, leave=False)

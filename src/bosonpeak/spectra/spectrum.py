@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .. import _checks, _resources
+from ..matrices import _lean
 from ..matrices.laplacian import as_matrix
 from ._docs import engine_options_doc
 from ._labels import labels
@@ -193,6 +194,8 @@ class DOS:
 def gershgorin_bound(H: sp.spmatrix) -> float:
     """Upper bound on the eigenvalues of ``H``: max over rows of ``H_ii + sum_j |H_ij|``."""
     H = sp.csr_matrix(H)
+    if H.nnz > _lean.LEAN_NNZ:  # no absolute-value copy of a very large matrix
+        return float(np.max(_lean.abs_row_sums(H)))
     return float(np.max(abs(H).sum(axis=1))) if H.nnz else 0.0
 
 
