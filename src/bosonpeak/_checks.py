@@ -110,9 +110,11 @@ def choice(name: str, value, allowed: Iterable[str]) -> str:
 def increasing_edges(name: str, edges, *, minimum: float | None = 0.0) -> np.ndarray:
     """Return bin edges as a float array: 1-D, finite, at least two, strictly increasing."""
     try:
+        if np.iscomplexobj(edges):
+            raise TypeError("complex")
         arr = np.asarray(edges, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ParameterTypeError(f"'{name}' must be a 1-D sequence of numbers; got {edges!r}") from exc
+        raise ParameterTypeError(f"'{name}' must be a 1-D sequence of real numbers; got {edges!r}") from exc
     if arr.ndim != 1 or arr.size < 2:
         raise ParameterError(f"'{name}' must be 1-D with at least 2 entries; got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):

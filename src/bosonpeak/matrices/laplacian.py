@@ -55,6 +55,8 @@ def as_matrix(net_or_H, name: str = "net_or_H") -> sp.csr_matrix:
     """Accept a SpringNetwork or a square symmetric matrix; return CSR float64."""
     if isinstance(net_or_H, SpringNetwork):
         return dynamical_matrix(net_or_H)
+    if (sp.issparse(net_or_H) or isinstance(net_or_H, np.ndarray)) and np.iscomplexobj(net_or_H.dtype.type(0)):
+        raise _checks.ParameterTypeError(f"'{name}' must be a real symmetric matrix; got dtype {net_or_H.dtype}")
     if sp.issparse(net_or_H):
         H = sp.csr_matrix(net_or_H, dtype=float)
     elif isinstance(net_or_H, np.ndarray):
@@ -71,6 +73,10 @@ def as_matrix(net_or_H, name: str = "net_or_H") -> sp.csr_matrix:
     scale = float(np.max(np.abs(H.data))) if H.nnz else 1.0
     if asym > 1e-12 * max(scale, 1.0):
         raise _checks.ParameterError(f"'{name}' must be symmetric; max |H - H^T| = {asym:.3g}")
+    diag = H.diagonal()
+    if np.any(diag < 0):  # a dynamical matrix is positive semi-definite, so is each diagonal entry
+        i = int(np.argmin(diag))
+        raise _checks.ParameterError(f"'{name}' must be positive semi-definite (a dynamical matrix); got a negative diagonal entry H[{i}, {i}] = {diag[i]:g}")
     return H
 
 

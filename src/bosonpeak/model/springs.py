@@ -51,6 +51,11 @@ class SpringNetwork:
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
+        k = np.asarray(self.stiffness)
+        if np.iscomplexobj(k) or k.ndim != 1 or len(k) != len(self.bonds) or not np.all(np.isfinite(k)) or np.any(k < 0):
+            bad = "complex" if np.iscomplexobj(k) else f"shape {k.shape}" if k.ndim != 1 or len(k) != len(self.bonds) else (
+                f"{float(k[np.flatnonzero(~np.isfinite(k) | (k < 0))[0]]):g}")
+            raise _checks.ParameterError(f"'stiffness' must hold one finite real spring constant >= 0 per bond ({len(self.bonds)}); got {bad}")
         for name in ("positions", "bonds", "stiffness"):
             getattr(self, name).setflags(write=False)
 

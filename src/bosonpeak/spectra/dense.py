@@ -39,20 +39,22 @@ def eigenfrequencies(net_or_H) -> np.ndarray:
 
 
 def _dense_frequencies(H: sp.csr_matrix) -> np.ndarray:
+    return np.sqrt(np.clip(_dense_eigenvalues(H), 0.0, None))
+
+
+def _dense_eigenvalues(H: sp.csr_matrix) -> np.ndarray:
     n = H.shape[0]
     if n > DENSE_MAX_NODES:
         raise _checks.ParameterError(
             f"dense diagonalisation needs N <= {DENSE_MAX_NODES}; got N = {n}: use method='slicing' or 'kpm'"
         )
-    lam = np.linalg.eigvalsh(H.toarray())
-    return np.sqrt(np.clip(lam, 0.0, None))
+    return np.linalg.eigvalsh(H.toarray())
 
 
 def _dense_engine(H, edges, *, zero_modes, rng=None, progress=False, **options) -> DOS:
     if options:
         raise _checks.ParameterError(f"method 'dense' takes no options; got {sorted(options)}")
-    omega = _dense_frequencies(H)
-    below = np.searchsorted(omega**2, edge_shifts(H, edges), side="left")
+    below = np.searchsorted(_dense_eigenvalues(H), edge_shifts(H, edges), side="left")  # negatives kept: refused as not PSD
     return histogram_dos(below, edges, H.shape[0], n_zero=zero_mode_count(H, zero_modes), zero_modes=zero_modes, method="dense")
 
 

@@ -392,10 +392,10 @@ def _engine_estimate(own, module, n, nnz, edges, H, options) -> int | None:
 
 
 def histogram_dos(below: np.ndarray, edges: np.ndarray, n: int, *, n_zero: int, zero_modes: bool, method: str, info=None) -> DOS:
-    """Build a ``DOS`` from ``below[k]`` = number of modes with ``omega < edges[k]``.
-
-    Unless ``zero_modes``, the ``n_zero`` lowest modes (zero modes) leave whichever bins hold them.
-    """
+    """Build a ``DOS`` from ``below[k]`` = number of modes with ``omega < edges[k]``; unless ``zero_modes``,
+    the ``n_zero`` lowest modes (zero modes) leave whichever bins hold them."""
+    if edges[0] <= 0 and below[0] > 0:  # counted below -EDGE_TOLERANCE * bound: H is not positive semi-definite
+        raise _checks.ParameterError(f"'net_or_H' must be positive semi-definite (a dynamical matrix); it has {below[0]} negative eigenvalue(s)")
     counts = np.diff(np.maximum(np.asarray(below, dtype=float) - (0 if zero_modes else n_zero), 0.0))
     density = counts / (n * np.diff(edges))
     return DOS(edges, density, n, method, zero_modes=float(n_zero), zero_modes_removed=not zero_modes, info=info or {})
