@@ -14,6 +14,7 @@ import hmac
 import errno
 import os
 import re
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -45,12 +46,16 @@ def secret_key(folder) -> bytes:
     path = folder / KEY_FILE
     for _ in range(3):
         try:
-            data = path.read_bytes()
+            data = read_regular(path, _KEY_BYTES, name="key file")
             if len(data) == _KEY_BYTES:
                 return data
             path.unlink()  # damaged: a new key (and new files) rather than trusting it
         except FileNotFoundError:
             pass
+        except UnsafeFileError:  # a FIFO, a device, a folder or a huge file: never read; replaced unless a folder
+            if path.is_dir():
+                raise
+            path.unlink()
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:  # another process made it first: read theirs
@@ -84,6 +89,41 @@ def sign(folder, *parts: bytes) -> str:
 def verify(folder, signature, *parts: bytes) -> bool:
     """Whether ``signature`` is ``sign(folder, *parts)`` (compared in constant time)."""
     return isinstance(signature, str) and hmac.compare_digest(signature, sign(folder, *parts))
+
+
+class UnsafeFileError(ParameterError):
+    """A file to read back is not a regular file of a bounded size (a FIFO would block, a link to
+    ``/dev/zero`` would fill the memory): refused without reading it."""
+
+
+def check_regular(path, max_bytes: int, *, name: str = "file") -> os.stat_result:
+    """Refuse ``path`` unless it is a regular file (after links) of at most ``max_bytes``; never
+    opens or reads it, so a FIFO does not block. Returns its ``stat``; ``FileNotFoundError`` if absent."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a device or socket"
+        raise UnsafeFileError(f"'{name}' must be a regular file; {str(path)!r} is {kind}")
+    if st.st_size > max_bytes:
+        raise UnsafeFileError(f"'{name}' must be at most {max_bytes} bytes; {str(path)!r} has {st.st_size}")
+    return st
+
+
+def read_regular(path, max_bytes: int, *, name: str = "file") -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``max_bytes`` (``check_regular``),
+    read from the file that was checked and never past ``max_bytes``."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO swapped in after the check does not block
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
+            check_regular(path, max_bytes, name=name)
+            raise UnsafeFileError(f"'{name}' changed while it was read: {str(path)!r}")
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise UnsafeFileError(f"'{name}' must be at most {max_bytes} bytes; {str(path)!r} grew while it was read")
+    return data
 
 
 def check_output(path, *, kind: str = "file", name: str = "out") -> Path:

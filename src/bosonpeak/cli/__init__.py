@@ -96,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ParameterError, ParameterTypeError) as exc:
         print(f"bosonpeak {args.command}: error: {cli_message(str(exc), parser, args.command)}", file=sys.stderr)
         return 2
+    except ImportError as exc:  # an option that needs an optional package (device='cuda' and CuPy): what to install
+        print(f"bosonpeak {args.command}: error: {(str(exc) or type(exc).__name__).splitlines()[0]}", file=sys.stderr)
+        return 2
     except RunError as exc:
         print(f"bosonpeak {args.command}: error: {exc}", file=sys.stderr)
         return 1

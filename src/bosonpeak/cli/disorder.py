@@ -78,18 +78,24 @@ def _reanalyse(args) -> int:
     import xarray as xr
 
     from .._checks import ParameterError
+    from .._files import check_regular
+    from ..workflows._saved import MAX_SAVED_BYTES, check_disorder_data
     from ..workflows.disorder import analyse
     from . import prepare
 
     prepare(outputs=[(args.out, "dir", "--out")])
     t0 = time.perf_counter()
     try:
+        check_regular(args.reanalyse, MAX_SAVED_BYTES, name="reanalyse")  # a FIFO or a device is never opened
         with xr.open_dataset(args.reanalyse) as saved:
             raw = saved.load()
     except (OSError, ValueError) as exc:
+        if isinstance(exc, ParameterError):
+            raise
         raise ParameterError(f"'reanalyse' must be a disorder_data.nc written by bosonpeak disorder; could not read {str(args.reanalyse)!r} ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
-    if "settings" not in raw.attrs or "sq" not in raw:
+    if "settings" not in raw.attrs:
         raise ParameterError(f"'reanalyse' must be a disorder_data.nc written by bosonpeak disorder; {str(args.reanalyse)!r} is not one")
+    check_disorder_data(raw)
     return _report(analyse(raw), args, t0)
 
 

@@ -117,6 +117,12 @@ def run(args) -> int:
             raise ParameterError(f"'--option' rejected by method {args.method!r}: {exc}") from None
     bins = len(edges) - 1 if edges is not None else check_bins("--bin-width", width, 4.0)
     shape = dict(delta=args.delta, rule=args.rule, cutoff=args.cutoff, spring=args.spring)  # sizes the matrix's rows
+    if args.dim == 3 or args.model == "vector":  # the vector checks (zero-mode count included) before the plan announces its time
+        from ..spectra.vector import check_resources
+        from ..workflows.dos import expected_z
+
+        check_resources(args.size**args.dim, args.dim, model=args.model, method=args.method, bins=bins, count_zero_modes=n_zero is None,
+                        mean_z=expected_z(args.dim, args.rule, args.delta, args.cutoff))
     prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options,
                                                                            dim=args.dim, model=args.model, network=shape))
     kwargs = dict(edges=edges, bin_width=width, seeds=args.seeds, seed=args.seed, rule=args.rule, spring=args.spring,

@@ -71,6 +71,8 @@ class AnalysisSettings:
         _checks.seed("seed", self.seed)
         if not self.deltas:
             raise _checks.ParameterError("'deltas' must hold at least one value; got none")
+        if len(set(self.deltas)) != len(self.deltas):  # checked before the work: the Dataset's delta coordinate must be unique
+            raise _checks.ParameterError(f"'deltas' must be distinct; got {list(self.deltas)}")
         _checks.choice("rule", self.rule, RULES)
         _checks.choice("spring", self.spring, SPRINGS)
 

@@ -103,6 +103,8 @@ def summary_dict(ds: xr.Dataset) -> dict:
     lo = 2 * np.sin(np.pi / L)
     sel = (omega > lo) & (omega < SUMMARY_OMEGA_MAX)
     peak = float(omega[sel][np.argmax(ds["reduced_mean"].values[sel])]) if sel.any() else None
+    why = None if sel.any() else (f"L = {L} is too small: its lowest resolved frequency 2 sin(pi/L) = {lo:.3f} is past {SUMMARY_OMEGA_MAX:g}"
+                                  if lo >= SUMMARY_OMEGA_MAX else f"no bin centre lies in the window (bins of {widths.max():g})")
     return {
         "n_nodes": L**dim, "n_modes": int(ds.attrs.get("n_modes", L**dim)), "dim": dim,
         "model": ds.attrs.get("model", "scalar"), "L": L, "delta": float(ds.attrs["delta"]), "rule": ds.attrs["rule"],
@@ -110,7 +112,7 @@ def summary_dict(ds: xr.Dataset) -> dict:
         "zero_modes": float(ds.attrs["zero_modes_per_network"]), "zero_modes_removed": bool(ds.attrs["zero_modes_removed"]),
         "mean_z": float(ds["mean_z"].values.mean()) if "mean_z" in ds else None,
         "integral": float(np.sum(ds["density_mean"].values * widths)),
-        "reduced_peak_omega": peak, "reduced_window": [float(lo), SUMMARY_OMEGA_MAX],
+        "reduced_peak_omega": peak, "reduced_window": [float(lo), SUMMARY_OMEGA_MAX], "reduced_peak_missing": why,
         "edges": ds["omega_edges"].values.tolist(), "density": ds["density_mean"].values.tolist(),
     }
 
@@ -119,10 +121,10 @@ def summary(ds: xr.Dataset, path=None) -> str:
     """One line: size, seeds, method, integral, zero modes and where g/omega**(d-1) is largest."""
     s = summary_dict(ds)
     lo, hi = s["reduced_window"]
-    w = float("nan") if s["reduced_peak_omega"] is None else s["reduced_peak_omega"]
+    at = f"none: {s['reduced_peak_missing']}" if s["reduced_peak_omega"] is None else f"at omega = {s['reduced_peak_omega']:.3f}"
     where = f"; wrote {path}" if path is not None else ""
     kind = "" if (s["dim"], s["model"]) == (2, "scalar") else f"{s['dim']}D {s['model']}, "
     power = "omega" if s["dim"] == 2 else "omega^2"
     return (f"N = {s['n_nodes']}, {kind}{s['seeds']} seed(s), {s['method']}: integral {s['integral']:.6f}, "
             f"zero modes/network {s['zero_modes']:.1f}, max g/{power} in ({lo:.3f}, "
-            f"{hi:g}) at omega = {w:.3f}{where}")
+            f"{hi:g}) {at}{where}")

@@ -20,7 +20,7 @@ import numpy as np
 import xarray as xr
 
 from .. import _checks, _resources
-from .._files import atomic_path, remove_stale_parts, save_dataset, sign, verify
+from .._files import KEY_FILE, atomic_path, read_regular, remove_stale_parts, save_dataset, sign, verify
 from ..analysis.elasticity import debye_levels
 from ..matrices.hessian import glass_hessian
 from ..matrices.laplacian import dynamical_matrix
@@ -39,6 +39,8 @@ from ..spectra.vector import glass_dos
 from ..analysis.peak import CUTOFF_MULTIPLE, OMEGA_MAX, SMOOTH_MIN_BINS, peak_verdict
 from ._units import annotate
 
+#: Largest cache file read back (a packing of 10^6 particles' spectra is a few MB).
+MAX_CACHE_BYTES = 2**30
 #: Bump when the data set's content changes, so old cache files are not reused.
 GLASS_DATA_VERSION = 4  # 4: Boson-peak window and verdict as boson_peak's (3 c 2 pi / L .. 1.5, over the shell spacing)
 #: Coordination numbers 0..Z_MAX are stored.
@@ -230,6 +232,9 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
     digest = hashlib.sha256(key.encode()).hexdigest()[:16]
     folder = Path(cache_dir if cache_dir is not None else default_cache_dir())
     path = folder / f"glass-N{N}-phi{phi:g}-seed{seed}-{digest}.nc"
+    for taken in (path, path.with_name(path.name + ".sig"), folder / KEY_FILE):  # checked before the work, not at the save
+        if taken.is_dir():
+            raise _checks.ParameterError(f"'cache_dir' holds a folder where a cache file goes, {str(taken)!r}; remove it or use another cache folder")
     if not refresh:
         ds = _cached(path, key)
         if ds is not None:
@@ -250,8 +255,8 @@ def glass_figure_data(N: int = 1500, phi: float = DEFAULT_PHI, seed: int = 2026,
 def _cached(path: Path, key: str) -> xr.Dataset | None:
     """The data set cached at ``path`` if its signature verifies and it was made with ``key``; else None."""
     try:
-        data = path.read_bytes()
-        if not verify(path.parent, path.with_name(path.name + ".sig").read_text().strip(), data):
+        data = read_regular(path, MAX_CACHE_BYTES, name="cache file")  # a FIFO or a link to /dev/zero: computed again, overwritten
+        if not verify(path.parent, read_regular(path.with_name(path.name + ".sig"), 1024, name="signature").decode().strip(), data):
             return None
         with xr.open_dataset(path) as f:
             ds = f.load()

@@ -28,8 +28,10 @@ from pathlib import Path
 import netCDF4
 import numpy as np
 
-from .._files import atomic_path, remove_stale_parts, sign, verify
+from .._files import UnsafeFileError, atomic_path, check_regular, remove_stale_parts, sign, verify
 
+#: Largest task file read back (one DOS and its metadata; far above any real one).
+MAX_TASK_BYTES = 2**30
 #: Age in seconds after which a temporary file without a process id in its name counts as
 #: left by a killed run (files named by ``atomic_path`` go as soon as their process is gone).
 PARTIAL_AGE_S = 600.0
@@ -106,7 +108,9 @@ def load_result(root, key: str) -> dict[str, np.ndarray] | None:
     """The arrays of task ``key``, or None if its file is missing, unreadable, or fails its
     content check (truncated, overwritten, another task's)."""
     path = task_path(root, key)
-    if not path.is_file():
+    try:
+        check_regular(path, MAX_TASK_BYTES, name="task file")  # a FIFO or a device is never opened: computed again
+    except (OSError, UnsafeFileError):
         return None
     try:
         with netCDF4.Dataset(path, "r") as f:

@@ -69,7 +69,9 @@ def compute(L: int, delta: float, *, dim: int = 3, rule: str = "cutoff", spring:
     T = TEMPERATURES
     C_s = heat_capacity_nd(g_s, T, dim, level=level_s, omega_low=2 * 2 * np.pi * cond.c / net.box)
     C_v = heat_capacity_nd(g_v, T, dim, level=level_v, omega_low=2 * 2 * np.pi * el.c_T / net.box) if rigid else np.full(T.shape, np.nan)
-    return annotate(xr.Dataset(
+    why = "" if rigid else (f"NaN: the network is floppy ({n0} vector zero modes > the {dim} rigid translations), so it has "
+                            "no vector sound speeds, Debye level or low-T heat capacity")
+    ds = annotate(xr.Dataset(
         {
             "reduced_scalar": (("omega",), reduced_dos(g_s, dim) / level_s, {"long_name": "scalar g/omega^(d-1) over its Debye level"}),
             "reduced_vector": (("omega",), reduced_dos(g_v, dim) / level_v, {"long_name": "vector g/omega^(d-1) over its Debye level"}),
@@ -83,8 +85,12 @@ def compute(L: int, delta: float, *, dim: int = 3, rule: str = "cutoff", spring:
                "method": method, "options": json.dumps(options), "seed": seed, "mean_z": z, "n_nodes": net.n_nodes,
                "zero_modes_vector": n0, "zero_modes_scalar": int(g_s.zero_modes), "c": cond.c, "c_L": el.c_L, "c_T": el.c_T,
                "bulk": el.bulk, "shear": el.shear, "affine_shear": el.affine_shear, "anisotropy": el.anisotropy,
-               "debye_level_scalar": level_s, "debye_level_vector": level_v, "box": net.box},
+               "debye_level_scalar": level_s, "debye_level_vector": level_v, "box": net.box, "vector_nan_reason": why},
     ), dim=dim, names=VARIABLES)
+    if not rigid:  # NaN is the value, and every NaN variable says why
+        for name in ("reduced_vector", "heat_vector", "heat_capacity_vector"):
+            ds[name].attrs["comment"] = why
+    return ds
 
 
 def summary(ds: xr.Dataset) -> str:
@@ -97,7 +103,8 @@ def summary(ds: xr.Dataset) -> str:
              for m in ("scalar", "vector")}
     return (f"{a['dim']}D N = {a['n_nodes']}, z = {a['mean_z']:.2f}: zero modes vector {a['zero_modes_vector']}, "
             f"c = {a['c']:.3f}, c_L = {a['c_L']:.3f}, c_T = {a['c_T']:.3f}; max of g/omega^{a['dim'] - 1} over Debye at "
-            f"omega = {peaks['scalar']:.3f} (scalar), {peaks['vector']:.3f} (vector)")
+            f"omega = {peaks['scalar']:.3f} (scalar), " + (f"{peaks['vector']:.3f} (vector)" if np.isfinite(peaks["vector"]) else
+                                                           f"none (vector): {a.get('vector_nan_reason') or 'no finite value'}"))
 
 
 def figures(ds: xr.Dataset, outdir) -> list:
