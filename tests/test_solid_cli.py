@@ -90,3 +90,25 @@ def test_bad_input_is_one_line_and_writes_nothing(capsys, tmp_path, argv, words)
     err = capsys.readouterr().err.strip()
     assert words in err and "\n" not in err and "Traceback" not in err, err
     assert not out.exists()
+
+
+def test_a_configuration_off_its_minimum_is_minimised_first(capsys, tmp_path):
+    """Jiggled by 1e-3, the packing is minimised back (same moduli as LAMMPS's inherent structure);
+    with --no-minimize it is taken as it is, with a one-line warning."""
+    import ase
+    import ase.io
+
+    p = read(DATA)
+    rng = np.random.default_rng(5)
+    x = p.positions + 1e-3 * rng.standard_normal(p.positions.shape)
+    atoms = ase.Atoms(numbers=p.types, positions=np.c_[x, np.zeros(p.n)], cell=np.diag([*np.diag(p.cell), 1.0]), pbc=True)
+    atoms.set_masses(p.masses)
+    path = tmp_path / "jiggled.extxyz"
+    ase.io.write(path, atoms)
+    s = _json(capsys, path, *HARMONIC)
+    assert s["max_force"] < 1e-9 and s["warning"] is None
+    assert s["shear_modulus"] == pytest.approx(LAMMPS["shear_modulus"], rel=0.01)
+    assert main(["solid", str(path), *HARMONIC, "--no-minimize", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["max_force"] > 1e-5
+    assert err.startswith("bosonpeak solid: warning: --no-minimize") and len(err.strip().splitlines()) == 1

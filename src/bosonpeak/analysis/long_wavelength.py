@@ -88,6 +88,9 @@ def dispersion_moduli(D, positions, cell, masses=None) -> DispersionModuli:
     inverse = np.einsum("ij,ij->j", E, _relax(D, E, d, "auto")).reshape(d, d, 2).mean(axis=2)  # <e|D^+|e>
     q2 = np.einsum("ka,ka->k", recip, recip)
     c2 = 1.0 / (inverse * q2[:, None])  # (direction, polarisation): longitudinal first
+    if not np.all(c2 > 0):
+        raise _checks.ParameterError("'D' is not positive along the longest plane waves (<e|D^+|e> <= 0): not the "
+                                     "dynamical matrix of an energy minimum; minimise first or give the moduli")
     rho = float(np.sum(m * active) / abs(np.linalg.det(cell)))
     c_L, c_T = np.sqrt(c2[:, 0]), np.sqrt(c2[:, 1:].mean(axis=1))
     return DispersionModuli(shear=rho * float(np.mean(c2[:, 1:])), longitudinal=rho * float(np.mean(c2[:, 0])), c_T=c_T,

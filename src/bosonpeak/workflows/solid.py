@@ -190,9 +190,11 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
     T = omega_D * np.geomspace(*T_RANGE, 60) if np.isfinite(omega_D) else np.geomspace(1e-3, 1.0, 60) * top
     C = heat_capacity_nd(g, T, d)
     reduced = g.density / g.centres ** (d - 1)
+    error = np.full_like(g.density, np.nan) if g.error is None else g.error
     ds = xr.Dataset(
         {
             "density": (("omega",), g.density, {"long_name": "g(omega) per mode over all d N modes, zero modes left out"}),
+            "density_error": (("omega",), error, {"long_name": "stochastic standard error of the density (NaN: exact)"}),
             "reduced": (("omega",), reduced, {"long_name": "reduced DOS " + ("g(omega)/omega" if d == 2 else "g(omega)/omega^2")}),
             "omega_edges": (("omega_edge",), g.edges, {"long_name": "bin edges in omega"}),
             "lowest_omega": (("mode",), omega_low, {"long_name": "frequency of the lowest non-zero modes"}),
@@ -215,12 +217,13 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
             "omega_bp": bp["omega"], "bp_height": bp["height"], "found": int(bp["found"]), "no_peak_reason": bp["reason"],
             "window_min": bp["window"][0], "window_max": bp["window"][1],
             "method": method, "bin_width": bin_width, "warning": s["warning"],
+            "dos_resolution": np.nan if g.resolution is None else float(g.resolution),
             "units_note": "units of the file: lengths l, energies eps, masses m of the configuration; omega in "
                           "sqrt(eps/m)/l, moduli in eps/l^d, hbar = k_B = 1",
         },
     )
     units = {"omega": "sqrt(eps/m)/l", "omega_edges": "sqrt(eps/m)/l", "lowest_omega": "sqrt(eps/m)/l",
-             "density": "l sqrt(m/eps)", "reduced": f"(l sqrt(m/eps))^{d}", "lowest_participation": "1",
+             "density": "l sqrt(m/eps)", "density_error": "l sqrt(m/eps)", "reduced": f"(l sqrt(m/eps))^{d}", "lowest_participation": "1",
              "heat_capacity": "k_B", "heat_capacity_reduced": f"k_B (l sqrt(m/eps))^{d}", "temperature": "eps/k_B",
              "mode": "1"}
     for name, unit in units.items():
@@ -287,6 +290,8 @@ def summary_dict(ds) -> dict:
         "bp_height": num(a["bp_height"]), "found": bool(a["found"]), "no_peak_reason": a["no_peak_reason"] or None,
         "method": a["method"], "warning": a["warning"] or None,
         "edges": ds["omega_edges"].values.tolist(), "density": ds["density"].values.tolist(),
+        "density_error": None if not np.isfinite(ds["density_error"].values).any() else ds["density_error"].values.tolist(),
+        "dos_resolution": num(a["dos_resolution"]),
     }
 
 
