@@ -1,54 +1,78 @@
-"""Benchmark of the paper reproduction (issue: foundation).
+"""Benchmark of ``bosonpeak reproduce`` (issue 27: under 30 s on 2 cores with the glass cached).
 
-Times one L = 60 dense DOS (the baseline: numpy.linalg.eigvalsh of one 3600 x 3600
-matrix) and a whole ``bosonpeak reproduce`` run with its default engine, in the same
-process, and prints how many baseline DOS computations the whole run costs.
+Times the whole command of this checkout against the same command of an earlier commit
+(default b99807a, before the analysis reused the paper's spectra and diagonalised each
+network once), in the same run: the earlier code is checked out into a temporary
+``git worktree``, each version first fills its own glass cache (not timed), then the two
+commands run alternately, ``--repeat`` times each, in fresh processes (imports included).
+Prints both best times, their ratio and the load average of the machine before and after,
+since on a shared machine the load sets the times.
 
-Run: ``python benchmarks/bench_reproduce.py [--size 60] [--seeds 10] [--method M]``
+Run: ``python benchmarks/bench_reproduce.py [--baseline b99807a] [--size 60] [--seeds 10] [--repeat 1]``
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
-import bosonpeak
-from bosonpeak.cli import main
-
-
-def best_of(fn, repeat=3):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(size=60, seeds=10, method=None):
-    net = bosonpeak.network(size, 0.2, rng=1)
-    H = bosonpeak.dynamical_matrix(net)
-    edges = bosonpeak.default_edges(H)
-    t_dense = best_of(lambda: bosonpeak.dos(H, edges, method="dense"))
-    argv = ["reproduce", "--size", str(size), "--seeds", str(seeds), "--no-progress"]
-    if method:
-        argv += ["--method", method]
-    with tempfile.TemporaryDirectory() as out:
-        t0 = time.perf_counter()
-        main(argv + ["--out", out])
-        t_rep = time.perf_counter() - t0
-    n_dos = 3 * 4 * seeds - 3 * (seeds - 1) - 2  # distinct matrices: delta = 0 is one crystal
-    print(f"\none dense DOS, L = {size} (N = {size**2}): {t_dense:.2f} s (baseline)")
-    print(f"bosonpeak reproduce --size {size} --seeds {seeds}: {t_rep:.1f} s = {t_rep / t_dense:.1f}x the baseline "
-          f"(for {n_dos} distinct spectra + figures; {t_rep / n_dos / t_dense:.2f}x baseline per spectrum)")
-    return t_dense, t_rep
+def command(src: Path, out: Path, cache: Path, size: int, seeds: int, extra=()) -> list[str]:
+    return [sys.executable, "-m", "bosonpeak", "reproduce", "--size", str(size), "--seeds", str(seeds), "--out", str(out),
+            "--cache", str(cache), "--no-progress", *extra]
+
+
+def run(src: Path, argv: list[str]) -> float:
+    env = dict(os.environ, PYTHONPATH=str(src))
+    t0 = time.perf_counter()
+    done = subprocess.run(argv, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if done.returncode:
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+    return elapsed
+
+
+def main(baseline: str = "b99807a", size: int = 60, seeds: int = 10, repeat: int = 1) -> tuple[float, float]:
+    with tempfile.TemporaryDirectory(prefix="bench_reproduce_") as tmp:
+        tmp = Path(tmp)
+        old = tmp / "baseline"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), baseline], check=True, capture_output=True)
+        try:
+            versions = {f"{baseline} (before)": old / "src", "this checkout": ROOT / "src"}
+            glass = min(1500, max(64, size**2))
+            for k, (name, src) in enumerate(versions.items()):  # fill each version's glass cache (its key holds the code's version)
+                print(f"filling the glass cache of {name} ({glass} disks) ...", file=sys.stderr, flush=True)
+                run(src, command(src, tmp / f"warm{k}", tmp / f"cache{k}", 8, 1, ("--deltas", "0", "--no-analysis", "--glass-particles", str(glass))))
+            load_before = os.getloadavg()
+            times = {name: [] for name in versions}
+            for r in range(repeat):
+                for k, (name, src) in enumerate(versions.items()):
+                    times[name].append(run(src, command(src, tmp / f"out{k}_{r}", tmp / f"cache{k}", size, seeds)))
+                    print(f"{name}: {times[name][-1]:.1f} s", file=sys.stderr, flush=True)
+            load_after = os.getloadavg()
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], capture_output=True)
+    before, after = (min(t) for t in times.values())
+    print(f"bosonpeak reproduce --size {size} --seeds {seeds}, glass cached, best of {repeat}, {os.cpu_count()} cores:")
+    print(f"  {baseline} (before): {before:.1f} s")
+    print(f"  this checkout:      {after:.1f} s   ({before / after:.2f}x faster)")
+    print(f"  load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; "
+          f"after: {', '.join(f'{x:.2f}' for x in load_after)}")
+    return before, after
 
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--baseline", default="b99807a", help="commit of the earlier code")
     p.add_argument("--size", type=int, default=60)
     p.add_argument("--seeds", type=int, default=10)
-    p.add_argument("--method", default=None)
+    p.add_argument("--repeat", type=int, default=1, help="runs of each version (alternating); the best is reported")
     a = p.parse_args()
-    run(a.size, a.seeds, a.method)
+    main(a.baseline, a.size, a.seeds, a.repeat)
