@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from matplotlib.collections import PolyCollection  # noqa: E402
+from matplotlib.collections import LineCollection, PolyCollection  # noqa: E402
 from matplotlib.container import Container  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
@@ -25,9 +25,12 @@ PLAIN_MATH = re.compile(r"\b(omega|delta|sigma|phi|eps|epsilon|zeta|lambda)\b|\^
 def figures():
     out = dict(reproduce.figures(reproduce.compute(reproduce.PaperSettings(L=10, seeds=2, deltas=(0.0, 0.2)))))
     settings = analyze.AnalysisSettings(L=12, deltas=(0.2,), seeds=3, modes=5, bin_width=0.1)
-    out.update(analyze.figures(analyze.compute(settings)))
-    out.update(disorder.figures(disorder.compute(disorder.DisorderSettings(L=16, seeds=2, families=("springs-uniform", "dilution"),
-                                                                           strengths=(0.0, 0.5)))))
+    analysis_ds = analyze.compute(settings)
+    out.update(analyze.figures(analysis_ds))
+    out["_analysis_ds"] = analysis_ds
+    disorder_ds = disorder.compute(disorder.DisorderSettings(L=16, seeds=2, families=("springs-uniform", "dilution"), strengths=(0.0, 0.5)))
+    out.update(disorder.figures(disorder_ds))
+    out["_disorder_ds"] = disorder_ds
     glass_ds = glass.glass_dataset(bosonpeak.jammed_packing(256, 0.86, rng=11))
     out.update(glass.glass_figures(glass_ds))
     out["_glass_ds"] = glass_ds
@@ -121,3 +124,131 @@ def test_labels_in_mathtext(figures):
         for text in texts:
             plain = re.sub(r"\$[^$]*\$", "", text)
             assert not PLAIN_MATH.search(plain), f"{name}: plain-text maths in {text!r}"
+
+
+def _look(handle):
+    """How a legend entry looks: ("line", style...) or ("patch", colour on white, hatch)."""
+    from matplotlib.colors import to_rgba
+
+    if isinstance(handle, Line2D):
+        marker = handle.get_marker()
+        return ("line", to_rgba(handle.get_color()), handle.get_linestyle(), round(handle.get_linewidth(), 1), marker,
+                None if marker in ("None", None, "") else str(handle.get_markerfacecolor()), round(handle.get_alpha() or 1, 2))
+    face = np.asarray(handle.get_facecolor(), dtype=float).reshape(-1, 4)
+    if not len(face):
+        return ("patch", (1.0, 1.0, 1.0), handle.get_hatch())
+    alpha = face[0, 3] * (handle.get_alpha() if handle.get_alpha() is not None else 1.0)
+    return ("patch", tuple(1 - alpha * (1 - face[0, :3])), handle.get_hatch())  # the colour a reader sees on white
+
+
+def _alike(a, b):
+    if a[0] != b[0]:
+        return False
+    if a[0] == "patch":  # two fills a reader cannot tell apart: the same hatch, colours within 0.1
+        return a[2] == b[2] and np.allclose(a[1], b[1], atol=0.1)
+    return a == b
+
+
+def test_no_two_legend_entries_look_the_same(figures):
+    for name, fig in _figures(figures).items():
+        for legend in [ax.get_legend() for ax in fig.axes] + list(fig.legends):
+            if legend is None:
+                continue
+            seen = []
+            for handle, text in zip(legend.legend_handles, legend.get_texts()):
+                if handle is None:
+                    continue
+                look = _look(handle)
+                twin = next((t for lk, t in seen if _alike(lk, look)), None)
+                assert twin is None, f"{name}: legend entries {twin!r} and {text.get_text()!r} look the same"
+                seen.append((look, text.get_text()))
+
+
+def test_dashed_circles_are_dashed_in_the_legend(figures):
+    from matplotlib.collections import PathCollection
+
+    seen = 0
+    for name, fig in _figures(figures).items():
+        for ax in _main_axes(fig):
+            dashed = [c for c in ax.collections if isinstance(c, PathCollection) and len(c.get_offsets())
+                      and any(ls[1] is not None for ls in c.get_linestyle())]
+            if not dashed:
+                continue
+            handles = ax.get_legend().legend_handles
+            assert any(isinstance(h, PathCollection) and any(ls[1] is not None for ls in h.get_linestyle()) for h in handles), name
+            seen += 1
+    assert seen  # Fig. 4 right circles its new poles
+
+
+def test_error_bars_named_in_a_legend_are_visible(figures):
+    """A legend that shows an error bar must go with bars longer than the markers, or say they are hidden."""
+    for name, fig in _figures(figures).items():
+        if not any(ax.containers for ax in fig.axes):
+            continue
+        fig.canvas.draw()
+        for ax in _main_axes(fig):
+            legend = ax.get_legend()
+            texts = [] if legend is None else [t.get_text() for t in legend.get_texts()]
+            for bars in [c for c in ax.containers if type(c).__name__ == "ErrorbarContainer" and c.has_yerr]:
+                line, _, (segments,) = bars.lines[0], bars.lines[1], bars.lines[2]
+                lengths = [abs(np.diff(ax.transData.transform(seg)[:, 1]))[0] for seg in segments.get_segments()]
+                marker_px = line.get_markersize() * fig.dpi / 72
+                glyphs = [] if legend is None else legend.findobj(LineCollection)  # an error-bar glyph in the legend
+                if max(lengths, default=0.0) < marker_px and glyphs:
+                    raise AssertionError(f"{name}: bars hidden by the markers but drawn in the legend")
+                if max(lengths, default=0.0) < marker_px and "Fig. 3" in ax.get_title():
+                    assert any("inside the markers" in t for t in texts), texts
+
+
+def test_boson_peak_circles_sit_on_the_drawn_curves(figures):
+    ds = figures["_analysis_ds"].copy()
+    ds["no_peak_reason"] = ds["no_peak_reason"].copy(data=np.full(ds.sizes["delta"], ""))  # every maximum marked
+    with plt.rc_context({"figure.max_open_warning": 0}):  # the fixture holds the others open
+        figs = analyze.figures(ds)
+    fig = figs["analysis_reduced_own_debye"]
+    ax = fig.axes[0]
+    circles = [ln for ln in ax.lines if ln.get_marker() == "o" and len(ln.get_xdata()) == 1 and np.isfinite(ln.get_ydata()).all()]
+    curves = [ln for ln in ax.lines if len(ln.get_xdata()) > 2 and ln.get_linestyle() == "-"]
+    assert len(circles) == ds.sizes["delta"]
+    for circle in circles:
+        (x,), (y,) = circle.get_xdata(), circle.get_ydata()
+        assert any(np.isclose(np.interp(x, c.get_xdata(), c.get_ydata()), y) for c in curves if c.get_color() == circle.get_color())
+    for f in figs.values():
+        plt.close(f)
+
+
+def test_crystal_curve_shows_debye_below_the_band():
+    """The crystal's g/omega averaged over its shells follows 1/(2 pi) for omega < 0.7; its bins do not."""
+    from bosonpeak.workflows._paper_figures import crystal_curve
+
+    edges = np.arange(0, 3.0, 0.05)
+    g = bosonpeak.dos(bosonpeak.network(40, 0.0), edges, method="slicing")
+    omega = g.centres
+    curve, width = crystal_curve(omega, g.density, 40, 0.05)
+    low = (omega > 0.3) & (omega < 0.7)
+    assert np.all(np.abs(curve[low] * 2 * np.pi - 1) < 0.15), curve[low] * 2 * np.pi
+    assert np.max(np.abs(g.reduced[low] * 2 * np.pi - 1)) > 0.5  # the shells: why the average is drawn
+    assert np.isnan(curve[0]) and 0.3 < width < 0.8
+
+
+def test_disorder_figures_keep_the_crystal_off_the_scale_and_one_point_readable(figures):
+    ds = figures["_disorder_ds"].copy(deep=True)
+    crystal = ds["no_peak_reason"].values.astype(str) == "crystal"
+    assert crystal.any()
+    ds["peak_ratio"].values[crystal] = 5.0  # a shell spike far above every disordered point
+    with plt.rc_context({"figure.max_open_warning": 0}):  # the fixture holds the others open
+        figs = disorder.figures(ds)
+    ax = figs["disorder_peak"].axes[0]
+    assert ax.get_ylim()[1] < 5.0  # the y-range is the disordered points'
+    assert any(ln.get_marker() == "^" and len(ln.get_xdata()) for ln in ax.lines)  # the crystal at the top edge
+    one = disorder.add_theory(ds.isel(family=[0], strength=[1]), lambda f, p, w: {"reduced": 0 * w + 0.16, "c2": 1.0, "omega_bp": np.nan})
+    with plt.rc_context({"figure.max_open_warning": 0}):
+        more = disorder.figures(one)
+    fig = more["disorder_theory"]
+    fig.canvas.draw()
+    page = fig.bbox
+    for legend in fig.legends:  # inside the page: a tight bounding box would otherwise shrink the panel to a corner
+        box = legend.get_window_extent()
+        assert box.x0 >= page.x0 - 1 and box.x1 <= page.x1 + 1, (box, page)
+    for f in list(figs.values()) + list(more.values()):
+        plt.close(f)

@@ -25,9 +25,9 @@ def plot_reduced_over_debye(omega, ratios, labels, ax=None, *, errors=None, crys
         Crystal Debye level over the own one (``c^2``), drawn as dotted lines: where the
         paper's reference sits on this scale.
     peaks : (C, 2) array, optional
-        ``(omega_BP, height)`` of each curve, marked.
+        Where to mark each curve's ``omega_BP`` (NaN: not marked); give points on the drawn curve.
     cutoff : float, optional
-        Lower end of the physical window; the region below is greyed.
+        Lower end of the physical window; the region below is hatched.
     """
     ax = _axes(ax)
     colours = delta_colours(len(ratios) + 1)[1:]
@@ -45,9 +45,9 @@ def plot_reduced_over_debye(omega, ratios, labels, ax=None, *, errors=None, crys
     if errors is not None:
         ax.fill_between([], [], color="0.4", alpha=0.2, lw=0, label=r"$\pm 1$ standard error (band)")
     if peaks is not None and np.isfinite(np.asarray(peaks, float)).all(axis=1).any():
-        ax.plot([], [], ls="none", marker="o", ms=10, mew=1.6, mfc="none", color="0.3", label=r"Boson peak $\omega_\mathrm{BP}$")
+        ax.plot([], [], ls="none", marker="o", ms=10, mew=1.6, mfc="none", color="0.3", label=r"Boson peak $\omega_\mathrm{BP}$ (on the curve)")
     if cutoff is not None:
-        ax.axvspan(0, cutoff, color="0.85", lw=0, zorder=0, label="below the search window")
+        ax.axvspan(0, cutoff, facecolor="none", edgecolor="0.75", hatch="//", lw=0, zorder=0, label="below the search window")
     ax.set_xlabel(r"$\omega$")
     ax.set_ylabel(r"$(g/\omega)\,/\,(1/2\pi c^2)$")
     ax.set_xlim(0, omega_max if omega_max is not None else omega[-1])

@@ -8,6 +8,7 @@ level), open markers maxima that are not.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.container import ErrorbarContainer
 from matplotlib.lines import Line2D
 from matplotlib.ticker import NullFormatter
 
@@ -21,7 +22,7 @@ def _colour(i):
     return FAMILY_COLOURS[i % len(FAMILY_COLOURS)]
 
 
-def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, labels, axes, *, c2=None, title=None):
+def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, labels, axes, *, c2=None, crystal=None, title=None):
     """Three panels: peak height against strength; ``omega_BP`` (solid) and ``omega_IR``
     (dashed) against strength; peak height against ``c^2`` (the fair comparison across families).
 
@@ -36,6 +37,9 @@ def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, la
     axes : three Axes
     c2 : (F, S) array, optional
         Mean ``c^2``; without it the third panel stays empty.
+    crystal : (F, S) bool array, optional
+        Points that are the perfect crystal: their maximum is a finite-size shell, drawn as a
+        cross off the lines and left out of the axis range (a triangle at the top edge when above it).
 
     Examples
     --------
@@ -48,34 +52,47 @@ def plot_peak_vs_strength(strength, peak_ratio, omega_bp, omega_ir, interior, la
     True
     """
     ax_h, ax_w, ax_c = axes
+    interior = np.asarray(interior, dtype=bool)
+    crystal = np.zeros_like(interior) if crystal is None else np.asarray(crystal, dtype=bool)
+    panels = lambda i: ((ax_h, strength, peak_ratio[i]), (ax_w, strength, omega_bp[i])) + (((ax_c, c2[i], peak_ratio[i]),) if c2 is not None else ())  # noqa: E731
     for i, label in enumerate(labels):
-        col = _colour(i)
-        for ax, x, y in ((ax_h, strength, peak_ratio[i]), (ax_w, strength, omega_bp[i])) + (((ax_c, c2[i], peak_ratio[i]),) if c2 is not None else ()):
-            ax.plot(x, y, color=col, lw=1.2, label=label if ax is not ax_w else None)
-            ax.plot(np.asarray(x)[interior[i]], np.asarray(y)[interior[i]], "o", color=col, ms=6)
-            ax.plot(np.asarray(x)[~interior[i]], np.asarray(y)[~interior[i]], "o", color=col, mfc="none", ms=6)
+        col, keep = _colour(i), ~crystal[i]
+        for ax, x, y in panels(i):
+            x, y = np.asarray(x), np.asarray(y)
+            ax.plot(x[keep], y[keep], color=col, lw=1.2, label=label if ax is not ax_w else None)
+            ax.plot(x[interior[i] & keep], y[interior[i] & keep], "o", color=col, ms=6)
+            ax.plot(x[~interior[i] & keep], y[~interior[i] & keep], "o", color=col, mfc="none", ms=6)
         ax_w.plot(strength, omega_ir[i], color=col, ls="--", marker="s", ms=4, lw=1.2)
     for ax in (ax_h, ax_c):
         ax.axhline(1.0, color="0.3", ls=":", lw=1)
+    for i in range(len(labels)):  # the crystal last: inside the range the others set, or at its top edge
+        for ax, x, y in panels(i):
+            x, y = np.asarray(x)[crystal[i]], np.asarray(y)[crystal[i]]
+            top = ax.get_ylim()[1]
+            ax.plot(x[y <= top], y[y <= top], "x", color=_colour(i), ms=7, mew=1.5, scaley=False)
+            ax.plot(x[y > top], np.full(int(np.sum(y > top)), top), "^", color=_colour(i), ms=7, clip_on=False, scaley=False)
     extra = [Line2D([], [], color="0.3", ls=":", lw=1, label="own Debye level"),
              Line2D([], [], color="k", marker="o", ls="", label="Boson peak (interior maximum)"),
              Line2D([], [], color="k", marker="o", mfc="none", ls="", label="no peak: edge / monotone / below")]
+    if crystal.any():
+        extra.append(Line2D([], [], color="k", marker="x", mew=1.5, ls="", label=r"crystal: lattice shells, no peak ($\blacktriangle$: above)"))
+    below = dict(frameon=False, fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.16))  # under the panel: nothing hidden
     ax_h.set_xlabel("disorder strength")
     ax_h.set_ylabel(r"max $(g/\omega)\,/\,(1/2\pi c^2)$")
     finish_axes(ax_h, title)
-    ax_h.legend(handles=ax_h.get_legend_handles_labels()[0] + extra, frameon=False, fontsize=7)
+    ax_h.legend(handles=ax_h.get_legend_handles_labels()[0] + extra, **below)
     ax_w.set_xlabel("disorder strength")
     ax_w.set_ylabel(r"$\omega$")
     ax_w.legend(handles=[Line2D([], [], color="k", marker="o", lw=1.2, label=r"$\omega_{BP}$ (location of the maximum)"),
                          Line2D([], [], color="k", ls="--", marker="s", ms=4, lw=1.2, label=r"$\omega_{IR}$: $\Gamma = \Omega/\pi$")] + extra[1:],
-                frameon=False, fontsize=7)
+                **below)
     ax_w.set_title(r"$\omega_{BP}$ and $\omega_{IR}$ (missing: not reached)", fontsize=10)
     ax_c.set_xlabel(r"$c^2$ (relaxed)")
     ax_c.set_ylabel(r"max $(g/\omega)\,/\,(1/2\pi c^2)$")
     ax_c.set_title("the same heights against the softening", fontsize=10)
     ax_c.invert_xaxis()
     if c2 is not None:
-        ax_c.legend(handles=ax_c.get_legend_handles_labels()[0] + extra, frameon=False, fontsize=7)
+        ax_c.legend(handles=ax_c.get_legend_handles_labels()[0] + extra, **below)
     return axes
 
 
@@ -198,5 +215,8 @@ def plot_damping(q, omega_q, gamma, gamma_error, resolved, strength, labels, axe
         else:
             ax.text(0.5, 0.5, "no fit: no sound\n(networks do not percolate)", ha="center", va="center", transform=ax.transAxes)
         finish_axes(ax, label)
-        ax.legend(frameon=False, fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.17))  # below: the points fill the axes
+        handles = [h.lines[0] if isinstance(h, ErrorbarContainer) else h for h in ax.get_legend_handles_labels()[0]]  # bars: one entry below
+        if ax.containers:
+            handles.append(Line2D([], [], color="0.4", marker="|", ms=8, ls="", label="bars: standard error of the width (may hide in the marker)"))
+        ax.legend(handles=handles, frameon=False, fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.17))  # below: the points fill the axes
     return axes

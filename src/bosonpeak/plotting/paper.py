@@ -68,8 +68,8 @@ def plot_network(positions, bonds, box, ax=None, *, zoom=None, zoom_ax=None, nod
     return ax
 
 
-def plot_reduced_dos(omega, curves, labels, ax=None, *, samples=None, debye_level=None, debye_label="Debye level", shade_below=None, omega_max=None,
-                     title=None):
+def plot_reduced_dos(omega, curves, labels, ax=None, *, samples=None, debye_level=None, debye_label="Debye level", shade_below=None,
+                     shade_curve: int = -1, omega_max=None, title=None):
     """Reduced DOS ``g / omega``: a thick line per curve, thin lines for its samples.
 
     Parameters
@@ -77,7 +77,7 @@ def plot_reduced_dos(omega, curves, labels, ax=None, *, samples=None, debye_leve
     omega : (B,) array
         Bin centres.
     curves : (C, B) array
-        Mean ``g / omega`` of each curve (for example each delta).
+        Thick line of each curve (for example the mean over seeds of each delta); NaN is not drawn.
     labels : list of str
         One label per curve.
     samples : (C, K, B) array, optional
@@ -85,7 +85,10 @@ def plot_reduced_dos(omega, curves, labels, ax=None, *, samples=None, debye_leve
     debye_level : float, optional
         Debye's ``g_D / omega``, drawn dashed.
     shade_below : float, optional
-        Shade the excess over ``debye_level`` for ``omega < shade_below`` (grey).
+        Shade the excess of one curve over ``debye_level`` for ``omega < shade_below``, in that
+        curve's colour; the legend names the curve.
+    shade_curve : int
+        Which curve's excess is shaded (default the last).
     """
     ax = _axes(ax)
     curves = np.atleast_2d(curves)
@@ -95,20 +98,24 @@ def plot_reduced_dos(omega, curves, labels, ax=None, *, samples=None, debye_leve
             for s in samples[c]:
                 ax.plot(omega, s, color=colour, lw=0.4, alpha=0.35)
         ax.plot(omega, curve, color=colour, lw=2.2 if c == 0 else 1.6, label=label)
-        if debye_level is not None and shade_below is not None:
-            sel = omega < shade_below
-            ax.fill_between(omega[sel], debye_level, curve[sel], where=curve[sel] > debye_level, color="0.5", alpha=0.25, lw=0)
     if debye_level is not None:
         ax.axhline(debye_level, color="0.3", ls="--", lw=1, label=debye_label)
     if samples is not None:
         ax.plot([], [], color="0.4", lw=0.4, alpha=0.6, label="one seed each (thin)")
     if debye_level is not None and shade_below is not None:
-        ax.fill_between([], [], color="0.5", alpha=0.25, lw=0, label=rf"excess over Debye, $\omega<{shade_below:g}$")
+        c = shade_curve % len(curves)
+        sel = omega < shade_below
+        ax.fill_between(omega[sel], debye_level, curves[c][sel], where=curves[c][sel] > debye_level, color=colours[c], alpha=0.3, lw=0,
+                        label=rf"excess of {labels[c].split(',')[0]} over Debye, $\omega<{shade_below:g}$")
     ax.set_xlabel(r"$\omega$")
     ax.set_ylabel(r"$g(\omega)/\omega$")
-    ax.set_xlim(0, omega_max if omega_max is not None else omega[-1])
-    ax.set_ylim(bottom=0)
-    return finish_axes(ax, title)
+    right = omega_max if omega_max is not None else omega[-1]
+    ax.set_xlim(0, right)
+    drawn = np.concatenate([curves.ravel()] + ([] if samples is None else [np.asarray(samples).ravel()]))
+    ax.set_ylim(0, 1.2 * np.nanmax(drawn) if np.isfinite(drawn).any() else None)  # room for the legend above the curves
+    finish_axes(ax, title)
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    return ax
 
 
 def plot_coordination(z, fractions, labels, ax=None, *, errors=None, title=None):
@@ -120,16 +127,30 @@ def plot_coordination(z, fractions, labels, ax=None, *, errors=None, title=None)
     fractions : (C, Z) array
         Fraction of nodes with each ``z``.
     errors : (C, Z) array, optional
-        Standard errors, drawn as error bars.
+        Standard errors, drawn as error bars; the legend gives the largest and says whether
+        the bars are hidden by the markers.
     """
+    from matplotlib.lines import Line2D
+
     ax = _axes(ax)
     colours = delta_colours(len(fractions) + 1)[1:]
+    handles = []
     for c, (frac, label, colour) in enumerate(zip(fractions, labels, colours)):
         ax.errorbar(z, frac, yerr=None if errors is None else errors[c], color=colour, marker="o", ms=4, lw=1.4, capsize=2, label=label)
+        handles.append(Line2D([], [], color=colour, marker="o", ms=4, lw=1.4, label=label))
     ax.set_xlabel(r"coordination number $z$")
     ax.set_ylabel("fraction of nodes")
-    ax.set_ylim(bottom=0)
-    return finish_axes(ax, title)
+    ax.set_ylim(0, 1.3 * float(np.nanmax(fractions)) if np.isfinite(fractions).any() and np.nanmax(fractions) > 0 else None)  # room for the legend
+    if errors is not None and np.size(errors):
+        largest = float(np.nanmax(errors))
+        bar_px = 2 * largest * ax.bbox.height / np.diff(ax.get_ylim())[0]  # a bar's length on the page
+        hidden = bar_px < 4 * ax.figure.dpi / 72  # shorter than a marker (ms = 4 points)
+        handles.append(Line2D([], [], color="0.3", marker="|", ms=8, lw=1.4, ls="none",
+                              label=f"standard error over seeds: at most {largest:.1g}" + ("\n(bars inside the markers)" if hidden else "")))
+    ax.legend(handles=handles, frameon=False, fontsize=8, loc="upper right")  # the tail of high z is empty
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
 
 
 def plot_coordination_map(positions, radii, z, box, ax=None, *, rattler=None, z_range=(3, 7), colorbar=True, title=None):
@@ -231,7 +252,7 @@ def plot_toy_local_dos(omega, responses, highlight, poles, ax=None, *, structure
             h = float(resp[k].max())
             ax.scatter([w], [min(h, top) * 0.5], s=900, facecolors="none", edgecolors=st["hi_color"], linestyles="--", linewidths=1.2, zorder=4)
     if any(len(p) for p in poles.values()):
-        handles.append(Line2D([], [], ls="none", marker="o", ms=12, mfc="none", mec="0.3", mew=1.0, label="new pole (dashed circle)"))
+        handles.append(ax.scatter([], [], s=220, facecolors="none", edgecolors="0.3", linestyles="--", linewidths=1.2, label="new pole (dashed circle)"))
     ax.set_xlabel(r"$\omega$")
     ax.set_ylabel(ylabel)
     ax.set_xlim(omega[0], omega[-1])

@@ -267,8 +267,11 @@ def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     red = ds["density"] / ds["omega"] / levels.mean("seed")
     fig, ax = plt.subplots(figsize=(6.5, 4.4))
     crystal = (ds.attrs["debye_level_crystal"] / levels.mean("seed")).values
-    plot_reduced_over_debye(omega, red.mean("seed").values, labels, ax, errors=(red.std("seed") / np.sqrt(red.sizes["seed"])).values,
-                            crystal_ratios=crystal, peaks=_found_peaks(ds), cutoff=float(ds["window_min"].min()),
+    curves = red.mean("seed").values
+    peaks = _found_peaks(ds)  # omega_BP is the maximum of a running mean: marked where it lies on the curve drawn
+    peaks[:, 1] = [np.interp(w, omega, r) if np.isfinite(w) else np.nan for w, r in zip(peaks[:, 0], curves)]
+    plot_reduced_over_debye(omega, curves, labels, ax, errors=(red.std("seed") / np.sqrt(red.sizes["seed"])).values,
+                            crystal_ratios=crystal, peaks=peaks, cutoff=float(ds["window_min"].min()),
                             omega_max=2.0, title=rf"beyond the paper: $g/\omega$ over each network's own Debye level ($L={s['L']}$, {s['seeds']} seeds)")
     out["analysis_reduced_own_debye"] = fig
     fig, ax = plt.subplots(figsize=(6.5, 4.4))

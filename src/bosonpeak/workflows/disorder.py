@@ -340,10 +340,12 @@ def figures(ds: xr.Dataset) -> dict:
     names = json.loads(ds.attrs["families"])
     labels = [f"{f} (${_math(names[f]['strength'])}$)" for f in fams]
     st = ds["strength"].values
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.2))
+    fig, axes = plt.subplots(1, 3, figsize=(14, 5.0))
     c2 = ds["c2"].mean("seed").values
     plot_peak_vs_strength(st, ds["peak_ratio"].values, ds["omega_bp"].values, ds["omega_ir"].values, ds["interior_peak"].values.astype(bool),
-                          labels, axes, c2=c2, title=rf"disorder scan, $L={s['L']}$, {s['seeds']} seeds")
+                          labels, axes, c2=c2, crystal=ds["no_peak_reason"].values.astype(str) == "crystal",
+                          title=rf"disorder scan, $L={s['L']}$, {s['seeds']} seeds")
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.93, bottom=0.27, wspace=0.32)  # the legends sit under the panels
     out = {"disorder_peak": fig}
     ncol = min(3, len(fams))
     nrow = -(-len(fams) // ncol)
@@ -378,7 +380,9 @@ def _theory_figure(ds: xr.Dataset, labels) -> "object":
 
     s = json.loads(ds.attrs["settings"])
     F, S = ds.sizes["family"], ds.sizes["strength"]
-    fig, axes = plt.subplots(F, S, figsize=(3.6 * S, 3.1 * F), squeeze=False)
+    ncol = 5 if S >= 3 else 2  # the shared legend below: one row under three panels or more, else three rows
+    legend_h = 0.15 + 0.22 * -(-5 // ncol)  # inches
+    fig, axes = plt.subplots(F, S, figsize=(max(3.6 * S, 7.0), 3.1 * F + legend_h), squeeze=False)
     omega = ds["omega"].values
     for i, f in enumerate(ds["family"].values):
         for j, st in enumerate(ds["strength"].values):
@@ -394,8 +398,8 @@ def _theory_figure(ds: xr.Dataset, labels) -> "object":
                 axes[i, j].text(0.5, 0.92, "no theory (floppy or out of range)", transform=axes[i, j].transAxes, ha="center", fontsize=8)
     fig.legend(theory_legend_handles(), [f"networks, $L = {s['L']}$, {s['seeds']} seeds", "effective-medium theory",
                                          r"Debye, measured $c^2$", r"Debye, theory $c^2$", r"theory $\omega_{\rm BP}$"],
-               loc="lower center", ncol=5, frameon=False)
-    fig.tight_layout(rect=(0, 0.06 if F == 1 else 0.035, 1, 1))
+               loc="lower center", ncol=ncol, frameon=False)
+    fig.tight_layout(rect=(0, legend_h / fig.get_figheight(), 1, 1))
     return fig
 
 

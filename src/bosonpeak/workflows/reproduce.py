@@ -20,20 +20,7 @@ from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
 from ..matrices.laplacian import dynamical_matrix
 from ..model.lattice import network
-from ..matrices.toy import (
-    TOY_CENTRE,
-    TOY_KINDS,
-    TOY_LEFT,
-    TOY_TOP_LEFT,
-    new_poles,
-    toy_model,
-)
-from ..plotting.paper import (
-    plot_coordination,
-    plot_network,
-    plot_reduced_dos,
-    plot_toy_local_dos,
-)
+from ..matrices.toy import TOY_KINDS, new_poles, toy_model
 from ..spectra.local import local_dos
 from ..spectra.spectrum import dos, gershgorin_bound, methods
 from ..analysis.peak import peak_verdict
@@ -46,7 +33,6 @@ CASES = (
     ("cutoff", "constant", "Fig. 4 left"),
 )
 DEBYE_CRYSTAL = 1.0 / (2.0 * np.pi)
-DEBYE_LABEL = r"Debye, crystal: $1/(2\pi)$"
 Z_MAX = 12
 FIG1_MAX_L = 20
 
@@ -288,74 +274,9 @@ def summary(ds: xr.Dataset) -> str:
 
 def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     """Draw every figure of the paper from the dataset of ``compute``; keys are file stems."""
-    s = json.loads(ds.attrs["settings"])
-    out = {}
-    omega = ds["omega"].values
-    labels = [rf"$\delta={d:g}$" for d in ds["delta"].values]
-    red_samples = (ds["density"] / ds["omega"]).values  # case, delta, seed, omega
+    from ._paper_figures import paper_figures
 
-    # Fig. 1: each network with its enlargement beside it (nothing hidden)
-    fig = plt.figure(figsize=(14, 4.6))
-    grid = fig.add_gridspec(1, 4, width_ratios=[2.2, 1.2, 2.2, 1.2], wspace=0.4)
-    box = float(ds.attrs["fig1_box"])
-    mid = round(box / 2)
-    zoom = (mid - 2.5, mid + 2.5, mid - 2.5, mid + 2.5)
-    pos = ds["fig1_positions"].values
-    fd = ds.attrs["fig1_delta"]
-    for k, (bonds, title) in enumerate(((ds["fig1_bonds_nearest"].values, rf"nearest neighbours, $z=4$ ($\delta={fd:g}$)"),
-                                        (ds["fig1_bonds_cutoff"].values, rf"all pairs with $r<a+\delta$ ($\delta={fd:g}$)"))):
-        plot_network(pos, bonds, box, fig.add_subplot(grid[0, 2 * k]), zoom=zoom, zoom_ax=fig.add_subplot(grid[0, 2 * k + 1]), title=title)
-    fig.suptitle(rf"Fig. 1: spring networks, $L={int(round(box))}$ (illustration), periodic box, $a=1$")
-    out["fig1_networks"] = fig
-
-    # Fig. 2
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), sharey=True)
-    for ax, case, shade in ((axes[0], "nearest-inverse", None), (axes[1], "cutoff-inverse", 1.0)):
-        c = list(ds["case"].values).index(case)
-        plot_reduced_dos(
-            omega, red_samples[c].mean(axis=1), labels, ax, samples=red_samples[c], debye_level=DEBYE_CRYSTAL, debye_label=DEBYE_LABEL,
-            shade_below=shade, omega_max=s["omega_plot_max"],
-            title=(r"$z=4$ fixed, $t=1/r$" if case.startswith("nearest") else r"$z$ from $r<a+\delta$, $t=1/r$") + rf"  ($L={s['L']}$, {s['seeds']} seeds)",
-        )
-    axes[1].set_ylabel("")
-    fig.suptitle(r"Fig. 2: reduced DOS $g(\omega)/\omega$, mean over seeds thick (zero modes removed)")
-    out["fig2_reduced_dos"] = fig
-
-    # Fig. 3 left
-    fig, ax = plt.subplots(figsize=(5.5, 4.2))
-    frac = ds["coordination_fraction"].sel(delta=[d for d in ds["delta"].values if d > 0])
-    err = frac.std("seed") / np.sqrt(max(frac.sizes["seed"], 1))
-    plot_coordination(ds["z"].values, frac.mean("seed").values, [rf"$\delta={d:g}$" for d in frac["delta"].values], ax, errors=err.values,
-                      title=rf"Fig. 3 left: coordination, cut-off rule, $L={s['L']}$, {s['seeds']} seeds")
-    ax.set_xlim(-0.5, 9.5)
-    out["fig3_coordination"] = fig
-
-    # Fig. 4
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
-    c = list(ds["case"].values).index("cutoff-constant")
-    plot_reduced_dos(omega, red_samples[c].mean(axis=1), labels, axes[0], samples=red_samples[c], debye_level=DEBYE_CRYSTAL, debye_label=DEBYE_LABEL, shade_below=1.0,
-                     omega_max=s["omega_plot_max"], title=rf"left: as Fig. 2 right with every $t=1$ ($L={s['L']}$)")
-    responses = {k: ds["toy_response"].sel(toy_kind=k).values for k in ds["toy_kind"].values}
-    poles = {k: ds["toy_new_poles"].sel(toy_kind=k).values[np.isfinite(ds["toy_new_poles"].sel(toy_kind=k).values)] for k in ds["toy_kind"].values}
-    highlight = {"square": [], "extra": [TOY_CENTRE, TOY_TOP_LEFT], "missing": [TOY_CENTRE, TOY_LEFT]}
-    plot_toy_local_dos(ds["toy_omega"].values, responses, highlight, poles, axes[1], structure=_toy_structure(),
-                       title=rf"right: nine-node toy model, $-\mathrm{{Im}}\,G_{{ii}}$, $\epsilon={ds['toy_response'].attrs['eps']:g}$")
-    fig.suptitle("Fig. 4")
-    out["fig4_constant_springs_and_toy"] = fig
-    return out
-
-
-def _toy_structure() -> dict:
-    """Positions (node ``3 row + col`` at ``(col, -row)``) and springs of the toy model, for the inset of Fig. 4 right."""
-    def springs(kind):
-        H = toy_model(kind)
-        return {(i, j) for i in range(9) for j in range(i + 1, 9) if H[i, j] != 0}
-
-    square = springs("square")
-    rows, cols = np.divmod(np.arange(9), 3)
-    return {"positions": np.column_stack([cols, -rows]).astype(float), "bonds": np.array(sorted(square)),
-            "added": np.array(sorted(springs("extra") - square)).reshape(-1, 2),
-            "removed": np.array(sorted(square - springs("missing"))).reshape(-1, 2)}
+    return paper_figures(ds)
 
 
 def reproduce_all(settings: PaperSettings, out, *, glass_particles: int = 1500, glass_method: str = "banded", cache=None,
