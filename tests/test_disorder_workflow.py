@@ -69,11 +69,16 @@ def test_cli_json_has_the_contract_keys(tmp_path, capsys):
     rc = main(["disorder", "--family", "springs-uniform,dilution", "--strengths", "0,0.5", "--size", "16", "--seeds", "2", "--json",
                "--out", str(tmp_path)])
     assert rc == 0
-    data = json.loads(capsys.readouterr().out)
+    printed = capsys.readouterr()
+    data = json.loads(printed.out)  # stdout is the JSON alone; progress and the log line on stderr
+    assert "disorder" in printed.err and "wrote" in printed.err
     assert len(data) == 4
     for rec in data:
-        assert {"family", "strength", "mean_z", "var_z", "c2", "peak_ratio", "omega_bp", "interior_peak", "omega_ir"} <= set(rec)
+        assert {"family", "strength", "mean_z", "var_z", "c2", "peak_ratio", "omega_bp", "interior_peak", "omega_ir",
+                "omega_bp_interval", "peak_ratio_interval"} <= set(rec)
         assert isinstance(rec["interior_peak"], bool)
+        low, high = rec["omega_bp_interval"]
+        assert low is None or low <= high
     assert (tmp_path / "disorder_data.nc").exists() and (tmp_path / "disorder_peak.png").exists()
 
 

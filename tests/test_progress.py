@@ -28,11 +28,12 @@ def test_glass_command_shows_progress_unless_told_not_to(tmp_path, capsys):
     assert (tmp_path / "a" / "glass_data.nc").read_bytes() != b""
 
 
-def _json(capsys):
+def _json(capsys, progress=None):
     import json
 
     out = capsys.readouterr()
-    assert "%|" not in out.err  # no progress bar beside JSON
+    if progress:  # --json keeps the progress, on stderr; stdout is the JSON alone
+        assert progress in out.err and "%|" in out.err, out.err[-500:]
     return json.loads(out.out)
 
 
@@ -46,12 +47,14 @@ def test_json_summaries_hold_the_numbers_of_the_datasets(tmp_path, capsys):
         assert rec["zero_modes"] == float(ds.attrs["zero_modes_per_network"])
 
     assert main(["analyze", "--size", "16", "--deltas", "0.2", "--seeds", "2", "--modes", "4", "--out", str(tmp_path / "a"), "--json"]) == 0
-    rec = _json(capsys)
+    rec = _json(capsys, progress="analyze delta=0.2: lowest 4 modes")
     (row,) = rec["records"]
     with xr.open_dataset(tmp_path / "a" / "analysis_data.nc") as ds:
         c2 = ds["sound_speed"].sel(delta=0.2).values ** 2
         assert row["c2"] == float(c2.mean()) and row["delta"] == 0.2
         assert row["found"] == (row["no_peak_reason"] is None)
+        if row["omega_bp_interval"][0] is not None:  # the intervals of the dataset, in the JSON
+            assert row["omega_bp_interval"] == ds["omega_bp_interval"].sel(delta=0.2).values.tolist()
     assert all(Path(p).exists() for p in rec["files"])
 
     assert main(["glass", "--particles", "150", "--bin-width", "0.1", "--out", str(tmp_path / "g"), "--json"]) == 0

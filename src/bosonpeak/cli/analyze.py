@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def run(args) -> int:
     prepare(outputs=[(args.out, "dir", "--out")],
             plan=analyze_plan(settings.L, seeds=settings.seeds, method=settings.method, bin_width=settings.bin_width, modes=settings.modes))
     t0 = time.perf_counter()
-    ds = compute(settings, progress=not (args.no_progress or args.json))
+    ds = compute(settings, progress=not args.no_progress)
     written = [save_dataset(ds, args.out / "analysis_data.nc")]
     import matplotlib.pyplot as plt
 
@@ -54,5 +55,5 @@ def run(args) -> int:
         print(json.dumps(dict(records=records(ds), files=[str(p) for p in written]), indent=1))
         return 0
     print(summary(ds))
-    print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
+    print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)  # a log line: stdout holds the results
     return 0

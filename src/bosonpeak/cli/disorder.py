@@ -62,7 +62,7 @@ def run(args) -> int:
             plan=disorder_plan(settings.L, families=len(settings.families), strengths=len(settings.strengths), seeds=settings.seeds,
                                method=settings.method, bin_width=settings.bin_width))
     t0 = time.perf_counter()
-    progress = not args.no_progress and not args.json
+    progress = not args.no_progress  # on stderr: --json keeps stdout for the JSON
     if args.workers is None and args.scheduler is None:
         ds = compute(settings, progress=progress)
     else:
@@ -116,5 +116,5 @@ def _report(ds, args, t0) -> int:
         print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     else:
         print(summary(ds))
-        print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
+        print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)  # a log line: stdout holds the results
     return 0

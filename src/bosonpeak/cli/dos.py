@@ -126,7 +126,7 @@ def run(args) -> int:
     prepare(outputs=[(args.out, "file", "--out")], plan=dos_plan(args.size, seeds=args.seeds, method=args.method, bins=bins, options=options,
                                                                            dim=args.dim, model=args.model, network=shape))
     kwargs = dict(edges=edges, bin_width=width, seeds=args.seeds, seed=args.seed, rule=args.rule, spring=args.spring,
-                  cutoff=args.cutoff, method=args.method, keep_zero_modes=args.keep_zero_modes, progress=not (args.no_progress or args.json),
+                  cutoff=args.cutoff, method=args.method, keep_zero_modes=args.keep_zero_modes, progress=not args.no_progress,
                   dim=args.dim, model=args.model, n_zero=n_zero, **options)
     if on_cluster:
         from ..workflows.cluster import connect

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -44,10 +45,10 @@ def run(args) -> int:
     prepare(outputs=[(args.out, "dir", "--out")], plan=glass_plan(args.particles, method=args.method, bin_width=args.bin_width))
     t0 = time.perf_counter()
     written, text, ds = glass_outputs(args.out, args.particles, args.phi, seed=seed, bin_width=args.bin_width, method=args.method,
-                                      progress=not (args.no_progress or args.json), with_dataset=True)
+                                      progress=not args.no_progress, with_dataset=True)
     if args.json:
         print(json.dumps(dict(glass_records(ds), files=[str(p) for p in written]), indent=1))
         return 0
     print(text)
-    print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
+    print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)  # a log line: stdout holds the results
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 from . import floats, path
@@ -63,7 +64,7 @@ def run(args) -> int:
     t0 = time.perf_counter()
     with _client(args) as client:
         ds = jamming_study(N, args.pressures, dim=dim, potential=args.potential, seeds=seeds, rng=seed, method=args.method,
-                           client=client, progress=not (args.no_progress or args.json))
+                           client=client, progress=not args.no_progress)
     exponents = jamming_exponents(ds)
     written = jamming_outputs(args.out, ds, exponents) if args.out is not None else []
     records = jamming_records(ds, exponents)
@@ -80,7 +81,7 @@ def run(args) -> int:
     for law, fit in exponents.items():
         print(f"{law}: {fit.value:.3f} [{fit.interval[0]:.3f}, {fit.interval[1]:.3f}] ({fit.method}, {fit.n_seeds} seeds)")
     if written:
-        print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
+        print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)  # a log line: stdout holds the results
     return 0
 
 

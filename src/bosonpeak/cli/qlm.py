@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 from .jamming import _client, ensemble_options
@@ -47,7 +48,7 @@ def run(args) -> int:
     t0 = time.perf_counter()
     with _client(args) as client:
         study = qlm_study(N, pressure=pressure, dim=dim, potential=args.potential, samples=samples, rng=seed, band_fraction=band,
-                          client=client, progress=not (args.no_progress or args.json))
+                          client=client, progress=not args.no_progress)
     fit = qlm_exponent(study)
     written = qlm_outputs(args.out, study, fit) if args.out is not None else []
     if args.json:
@@ -58,5 +59,5 @@ def run(args) -> int:
           f"{band:g} omega_1 ({100 * fit['quasi_localized_fraction']:.0f} % with participation < {fit['participation_threshold']:g}; "
           f"{fit['samples_without_band']} samples with G <= 0 left out)")
     if written:
-        print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
+        print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)  # a log line: stdout holds the results
     return 0

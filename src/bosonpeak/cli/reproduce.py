@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def run(args) -> int:
         from ..workflows.cluster import connect, dashboard
 
         with connect(args.scheduler, args.workers, timeout=args.timeout) as client:
-            print(f"dask dashboard: {dashboard(client)}", flush=True)
+            print(f"dask dashboard: {dashboard(client)}", file=sys.stderr, flush=True)
             written = reproduce_all(settings, args.out, client=client, **kwargs)
-    print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s")
+    print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)  # a log line: stdout holds the results
     return 0

@@ -107,7 +107,7 @@ def run(args) -> int:
     ds = compute(args.file, format=args.format, dim=args.dim, potential=args.potential, diameters=sizes,
                  hessian_file=args.hessian, hessian_format=args.hessian_format, minimize=not args.no_minimize, remove_rattlers=args.remove_rattlers, moduli=moduli,
                  method=args.method, bin_width=width, omega_max=args.omega_max, modes=args.modes, rng=seed,
-                 progress=not (args.no_progress or args.json), **options)
+                 progress=not args.no_progress, **options)
     if ds.attrs["warning"]:
         print(f"bosonpeak solid: warning: {ds.attrs['warning']}", file=sys.stderr)
     if args.out is not None:

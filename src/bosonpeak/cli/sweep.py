@@ -61,7 +61,7 @@ def run(args) -> int:
         else:
             with connect(args.scheduler, args.workers, timeout=args.timeout) as client:
                 versions = worker_versions(client)
-                print(f"dask dashboard: {dashboard(client)}  ({len(versions)} worker{'s' * (len(versions) != 1)})", flush=True)
+                print(f"dask dashboard: {dashboard(client)}  ({len(versions)} worker{'s' * (len(versions) != 1)})", file=sys.stderr, flush=True)
                 memory = worker_memory(client)
                 if memory is not None:  # each task runs in one worker: its memory limit is the limit
                     _resources.check(task_plan, limit=memory, source="memory limit of a Dask worker")

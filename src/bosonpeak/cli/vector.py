@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from . import path
@@ -54,5 +55,5 @@ def run(args) -> int:
     save_dataset(ds, args.out / "vector.nc")
     paths = figures(ds, args.out)
     print(summary(ds))
-    print(f"wrote vector.nc and {len(paths)} figures to {args.out}/")
+    print(f"wrote vector.nc and {len(paths)} figures to {args.out}/", file=sys.stderr)  # a log line: stdout holds the results
     return 0

@@ -299,6 +299,7 @@ def records(ds: xr.Dataset) -> list[dict]:
                 c2_sd=_num(x["c2"].std(ddof=1)) if x.sizes["seed"] > 1 else None,
                 percolating_fraction=_num(x["percolates"].mean()), components=_num(x["components"].mean()),
                 peak_ratio=_num(x["peak_ratio"]), omega_bp=_num(x["omega_bp"]), interior_peak=bool(x["interior_peak"]),
+                omega_bp_interval=[_num(x["omega_bp_low"]), _num(x["omega_bp_high"])], peak_ratio_interval=[_num(x["height_low"]), _num(x["height_high"])],
                 no_peak_reason=str(x["no_peak_reason"].item()) or None, omega_ir=_num(x["omega_ir"]),
                 ir_note=str(x["ir_reason"].item()) or None, gamma_exponent=_num(x["rayleigh"]), gamma_exponent_error=_num(x["rayleigh_error"]),
                 gamma=gamma))
