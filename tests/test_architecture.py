@@ -14,7 +14,7 @@ ORDER = ["model", "matrices", "spectra", "analysis", "theory", "plotting", "work
 MAX_LINES = 420
 #: The one allowed rightward import: a container's ``plot`` method calls its plotting function,
 #: imported inside the method (an accessor, as pandas' ``DataFrame.plot``; docs/architecture.md).
-ACCESSORS = {("spectra/spectrum.py", "plotting.spectrum")}
+ACCESSORS = {("spectra/density.py", "plotting.spectrum")}
 
 
 def _stage(module: str) -> int | None:

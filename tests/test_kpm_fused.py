@@ -68,6 +68,24 @@ def test_fused_moments_equal_the_reference(H, dtype, r, monkeypatch):
     assert np.allclose(fused[:, 0] / n, 1.0) and np.all(np.abs(fused[:, -1] / n) < 0.5)
 
 
+@pytest.mark.parametrize("n_mom", [1, 7, 13])
+def test_an_odd_moment_count_gives_every_moment_asked_for(H, n_mom):
+    """Two moments per step: an odd count is the next even one less its last, bit for bit, in
+    both recursions, and the last moment asked for is set (it was left unset before)."""
+    H2, V = shifted(H, "float64"), signs(H.shape[0], 5, "float64")
+    odd = _fused.fused_moments(H2, V.copy(), n_mom, NoBar())
+    even = _fused.fused_moments(H2, V.copy(), n_mom + 1, NoBar())
+    ref = _chebyshev.chebyshev_moments(H2, V.copy(), n_mom, "cpu", NoBar())
+    assert odd.shape == ref.shape == (5, n_mom)
+    np.testing.assert_array_equal(odd, even[:, :n_mom])
+    np.testing.assert_array_equal(ref, _chebyshev.chebyshev_moments(H2, V.copy(), n_mom + 1, "cpu", NoBar())[:, :n_mom])
+    np.testing.assert_allclose(odd / H.shape[0], ref / H.shape[0], rtol=0, atol=ROUND_OFF)
+    assert np.allclose(odd[:, 0] / H.shape[0], 1.0) and np.all(np.abs(odd[:, -1]) <= H.shape[0])  # |T_n| <= 1 on [-1, 1]
+    for bad in (0, -2, 2.0, True):
+        with pytest.raises(ValueError, match="'n_mom' must be a positive integer"):
+            _fused.fused_moments(H2, V.copy(), bad, NoBar())
+
+
 def test_fused_takes_64_bit_indices_and_strided_blocks(H):
     H2 = shifted(H, "float64")
     V = signs(H.shape[0], 12, "float64")

@@ -68,8 +68,13 @@ def chebyshev_moments(H2, V, n_mom, device, bar, threads=1) -> np.ndarray:
 
     Each step splits the rows into ``threads`` ranges (whole dot-product chunks, so the
     float64 sums are added in the same order whatever the number of threads: results are
-    bit-identical); scipy's sparse kernel and numpy release the GIL.
+    bit-identical); scipy's sparse kernel and numpy release the GIL. The moments come in pairs,
+    two per step: for an odd ``n_mom`` the next one is computed too and left out.
     """
+    if isinstance(n_mom, bool) or not isinstance(n_mom, (int, np.integer)) or n_mom < 1:
+        raise ValueError(f"'n_mom' must be a positive integer; got {n_mom!r}")
+    if n_mom % 2:
+        return chebyshev_moments(H2, V, n_mom + 1, device, bar, threads)[:, :n_mom]
     if device == "cuda":
         return _chebyshev_cuda(H2, V, n_mom, bar)
     n = V.shape[0]

@@ -212,7 +212,12 @@ def fused_moments(H2, V, n_mom, bar, threads=1, *, stages: int = STAGES, layout:
     """Raw moments ``<v_0| T_n(H~) |v_0>``, shape (R, n_mom), of the columns of ``V`` (overwritten
     when it is one C-ordered block of a compiled width); ``H2 = 2 H~`` in CSR, in ``V``'s dtype,
     symmetric, or its ``operator`` (``prepare``: made once for several blocks). ``stages`` and
-    ``layout``: as for ``prepare``."""
+    ``layout``: as for ``prepare``. The moments come in pairs, two per step: for an odd ``n_mom``
+    the next one is computed too and left out."""
+    if isinstance(n_mom, bool) or not isinstance(n_mom, (int, np.integer)) or n_mom < 1:
+        raise ValueError(f"'n_mom' must be a positive integer; got {n_mom!r}")
+    if n_mom % 2:
+        return fused_moments(H2, V, n_mom + 1, bar, threads, stages=stages, layout=layout, operator=operator)[:, :n_mom]
     n, r = V.shape
     if H2.shape != (n, n):  # the compiled kernel does not check its indices
         raise ValueError(f"2 H~ of shape {H2.shape} does not match vectors of {n} rows")

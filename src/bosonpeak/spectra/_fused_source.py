@@ -20,28 +20,37 @@ MAX_STAGES = 3
 CONTRACT = "{'contract'}"
 
 
+def _row(w: int, *, row: str, dst: str, src: str, start, sums, pad: str, scale: str | None = None) -> list[str]:
+    """Source lines of one row of one Chebyshev step, the piece every kernel shares:
+    ``a_k = start(k) + sum_p h_p src[j_p, k]`` (entries in stored order, each product and the sum it
+    joins one fused multiply-add), times ``scale`` if given, stored in ``dst[row, k]``; then
+    ``u_k = src[row, k]`` in float64 joins the two dot products ``sums[0](k) += u_k u_k`` and
+    ``sums[1](k) += a_k u_k``. ``start`` and ``sums`` are functions of the column ``k``."""
+    r = range(w)
+    return ([f"{pad}a{k} = {start(k)}" for k in r]
+            + [f"{pad}for p in range(indptr[{row}], indptr[{row} + one]):", f"{pad}    j = indices[p]", f"{pad}    h = data[p]"]
+            + [f"{pad}    a{k} += h * {src}[j, {k}]" for k in r]
+            + ([f"{pad}a{k} = {scale} * a{k}" for k in r] if scale else [])
+            + [f"{pad}{dst}[{row}, {k}] = a{k}" for k in r]
+            + [f"{pad}u{k} = np.float64({src}[{row}, {k}])" for k in r]
+            + [f"{pad}{sums[0](k)} += u{k} * u{k}" for k in r]
+            + [f"{pad}{sums[1](k)} += np.float64(a{k}) * u{k}" for k in r])
+
+
 def _kernel_source(w: int) -> str:
     """Source of ``step_<w>``: one fused Chebyshev step over the chunks ``lo:hi`` of ``chunk`` rows."""
     r = range(w)
-    ind = " " * 16
     lines = [
         f"@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={CONTRACT})",
         f"def step_{w}(indptr, indices, data, x, y, alpha, beta, chunk, lo, hi, partial):",
         "    n = x.shape[0]",
+        "    one = np.uint64(1)",
         "    for c in range(lo, hi):",
         *[f"        s{k} = 0.0" for k in r],
         *[f"        t{k} = 0.0" for k in r],
         "        for i in range(np.uint64(c * chunk), np.uint64(min(n, (c + 1) * chunk))):",
-        *[f"            a{k} = -beta * y[i, {k}]" for k in r],
-        "            for p in range(indptr[i], indptr[i + np.uint64(1)]):",
-        "                j = indices[p]",
-        "                h = data[p]",
-        *[f"{ind}a{k} += h * x[j, {k}]" for k in r],
-        *[f"            a{k} = alpha * a{k}" for k in r],
-        *[f"            y[i, {k}] = a{k}" for k in r],
-        *[f"            u{k} = np.float64(x[i, {k}])" for k in r],
-        *[f"            s{k} += u{k} * u{k}" for k in r],
-        *[f"            t{k} += np.float64(a{k}) * u{k}" for k in r],
+        *_row(w, row="i", dst="y", src="x", start=lambda k: f"-beta * y[i, {k}]", sums=(lambda k: f"s{k}", lambda k: f"t{k}"),
+              pad=" " * 12, scale="alpha"),
         *[f"        partial[c, 0, {k}] = s{k}" for k in r],
         *[f"        partial[c, 1, {k}] = t{k}" for k in r],
     ]
@@ -67,13 +76,8 @@ def _multi_source(w: int, s: int) -> str:
     def body(k, row, pad):
         dst, src = ("y", "x") if k % 2 == 0 else ("x", "y")
         return ([f"{pad}while {row} >= (c{k} + one) * chunku:", *flush(k, pad + "    ")]
-                + [f"{pad}a{j} = -{dst}[{row}, {j}]" for j in r]
-                + [f"{pad}for p in range(indptr[{row}], indptr[{row} + one]):", f"{pad}    j = indices[p]", f"{pad}    h = data[p]"]
-                + [f"{pad}    a{j} += h * {src}[j, {j}]" for j in r]
-                + [f"{pad}{dst}[{row}, {j}] = a{j}" for j in r]
-                + [f"{pad}u{j} = np.float64({src}[{row}, {j}])" for j in r]
-                + [f"{pad}s{k}_{j} += u{j} * u{j}" for j in r]
-                + [f"{pad}t{k}_{j} += np.float64(a{j}) * u{j}" for j in r])
+                + _row(w, row=row, dst=dst, src=src, start=lambda j: f"-{dst}[{row}, {j}]",
+                       sums=(lambda j: f"s{k}_{j}", lambda j: f"t{k}_{j}"), pad=pad))
 
     lines = [
         f"@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={CONTRACT})",
@@ -104,7 +108,6 @@ def _multi_source(w: int, s: int) -> str:
 def _finish_source(w: int) -> str:
     """Source of ``finish_<w>``: one step ``dst <- 2 H~ src - dst`` on the deferred ``rows``
     (ascending), their dot products added per chunk to ``part``."""
-    r = range(w)
     lines = [
         f"@numba.njit(nogil=True, cache=True, boundscheck=False, fastmath={CONTRACT})",
         f"def finish_{w}(indptr, indices, data, dst, src, rows, chunk, part):",
@@ -112,15 +115,8 @@ def _finish_source(w: int) -> str:
         "    for m in range(rows.shape[0]):",
         "        i = rows[m]",
         "        c = i // np.uint64(chunk)",
-        *[f"        b{k} = -dst[i, {k}]" for k in r],
-        "        for p in range(indptr[i], indptr[i + one]):",
-        "            j = indices[p]",
-        "            h = data[p]",
-        *[f"            b{k} += h * src[j, {k}]" for k in r],
-        *[f"        dst[i, {k}] = b{k}" for k in r],
-        *[f"        v{k} = np.float64(src[i, {k}])" for k in r],
-        *[f"        part[c, 0, {k}] += v{k} * v{k}" for k in r],
-        *[f"        part[c, 1, {k}] += np.float64(b{k}) * v{k}" for k in r],
+        *_row(w, row="i", dst="dst", src="src", start=lambda k: f"-dst[i, {k}]",
+              sums=(lambda k: f"part[c, 0, {k}]", lambda k: f"part[c, 1, {k}]"), pad=" " * 8),
     ]
     return "\n".join(lines) + "\n"
 
