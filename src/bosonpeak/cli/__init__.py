@@ -183,6 +183,18 @@ def prepare(*, plan=None, outputs=()) -> None:
         _resources.check(plan)
 
 
+def add_bin_width(p, what: str = "bin width in omega") -> None:
+    """``--bin-width``, with the one range every command in lattice units shares (``_checks.bin_width``)."""
+    from .._checks import BIN_WIDTH_MAX
+
+    p.add_argument("--bin-width", type=float, default=0.05, help=f"{what}, 0 < w <= {BIN_WIDTH_MAX:g}")
+
+
+def add_seed(p, what: str = "root seed") -> None:
+    """``--seed``: the same default and range in every command (``_checks.seed``)."""
+    p.add_argument("--seed", type=int, default=2026, help=f"{what}, 0 <= seed < 2^63")
+
+
 def path(text: str):
     """A non-empty path (argparse type): ``--out ''`` is an error, not the current folder."""
     from pathlib import Path

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import floats, path
+from . import add_bin_width, add_seed, floats, path
 
 
 def register(sub) -> None:
@@ -25,9 +25,9 @@ def register(sub) -> None:
     p.add_argument("--rule", default="cutoff", help="connectivity: nearest or cutoff")
     p.add_argument("--spring", default="inverse", help="spring law: inverse or constant")
     p.add_argument("--method", default="dense", help="DOS engine")
-    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega, 0 < w <= 0.5")
+    add_bin_width(p)
     p.add_argument("--modes", type=int, default=100, help="lowest modes for the participation ratio")
-    p.add_argument("--seed", type=int, default=2026, help="root seed")
+    add_seed(p)
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON (one record per delta, and the files written) instead of text")
     p.set_defaults(run=run)

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import floats, path
+from . import add_bin_width, add_seed, floats, path
 
 
 def register(sub) -> None:
@@ -26,9 +26,9 @@ def register(sub) -> None:
     p.add_argument("--strengths", type=floats, default=(0.0, 0.25, 0.5), help="comma list of strengths (w, s, alpha, p, x or delta)")
     p.add_argument("--size", type=int, default=40, help="lattice sites per side L (N = L^2)")
     p.add_argument("--seeds", type=int, default=4, help="random networks per point")
-    p.add_argument("--seed", type=int, default=2026, help="root seed")
+    add_seed(p)
     p.add_argument("--method", default="slicing", help="DOS engine (slicing and dense are exact; kpm for very large L)")
-    p.add_argument("--bin-width", type=float, default=0.05, help="DOS bin width in omega, 0 < w <= 0.5")
+    add_bin_width(p, "DOS bin width in omega")
     p.add_argument("--out", type=path, default=Path("bosonpeak-disorder"), help="output directory")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--json", action="store_true", help="print the per-point summary as a JSON list instead of text")

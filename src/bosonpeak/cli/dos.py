@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import floats, path
+from . import add_bin_width, add_seed, floats, path
 
 
 def register(sub) -> None:
@@ -23,9 +23,9 @@ def register(sub) -> None:
     p.add_argument("--spring", default="inverse", help="spring law: inverse (t = 1/r) or constant (t = 1)")
     p.add_argument("--cutoff", type=float, default=None, help="cut-off distance r_c (default 1 + delta)")
     p.add_argument("--seeds", type=int, default=1, help="number of random networks")
-    p.add_argument("--seed", type=int, default=2026, help="root seed")
+    add_seed(p)
     p.add_argument("--method", default="dense", help="DOS engine")
-    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega, 0 < w <= 0.5")
+    add_bin_width(p)
     p.add_argument("--omega-max", type=float, default=None, help="upper edge in omega (default: past the spectrum's top)")
     p.add_argument("--edges", type=floats, default=None, help="explicit bin edges (overrides --bin-width/--omega-max)")
     p.add_argument("--keep-zero-modes", action="store_true", help="keep the exact zero modes in the lowest bin")

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import path
+from . import add_bin_width, add_seed, path
 
 
 def register(sub) -> None:
@@ -21,9 +21,9 @@ def register(sub) -> None:
     )
     p.add_argument("--particles", type=int, default=2000, help="number of disks N")
     p.add_argument("--phi", type=float, default=0.86, help="packing fraction (jamming at about 0.84)")
-    p.add_argument("--seed", type=int, default=2026, help="seed of the initial positions")
+    add_seed(p, "seed of the initial positions")
     p.add_argument("--method", default="banded", help="DOS engine for both Hessians")
-    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega, 0 < w <= 0.5")
+    add_bin_width(p)
     p.add_argument("--out", type=path, default=Path("bosonpeak-glass"), help="output directory")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars (minimisation, DOS)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON (and the files written) instead of text")

@@ -6,7 +6,7 @@ import json
 import sys
 import time
 
-from . import floats, path
+from . import add_seed, floats, path
 
 
 def register(sub) -> None:
@@ -32,7 +32,7 @@ def register(sub) -> None:
 
 def ensemble_options(p, what: str, files: str) -> None:
     """The options of an ensemble command: root seed, Dask, output folder, progress."""
-    p.add_argument("--seed", type=int, default=2026, help="root seed")
+    add_seed(p)
     p.add_argument("--workers", type=int, default=None, help=f"run the {what} on a local Dask cluster of this many workers")
     p.add_argument("--scheduler", default=None, help=f"run the {what} on the Dask scheduler at this address")
     p.add_argument("--out", type=path, default=None, help=f"output directory ({files}); none by default")

@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import floats, path
+from . import add_bin_width, add_seed, floats, path
 
 
 def register(sub) -> None:
@@ -21,9 +21,9 @@ def register(sub) -> None:
     p.add_argument("--size", type=int, default=60, help="lattice sites per side L (N = L^2)")
     p.add_argument("--seeds", type=int, default=10, help="random networks per delta")
     p.add_argument("--deltas", type=floats, default=(0.0, 0.1, 0.2, 0.3), help="displacements delta, comma separated")
-    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega, 0 < w <= 0.5")
+    add_bin_width(p)
     p.add_argument("--method", default=None, help="DOS engine (default: the fastest exact one available)")
-    p.add_argument("--seed", type=int, default=2026, help="root seed; sample k uses its k-th spawned child")
+    add_seed(p, "root seed; sample k uses its k-th spawned child")
     p.add_argument("--glass-particles", type=int, default=None,
                    help="disks in the simulated glass of Fig. 3 right (default min(1500, max(64, size^2)); 0 skips it)")
     p.add_argument("--cache", type=path, default=None,

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import path
+from . import add_seed, path
 
 
 def register(sub) -> None:
@@ -39,7 +39,7 @@ def register(sub) -> None:
     p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega")
     p.add_argument("--omega-max", type=float, default=None, help="upper edge in omega (default: past the spectrum's top)")
     p.add_argument("--modes", type=int, default=40, help="lowest modes whose participation ratio is computed")
-    p.add_argument("--seed", type=int, default=2026, help="seed of stochastic DOS engines (kpm)")
+    add_seed(p, "seed of stochastic DOS engines (kpm)")
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE", help="DOS method option, repeatable")
     p.add_argument("--out", type=path, default=None, help="output directory (solid.nc, dos.png, reduced_dos.png, "
                    "participation.png); none by default")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import path
+from . import add_bin_width, add_seed, path
 
 
 def register(sub) -> None:
@@ -24,8 +24,8 @@ def register(sub) -> None:
     p.add_argument("--spring", default="inverse", help="spring law: inverse or constant")
     p.add_argument("--cutoff", type=float, default=1.6, help="cut-off distance r_c")
     p.add_argument("--method", default="dense", help="DOS engine for both models")
-    p.add_argument("--bin-width", type=float, default=0.05, help="bin width in omega, 0 < w <= 0.5")
-    p.add_argument("--seed", type=int, default=2026, help="seed of the node displacements")
+    add_bin_width(p)
+    add_seed(p, "seed of the node displacements")
     p.add_argument("--out", type=path, default=Path("bosonpeak-vector"), help="output directory")
     p.set_defaults(run=run)
 
