@@ -49,6 +49,6 @@ def test_commands_print_the_keys_of_the_issue(capsys):
     assert {"value", "interval"} <= set(records[-1]["exponents"]["delta_z_vs_p"])
     assert main(["qlm", "--dim", "2", "--size", "32", "--samples", "3", "--band-fraction", "1.5", "--json"]) == 0
     fit = json.loads(capsys.readouterr().out)
-    assert {"beta", "interval", "n_modes"} <= set(fit) and fit["n_modes"] >= 2
+    assert {"beta", "interval", "n_modes"} <= set(fit) and fit["n_modes"] >= 2 and fit["interval"][0] < fit["beta"] < fit["interval"][1]
     assert main(["jamming", "--pressures", "0.5,2"]) == 2
     assert "'--pressures' must lie in [1e-07, 1]; got 2.0" in capsys.readouterr().err

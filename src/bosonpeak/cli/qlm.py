@@ -54,8 +54,9 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(fit, indent=1))
         return 0
+    beta = f"beta = {fit['beta']:.2f} [{fit['interval'][0]:.2f}, {fit['interval'][1]:.2f}]" if fit["beta"] is not None else "no fit"
     print(f"{samples} {dim}D {args.potential} packings, N = {N}, p = {fit['pressure']:.3g}, phi = {fit['phi']:.4f}: "
-          f"beta = {fit['beta']:.2f} [{fit['interval'][0]:.2f}, {fit['interval'][1]:.2f}] from {fit['n_modes']} modes below "
+          f"{beta} from {fit['n_modes']} modes below "
           f"{band:g} omega_1 ({100 * fit['quasi_localized_fraction']:.0f} % with participation < {fit['participation_threshold']:g}; "
           f"{fit['samples_without_band']} samples with G <= 0 left out)")
     if written:

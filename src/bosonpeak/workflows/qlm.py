@@ -103,9 +103,13 @@ def qlm_exponent(study: dict, *, threshold: float = QLM_PARTICIPATION, confidenc
     """``beta`` of the pooled modes below their cut-off, with its interval; also the share of them
     that are quasi-localized (participation below ``threshold``)."""
     ok = np.isfinite(study["cutoff"])  # a sample unstable to shear (G <= 0) has no first band: left out
-    fit = low_frequency_exponent(study["omega"][ok], study["cutoff"][ok], confidence=confidence)
     below = study["omega"] < study["cutoff"]
-    return dict(beta=fit.beta, interval=list(fit.interval), n_modes=fit.n_modes, confidence=fit.confidence, method=fit.method,
+    if below.sum() >= 2:
+        f = low_frequency_exponent(study["omega"][ok], study["cutoff"][ok], confidence=confidence)
+        beta, interval, method = f.beta, list(f.interval), f.method
+    else:  # too few modes for a fit: reported as such, the figures are still drawn
+        beta, interval, method = None, None, "no fit: fewer than 2 modes below the cut-off"
+    return dict(beta=beta, interval=interval, n_modes=int(below.sum()), confidence=confidence, method=method,
                 quasi_localized_fraction=float(split_modes(study["participation"][below], threshold).mean()),
                 participation_threshold=threshold, samples=int(study["omega_1"].size),
                 samples_without_band=int((~np.isfinite(study["omega_1"])).sum()), N=study["N"], dim=study["dim"],
@@ -127,14 +131,16 @@ def qlm_outputs(out, study: dict, fit: dict) -> list:
     out.mkdir(parents=True, exist_ok=True)
     ds = xr.Dataset({key: ("mode", study[key]) for key in ("omega", "participation", "cutoff", "sample")}
                     | {key: ("packing", study[key]) for key in ("omega_1", "shear_modulus", "pressure", "phi", "box_length")},
-                    attrs={k: (v if not isinstance(v, list) else np.asarray(v)) for k, v in fit.items()})
+                    attrs={k: (v if not isinstance(v, list) else np.asarray(v)) for k, v in fit.items() if v is not None})
     written = [save_dataset(ds, out / "qlm.nc")]
     ratio = study["omega"] / study["cutoff"]
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     plot_modes_participation(study["omega"], study["participation"], ratio, threshold=fit["participation_threshold"], ax=axes[0])
-    plot_cumulative(ratio, fit["beta"], ax=axes[1])
+    if fit["beta"] is not None:
+        plot_cumulative(ratio, fit["beta"], ax=axes[1])
     fig.suptitle(f"Low modes of {fit['samples']} {study['dim']}D {study['potential']} packings, N = {study['N']}, "
-                 f"p = {study['target_pressure']:g}: beta = {fit['beta']:.2f} [{fit['interval'][0]:.2f}, {fit['interval'][1]:.2f}]")
+                 f"p = {study['target_pressure']:g}: " + (f"beta = {fit['beta']:.2f} [{fit['interval'][0]:.2f}, "
+                                                           f"{fit['interval'][1]:.2f}]" if fit["beta"] is not None else "no fit"))
     fig.tight_layout()
     written += save_figure(fig, out / "qlm_modes")
     plt.close(fig)
