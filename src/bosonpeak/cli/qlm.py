@@ -57,7 +57,7 @@ def run(args) -> int:
     beta = f"beta = {fit['beta']:.2f} [{fit['interval'][0]:.2f}, {fit['interval'][1]:.2f}]" if fit["beta"] is not None else "no fit"
     print(f"{samples} {dim}D {args.potential} packings, N = {N}, p = {fit['pressure']:.3g}, phi = {fit['phi']:.4f}: "
           f"{beta} from {fit['n_modes']} modes below "
-          f"{band:g} omega_1 ({100 * fit['quasi_localized_fraction']:.0f} % with participation < {fit['participation_threshold']:g}; "
+          f"{band:g} omega_1 ({100 * (fit['quasi_localized_fraction'] or 0):.0f} % with participation < {fit['participation_threshold']:g}; "
           f"{fit['samples_without_band']} samples with G <= 0 left out)")
     if written:
         print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)  # a log line: stdout holds the results

@@ -110,7 +110,7 @@ def qlm_exponent(study: dict, *, threshold: float = QLM_PARTICIPATION, confidenc
     else:  # too few modes for a fit: reported as such, the figures are still drawn
         beta, interval, method = None, None, "no fit: fewer than 2 modes below the cut-off"
     return dict(beta=beta, interval=interval, n_modes=int(below.sum()), confidence=confidence, method=method,
-                quasi_localized_fraction=float(split_modes(study["participation"][below], threshold).mean()),
+                quasi_localized_fraction=float(split_modes(study["participation"][below], threshold).mean()) if below.any() else None,
                 participation_threshold=threshold, samples=int(study["omega_1"].size),
                 samples_without_band=int((~np.isfinite(study["omega_1"])).sum()), N=study["N"], dim=study["dim"],
                 pressure=float(np.mean(study["pressure"])), phi=float(np.mean(study["phi"])))
