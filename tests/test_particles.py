@@ -207,3 +207,21 @@ def test_minimize_reaches_the_stated_force_and_a_stable_minimum():
     keep = ~rattlers(m.particles, pot)
     lam = np.linalg.eigvalsh(hessian(m.particles, pot, keep=keep).toarray())
     assert lam.min() > -1e-9 and np.sum(np.abs(lam) < 1e-9) == 2
+
+
+def test_kpm_dos_of_a_particle_hessian_through_the_copy_free_checks(monkeypatch):
+    """bosonpeak.dos(H, method="kpm") on a 3D packing's Hessian, with the checks of very large
+    matrices forced on: the DOS agrees with the dense engine within its error bars."""
+    import bosonpeak
+    from bosonpeak.matrices import _lean
+
+    m = minimize(disks(160, phi=0.75, seed=5, dim=3), potential("harmonic"), ftol=1e-10)
+    H = hessian(m.particles, potential("harmonic"))
+    edges = np.linspace(0.0, 3.0, 16)
+    exact = bosonpeak.dos(H, edges, method="dense", zero_modes=True)
+    monkeypatch.setattr(_lean, "LEAN_NNZ", 0)
+    g = bosonpeak.dos(H, edges, method="kpm", zero_modes=True, resolution=0.02, vectors=8, rng=7)
+    assert g.integral() == pytest.approx(exact.integral(), abs=1e-3)
+    inside = edges[1:] < g.info["omega_max"]
+    z = (g.density - exact.density)[inside] / np.hypot(g.error[inside], 1e-3)
+    assert np.abs(z).max() < 5
