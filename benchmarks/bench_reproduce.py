@@ -8,7 +8,7 @@ commands run alternately, ``--repeat`` times each, in fresh processes (imports i
 Prints both best times, their ratio and the load average of the machine before and after,
 since on a shared machine the load sets the times.
 
-Run: ``python benchmarks/bench_reproduce.py [--baseline b99807a] [--size 60] [--seeds 10] [--repeat 1]``
+Run: ``python benchmarks/bench_reproduce.py [--baseline b99807a] [--size 60] [--seeds 10] [--repeat 1] [--cache DIR]``
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ def run(src: Path, argv: list[str]) -> float:
     return elapsed
 
 
-def main(baseline: str = "b99807a", size: int = 60, seeds: int = 10, repeat: int = 1) -> tuple[float, float]:
+def main(baseline: str = "b99807a", size: int = 60, seeds: int = 10, repeat: int = 1, cache=None) -> tuple[float, float]:
     with tempfile.TemporaryDirectory(prefix="bench_reproduce_") as tmp:
         tmp = Path(tmp)
+        caches = Path(cache) if cache is not None else tmp  # a kept folder spares the glass of the next run
         old = tmp / "baseline"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(old), baseline], check=True, capture_output=True)
         try:
@@ -49,12 +50,12 @@ def main(baseline: str = "b99807a", size: int = 60, seeds: int = 10, repeat: int
             glass = min(1500, max(64, size**2))
             for k, (name, src) in enumerate(versions.items()):  # fill each version's glass cache (its key holds the code's version)
                 print(f"filling the glass cache of {name} ({glass} disks) ...", file=sys.stderr, flush=True)
-                run(src, command(src, tmp / f"warm{k}", tmp / f"cache{k}", 8, 1, ("--deltas", "0", "--no-analysis", "--glass-particles", str(glass))))
+                run(src, command(src, tmp / f"warm{k}", caches / f"cache{k}", 8, 1, ("--deltas", "0", "--no-analysis", "--glass-particles", str(glass))))
             load_before = os.getloadavg()
             times = {name: [] for name in versions}
             for r in range(repeat):
                 for k, (name, src) in enumerate(versions.items()):
-                    times[name].append(run(src, command(src, tmp / f"out{k}_{r}", tmp / f"cache{k}", size, seeds)))
+                    times[name].append(run(src, command(src, tmp / f"out{k}_{r}", caches / f"cache{k}", size, seeds)))
                     print(f"{name}: {times[name][-1]:.1f} s", file=sys.stderr, flush=True)
             load_after = os.getloadavg()
         finally:
@@ -74,5 +75,6 @@ if __name__ == "__main__":
     p.add_argument("--size", type=int, default=60)
     p.add_argument("--seeds", type=int, default=10)
     p.add_argument("--repeat", type=int, default=1, help="runs of each version (alternating); the best is reported")
+    p.add_argument("--cache", default=None, help="folder for the two glass caches, kept after the run (default: a temporary one)")
     a = p.parse_args()
-    main(a.baseline, a.size, a.seeds, a.repeat)
+    main(a.baseline, a.size, a.seeds, a.repeat, a.cache)

@@ -77,14 +77,24 @@ class AnalysisSettings:
         _checks.choice("spring", self.spring, SPRINGS)
 
 
-def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False, spectra: dict | None = None) -> xr.Dataset:
+def dense_modes(s: AnalysisSettings, delta: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every eigenpair ``(lam, vec)`` of the matrix of seed 0 at ``delta`` (``numpy.linalg.eigh``): what
+    ``compute`` diagonalises for every mode's participation and the local DOS by z."""
+    net = network(s.L, delta, rule=s.rule, spring=s.spring, rng=sample_streams(seed_sequences(s.seed, s.seeds)[0])[0])
+    return np.linalg.eigh(dynamical_matrix(net).toarray())
+
+
+def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False, spectra: dict | None = None,
+            modes: dict | None = None) -> xr.Dataset:
     """Run the analysis; see the module notes. Sample ``k`` of every delta uses the ``k``-th
     child of ``SeedSequence(seed)``, as ``ensemble_dos`` does.
 
     ``spectra`` (optional) maps a delta to the DOS of its ``seeds`` networks, already computed
     with the same rule, springs, seeds and method on bins of ``bin_width`` from 0 (``bosonpeak
     reproduce`` passes those of Fig. 2 right): used wherever they cover this analysis's bins, so
-    the numbers are those of a fresh computation. The progress bar names each step.
+    the numbers are those of a fresh computation. ``modes`` (optional) maps a delta to a future
+    of ``dense_modes(s, delta)`` started beforehand (``bosonpeak reproduce`` runs them beside the
+    paper's spectra). The progress bar names each step.
     """
     children = seed_sequences(s.seed, s.seeds)
     build = lambda delta, k: network(s.L, delta, rule=s.rule, spring=s.spring, rng=sample_streams(children[k])[0])  # noqa: E731
@@ -130,7 +140,8 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False,
             bar.update()
             step(delta, 4)
             if small:  # one diagonalisation for both: every mode's participation and the local DOS by z
-                lam, vec = np.linalg.eigh(Hs[0].toarray())
+                ahead = None if modes is None else modes.get(float(delta))
+                lam, vec = ahead.result() if ahead is not None else np.linalg.eigh(Hs[0].toarray())
                 out["all_omega"].append(np.sqrt(np.clip(lam[1:], 0, None)))
                 out["all_P"].append(participation_ratio(vec[:, 1:]))
                 _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, eps=s.eps, modes=(lam, vec))

@@ -306,34 +306,47 @@ def reproduce_all(settings: PaperSettings, out, *, glass_particles: int = 1500, 
             plt.close(fig)
         return paths
 
-    stage(f"the paper's {3 * len(settings.deltas) * settings.seeds} networks (L = {settings.L}) and their DOS ({settings.method})")
-    ds = compute(settings, progress=progress, client=client)
-    stage("the paper's figures and paper_data.nc")
-    written = write(ds, "paper_data.nc", figures(ds))
-    report(summary(ds))
-    if glass_particles:
-        from .glass import glass_figure_data, glass_figures, glass_summary
+    if beyond:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-        stage(f"the glass of Fig. 3 right ({glass_particles} disks; from the cache if there)")
-        glass = glass_figure_data(glass_particles, seed=settings.seed, method=glass_method, cache_dir=cache, progress=progress)
-        cached = glass.attrs.pop("cached")  # not in the file: a rerun from the cache writes the same bytes
-        stage("the glass's figures and glass_data.nc")
-        written += write(glass, "glass_data.nc", glass_figures(glass))
-        report(glass_summary(glass) + (" [from cache]" if cached else ""))
-    if analysis and not beyond:
-        report("beyond the paper: skipped (needs --size >= 16, --seeds >= 2 and a delta > 0)")
-    elif analysis:
-        from .analyze import AnalysisSettings
-        from .analyze import compute as analyze
-        from .analyze import figures as analysis_figures
-        from .analyze import summary as analysis_summary
+        from .analyze import DENSE_EXTRAS_MAX_NODES, AnalysisSettings, dense_modes
 
         plan = AnalysisSettings(L=settings.L, deltas=tuple(d for d in settings.deltas if d > 0), seeds=settings.seeds,
                                 method=settings.method, bin_width=settings.bin_width, seed=settings.seed, modes=min(100, settings.L**2 // 2))
-        stage("beyond the paper: analysis of the cut-off networks of Fig. 2 right")
-        ads = analyze(plan, progress=progress, spectra=_spectra(ds, "cutoff-inverse"))  # Fig. 2 right's spectra, not computed again
-        ads.attrs["note"] = "beyond the paper: analysis of the cut-off networks of Fig. 2 right (same seeds)"
-        stage("beyond the paper: figures and beyond_paper_analysis.nc")
-        written += write(ads, "beyond_paper_analysis.nc", analysis_figures(ads), prefix="beyond_paper_", mark=True)
-        report("beyond the paper:\n" + analysis_summary(ads))
+        # The analysis's dense diagonalisations start now, in a process of their own beside the paper's spectra and figures
+        # (its BLAS threads are its own: the same rounding as in one process; a thread would share them and vary it).
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        ahead = {float(d): pool.submit(dense_modes, plan, d) for d in plan.deltas} if settings.L**2 <= DENSE_EXTRAS_MAX_NODES else None
+    try:
+        stage(f"the paper's {3 * len(settings.deltas) * settings.seeds} networks (L = {settings.L}) and their DOS ({settings.method})")
+        ds = compute(settings, progress=progress, client=client)
+        stage("the paper's figures and paper_data.nc")
+        written = write(ds, "paper_data.nc", figures(ds))
+        report(summary(ds))
+        if glass_particles:
+            from .glass import glass_figure_data, glass_figures, glass_summary
+
+            stage(f"the glass of Fig. 3 right ({glass_particles} disks; from the cache if there)")
+            glass = glass_figure_data(glass_particles, seed=settings.seed, method=glass_method, cache_dir=cache, progress=progress)
+            cached = glass.attrs.pop("cached")  # not in the file: a rerun from the cache writes the same bytes
+            stage("the glass's figures and glass_data.nc")
+            written += write(glass, "glass_data.nc", glass_figures(glass))
+            report(glass_summary(glass) + (" [from cache]" if cached else ""))
+        if analysis and not beyond:
+            report("beyond the paper: skipped (needs --size >= 16, --seeds >= 2 and a delta > 0)")
+        elif analysis:
+            from .analyze import compute as analyze
+            from .analyze import figures as analysis_figures
+            from .analyze import summary as analysis_summary
+
+            stage("beyond the paper: analysis of the cut-off networks of Fig. 2 right")
+            ads = analyze(plan, progress=progress, spectra=_spectra(ds, "cutoff-inverse"), modes=ahead)  # Fig. 2 right's spectra, not computed again
+            ads.attrs["note"] = "beyond the paper: analysis of the cut-off networks of Fig. 2 right (same seeds)"
+            stage("beyond the paper: figures and beyond_paper_analysis.nc")
+            written += write(ads, "beyond_paper_analysis.nc", analysis_figures(ads), prefix="beyond_paper_", mark=True)
+            report("beyond the paper:\n" + analysis_summary(ads))
+    finally:
+        if beyond:
+            pool.shutdown(wait=False, cancel_futures=True)  # an error or an interrupt: what has not started is dropped
     return written
