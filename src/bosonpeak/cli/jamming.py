@@ -41,7 +41,7 @@ def ensemble_options(p, what: str, files: str) -> None:
 
 def run(args) -> int:
     from .. import _checks
-    from .._resources import Plan, dense_bytes
+    from .._resources import Plan, dense_bytes, dos_seconds, packing_seconds
     from ..model.jamming import POTENTIALS
     from ..spectra.spectrum import methods
     from . import prepare
@@ -58,7 +58,8 @@ def run(args) -> int:
         _checks.real("pressures", value, minimum=1e-7, maximum=1.0)
     memory = dense_bytes(dim * N) if args.method == "dense" else 64 * 1024 * dim * N
     prepare(outputs=[(args.out, "dir", "--out")] if args.out is not None else [],
-            plan=Plan(f"{args.method} DOS of {dim}N = {dim * N} modes per packing", memory, seeds, "a smaller --size, or --method kpm"))
+            plan=Plan(f"{args.method} DOS of {dim}N = {dim * N} modes per packing", memory, seeds, "a smaller --size, or --method kpm",
+                      seconds=seeds * len(args.pressures) * (packing_seconds(N) + dos_seconds(args.method, dim * N))))
     from ..workflows.jamming import jamming_exponents, jamming_outputs, jamming_records, jamming_study
 
     t0 = time.perf_counter()

@@ -30,7 +30,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from .. import _checks
-    from .._resources import Plan
+    from .._resources import Plan, dos_seconds, packing_seconds
     from ..model.jamming import POTENTIALS
     from . import prepare
 
@@ -42,7 +42,8 @@ def run(args) -> int:
     _checks.choice("potential", args.potential, tuple(POTENTIALS))
     band = _checks.real("band-fraction", args.band_fraction, minimum=0.0, maximum=2.0, min_inclusive=False)
     prepare(outputs=[(args.out, "dir", "--out")] if args.out is not None else [],
-            plan=Plan(f"sparse factorisation of {dim}N = {dim * N} modes per packing", 2000 * dim * N * 8, samples, "a smaller --size"))
+            plan=Plan(f"sparse factorisation of {dim}N = {dim * N} modes per packing", 2000 * dim * N * 8, samples, "a smaller --size",
+                      seconds=samples * (packing_seconds(N) + dos_seconds("slicing", dim * N, bins=1))))
     from ..workflows.qlm import qlm_exponent, qlm_outputs, qlm_study
 
     t0 = time.perf_counter()
