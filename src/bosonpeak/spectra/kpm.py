@@ -212,8 +212,8 @@ def combine(edges, raw, summary) -> list[DOS]:
         rows = [c for c, col in enumerate(s["columns"]) if col[0] == k]
         exact = s["columns"][rows[0]][1]
         mu = raw[rows] / size
-        if not exact:  # the zeroth moment is known exactly: Tr P_S (1 - P_0) / |S|
-            mu[:, 0] = 1.0 - w0
+        if not exact:  # the zeroth moment is known exactly, Tr P_S (1 - P_0) / |S|: each vector's moments are scaled to it
+            mu *= (1.0 - w0) / np.where(mu[:, :1] > 0, mu[:, :1], 1.0)  # (setting mu_0 alone shifts g by a constant: g < 0)
         per = mu @ A
         if exact:  # one unit vector per node: the sum is the exact group average
             density, stochastic = per.sum(axis=0), np.zeros(A.shape[1])
