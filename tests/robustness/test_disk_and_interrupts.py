@@ -122,6 +122,6 @@ def test_sigint_during_a_sweep_ends_with_one_line(tmp_path):
     spec.write_text("[sweep]\nseeds = 8\n[grid]\nL = [24, 32]\ndelta = [0.0, 0.1]\n[dos]\nomega_max = 3.0\n")
     rc, err = _interrupt_when(["sweep", spec, "--out", "store", "--workers", "1", "--no-progress"], tmp_path,
                               lambda e: (tmp_path / "store").exists())
-    assert rc == 130 and "Traceback" not in err, err
-    assert "interrupted" in _one_line(err)
+    assert rc == 130 and "Traceback" not in err and "Exception" not in err, err
+    assert "interrupted" in _last_line(err)  # the one line of the interrupt ends stderr: nothing of Dask's shutdown after it
     _no_parts(tmp_path)
