@@ -114,7 +114,7 @@ def test_box_too_small_and_missing_diameters(tmp_path):
         pair_terms(p, potential("harmonic"))
     with pytest.raises(ValueError, match=r"'potential' must be one of"):
         potential("morse")
-    with pytest.raises(ValueError, match=r"knows types 1..2; got type 3"):
+    with pytest.raises(ValueError, match=r"has .eps. for types 1..2; got type 3"):
         pair_terms(particles(atoms.positions, atoms.cell.array * 2, types=[3] + [1] * 19), potential("kob-andersen"))
 
 

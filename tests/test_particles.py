@@ -225,3 +225,32 @@ def test_kpm_dos_of_a_particle_hessian_through_the_copy_free_checks(monkeypatch)
     inside = edges[1:] < g.info["omega_max"]
     z = (g.density - exact.density)[inside] / np.hypot(g.error[inside], 1e-3)
     assert np.abs(z).max() < 5
+
+
+def test_generic_lj_with_kob_andersen_parameters_is_kob_andersen():
+    p = ka_system(11, 2)
+    lj = potential("lj", eps={(1, 1): 1.0, (1, 2): 1.5, (2, 2): 0.5}, sigma={(1, 1): 1.0, (1, 2): 0.8, (2, 2): 0.88},
+                   cutoff=2.5, shift="force")
+    assert (hessian(p, lj) != hessian(p, potential("kob-andersen"))).nnz == 0
+
+
+@pytest.mark.parametrize("shift", ["force", "energy", "none"])
+def test_inverse_power_law_forces_and_hessian_are_derivatives(shift):
+    p = minimize(disks(48, phi=0.9, seed=6), potential("harmonic"), ftol=1e-8).particles  # no near-overlaps
+    pot = potential("ipl", n=10, cutoff=1.4, shift=shift)
+    U, F = energy_forces(p, pot)
+    H = hessian(p, pot, mass_weighted=False).toarray()
+    t = pair_terms(p, pot)
+    s = 0.5 * (p.diameters[t.i] + p.diameters[t.j])
+    v = (s / t.r) ** 10
+    vc, dvc = (1 / 1.4) ** 10, -10 * (1 / 1.4) ** 10 / (1.4 * s)
+    expect = v - (vc if shift != "none" else 0) - ((t.r - 1.4 * s) * dvc if shift == "force" else 0)
+    np.testing.assert_allclose(t.V, expect, rtol=1e-12, atol=1e-15)
+    h, c = 1e-6, 7
+    x = p.positions.copy().ravel()
+    x[c] += h
+    up = energy_forces(replace(p, positions=x.reshape(p.n, 2)), pot)
+    x[c] -= 2 * h
+    down = energy_forces(replace(p, positions=x.reshape(p.n, 2)), pot)
+    assert -F.ravel()[c] == pytest.approx((up[0] - down[0]) / (2 * h), rel=1e-6, abs=1e-9)
+    np.testing.assert_allclose(H[:, c], -(up[1] - down[1]).ravel() / (2 * h), atol=FD * np.abs(H).max())

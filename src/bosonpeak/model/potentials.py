@@ -58,11 +58,14 @@ class PairPotential:
         """``(types0, diam, eps_t, sig_t, cut_t)`` for the kernels: 0-based types (N,),
         diameters (N,) and (T, T) tables covering the particles' types; raises naming the problem."""
         t_max = int(p.types.max())
-        size = self.eps.shape[0]
-        if size > 1 and t_max > size:
-            raise _checks.ParameterError(f"{p.where()}potential '{self.name}' knows types 1..{size}; got type {t_max}")
-        tile = (lambda a: np.full((t_max, t_max), a[0, 0])) if size == 1 else (lambda a: a)
-        eps, sig, cut = (np.ascontiguousarray(tile(a), dtype=float) for a in (self.eps, self.sigma, self.cutoff))
+        tables = []
+        for name, a in (("eps", self.eps), ("sigma", self.sigma), ("cutoff", self.cutoff)):
+            if a.shape[0] > 1 and t_max > a.shape[0]:
+                raise _checks.ParameterError(f"{p.where()}potential '{self.name}' has '{name}' for types 1..{a.shape[0]}; "
+                                             f"got type {t_max}")
+            full = np.full((t_max, t_max), a[0, 0]) if a.shape[0] == 1 else a[:t_max, :t_max]
+            tables.append(np.ascontiguousarray(full, dtype=float))
+        eps, sig, cut = tables
         diam = np.zeros(p.n)
         if self.use_diameters:
             if self.diameters is not None:
