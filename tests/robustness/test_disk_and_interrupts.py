@@ -110,7 +110,7 @@ def _last_line(err: str) -> str:
 
 def test_sigint_from_a_shell_that_ignores_it_still_interrupts_dos_cleanly(tmp_path):
     (tmp_path / "o.nc").write_bytes(OLD)  # a background job of a script starts with SIGINT ignored; kill -INT must still work
-    rc, err = _interrupt_when(["dos", "--size", "48", "--seeds", "40", "--out", "o.nc"], tmp_path, lambda e: "DOS L=48" in e,
+    rc, err = _interrupt_when(["dos", "--size", "24", "--seeds", "2000", "--out", "o.nc"], tmp_path, lambda e: "DOS L=24" in e,
                               ignore_sigint=True)
     assert rc == 130 and "Traceback" not in err and "interrupted" in _last_line(err), err
     assert (tmp_path / "o.nc").read_bytes() == OLD
