@@ -14,10 +14,10 @@ def register(sub) -> None:
         "jamming",
         help="jammed sphere packings at target pressures: Dz, G/B, omega* and their power laws",
         description="For every seed, a 50:50 bidisperse packing (diameter ratio 1.4) of harmonic or Hertzian spheres is "
-        "decompressed through the target pressures (FIRE, pressure within 1 %%); each packing's backbone contact number, "
+        "decompressed through the target pressures (FIRE, pressure within 1 %); each packing's backbone contact number, "
         "Dz = z - 2d, rattler fraction, relaxed G and B, D(omega) with its onset omega* (half the plateau) and the Boson "
         "peak of D/omega^(d-1) over its own Debye level are measured, and Dz ~ p^a, G/B ~ p^b, omega* ~ Dz^c fitted over "
-        "the seeds (mean of per-seed slopes, 95 %% t interval). --out writes jamming.nc and figures.",
+        "the seeds (mean of per-seed slopes, 95 % t interval). --out writes jamming.nc and figures.",
     )
     p.add_argument("--dim", type=int, default=2, help="space dimension, 2 or 3")
     p.add_argument("--potential", default="harmonic", help="harmonic or hertzian")

@@ -15,7 +15,7 @@ def register(sub) -> None:
         help="quasi-localized modes below the first phonon band: beta of D(omega) ~ omega^beta",
         description="Makes --samples jammed packings of --size particles at --pressure, finds by shift-invert Lanczos "
         "every mode below --band-fraction times the first transverse band 2 pi c_T / L, and fits D(omega) ~ omega^beta to "
-        "the pooled modes by maximum likelihood (exact 95 %% interval). --out writes qlm.nc and qlm_modes.{png,pdf}.",
+        "the pooled modes by maximum likelihood (exact 95 % interval). --out writes qlm.nc and qlm_modes.{png,pdf}.",
     )
     p.add_argument("--dim", type=int, default=3, help="space dimension, 2 or 3")
     p.add_argument("--size", type=int, default=200, help="particles per packing N")

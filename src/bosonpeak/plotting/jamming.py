@@ -24,6 +24,9 @@ def plot_power_law(x, y, fit, *, ax=None, label: str = "", reference: float | No
                   label=f"slope {reference:g}")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())  # crowded minor labels over less than a decade
     return finish_axes(ax)
 
 
