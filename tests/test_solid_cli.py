@@ -60,7 +60,7 @@ def test_hessian_file_gives_the_potentials_spectrum(capsys, tmp_path):
     moduli = f"{a['shear_modulus']!r},{a['longitudinal_modulus']!r}"
     b = _json(capsys, DATA, "--hessian", tmp_path / "h.npz", "--moduli", moduli)
     np.testing.assert_allclose(b["density"], a["density"], atol=1e-12)
-    assert b["zero_modes"] == a["zero_modes"] and b["max_force"] is None
+    assert b["zero_modes"] == a["zero_modes"] and b["rattlers"] == a["rattlers"] and b["max_force"] is None
     assert b["debye_level"] == pytest.approx(a["debye_level"], rel=1e-12)
     c = _json(capsys, DATA, "--hessian", tmp_path / "h.npz")  # moduli from the long-wavelength response
     assert c["longitudinal_modulus"] == pytest.approx(a["longitudinal_modulus"], rel=0.1)
@@ -93,14 +93,14 @@ def test_bad_input_is_one_line_and_writes_nothing(capsys, tmp_path, argv, words)
 
 
 def test_a_configuration_off_its_minimum_is_minimised_first(capsys, tmp_path):
-    """Jiggled by 1e-3, the packing is minimised back (same moduli as LAMMPS's inherent structure);
+    """Jiggled by 1e-5, the packing is minimised back (same moduli as LAMMPS's inherent structure);
     with --no-minimize it is taken as it is, with a one-line warning."""
     import ase
     import ase.io
 
     p = read(DATA)
     rng = np.random.default_rng(5)
-    x = p.positions + 1e-3 * rng.standard_normal(p.positions.shape)
+    x = p.positions + 1e-5 * rng.standard_normal(p.positions.shape)
     atoms = ase.Atoms(numbers=p.types, positions=np.c_[x, np.zeros(p.n)], cell=np.diag([*np.diag(p.cell), 1.0]), pbc=True)
     atoms.set_masses(p.masses)
     path = tmp_path / "jiggled.extxyz"
@@ -110,5 +110,18 @@ def test_a_configuration_off_its_minimum_is_minimised_first(capsys, tmp_path):
     assert s["shear_modulus"] == pytest.approx(LAMMPS["shear_modulus"], rel=0.01)
     assert main(["solid", str(path), *HARMONIC, "--no-minimize", "--json"]) == 0
     out, err = capsys.readouterr()
-    assert json.loads(out)["max_force"] > 1e-5
+    assert json.loads(out)["max_force"] > 1e-6
     assert err.startswith("bosonpeak solid: warning: --no-minimize") and len(err.strip().splitlines()) == 1
+
+
+def test_no_minimize_far_from_a_minimum_is_one_line(capsys, tmp_path):
+    import ase
+    import ase.io
+
+    p = read(DATA)
+    x = p.positions + 1e-2 * np.random.default_rng(6).standard_normal(p.positions.shape)
+    atoms = ase.Atoms(numbers=p.types, positions=np.c_[x, np.zeros(p.n)], cell=np.diag([*np.diag(p.cell), 1.0]), pbc=True)
+    ase.io.write(tmp_path / "hot.extxyz", atoms)
+    assert main(["solid", str(tmp_path / "hot.extxyz"), *HARMONIC, "--no-minimize", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "negative eigenvalues" in err[-1] and "not an energy minimum" in err[-1] and not (tmp_path / "out").exists()

@@ -87,7 +87,7 @@ def load(path, *, format=None, dim=None, potential=None, diameters=None, hessian
         out["potential"] = pot
     else:
         D = read_hessian(hessian_file, n=p.n, dim=p.dim, masses=p.masses, format=hessian_format)
-        rattler = np.zeros(p.n, bool)
+        rattler = np.asarray(abs(D).sum(axis=1)).ravel().reshape(p.n, p.dim).sum(axis=1) == 0  # coupled to nothing
         keep = np.ones(p.n, bool)
     d = p.dim
     out.update(particles=p, D=D, keep=keep, rattler=rattler, zero_modes=count_zero_modes(D, d))
@@ -183,8 +183,14 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
     else:
         omega_max = _checks.real("omega_max", omega_max, minimum=bin_width)
         edges = bin_width * np.arange(int(np.ceil(omega_max / bin_width - 1e-9)) + 1)
-    g = dos(D, edges, method=method, zero_modes=False, n_zero=s["zero_modes"], rng=rng, progress=progress, dim=d,
-            model="vector", **options)
+    try:
+        g = dos(D, edges, method=method, zero_modes=False, n_zero=s["zero_modes"], rng=rng, progress=progress, dim=d,
+                model="vector", **options)
+    except _checks.ParameterError as exc:
+        if "positive semi-definite" not in str(exc):
+            raise
+        raise _checks.ParameterError(f"{path}: the dynamical matrix has negative eigenvalues ({str(exc).split('; ')[-1]}): "
+                                     "not an energy minimum; minimise it (leave out --no-minimize)") from None
     bp = _peak(g, d, c_L, c_T, n_density, omega_D)
     omega_low, P_low = _lowest(D, s["zero_modes"], modes, d)
     T = omega_D * np.geomspace(*T_RANGE, 60) if np.isfinite(omega_D) else np.geomspace(1e-3, 1.0, 60) * top
