@@ -54,6 +54,8 @@ SMOOTH_MIN_BINS = 3
 #: The window starts at this many times the finite-size cut-off 2 pi c / L: below it the DOS of
 #: one size is a few degenerate shells (at L = 60 a shell spike at omega = 0.175 beat the peak).
 CUTOFF_MULTIPLE = 3.0
+#: A peak is ``robust`` when at least this fraction of the window and smoothing variations keep it one.
+ROBUST_FRACTION = 2 / 3
 #: Temporary aliases of the helpers' old private names.
 _running_mean, _peak = running_mean, vertex
 
@@ -123,6 +125,13 @@ class BosonPeak:
     interval_parts: dict | None = None
     verdict: str = "peak"
 
+    @property
+    def robust(self) -> bool:
+        """A Boson peak that stays one in at least ``ROBUST_FRACTION`` of the variations
+        (a finite-size spike near an end of the window does not)."""
+        words = [x[3] for x in self.sensitivity]
+        return self.found and (not words or words.count("peak") >= ROBUST_FRACTION * len(words))
+
     def robustness(self) -> str:
         """How the verdict moves under the variations, e.g. ``"peak in 14 of 18, plateau in 4"``."""
         if not self.sensitivity:
@@ -144,7 +153,7 @@ class BosonPeak:
         out["sensitivity"] = [dict(omega_min=a, omega_max=b, smoothing_bins=m, verdict=w) for a, b, m, w in self.sensitivity]
         if self.interval_parts is not None:
             out["interval_parts"] = {k: [float(x) for x in v] for k, v in self.interval_parts.items()}
-        out["robustness"] = self.robustness()
+        out["robustness"], out["robust"] = self.robustness(), self.robust
         return out
 
     def __str__(self) -> str:

@@ -69,6 +69,7 @@ VARIABLES = {
     "height_crystal_interval": ("bootstrap interval of height_crystal", "one"),
     "window_min": ("lower end of the Boson-peak search window", "omega"),
     "window_max": ("upper end of the Boson-peak search window", "omega"),
+    "smoothing": ("width in omega of the running mean of g/omega the Boson peak is judged on", "omega"),
     "dos_resolution": ("resolution of the DOS in omega (NaN: exact histogram)", "omega"),
     "debye_level_own": ("network's own Debye level g_D/omega = 1/(2 pi n c^2)", "reduced"),
     "no_peak_reason": ("why omega_bp is no Boson peak ('' when it is one)", "one"),

@@ -182,9 +182,10 @@ def analyse(raw: xr.Dataset) -> xr.Dataset:
     q = raw["q"].values
     edges, sq_edges = raw["omega_edges"].values, raw["sq_edges"].values
     point = {k: np.full((F, S), np.nan) for k in ("peak_ratio", "omega_bp", "omega_bp_low", "omega_bp_high", "height_low", "height_high",
-                                                   "window_min", "window_max", "omega_ir", "q_ir", "rayleigh", "rayleigh_error")}
+                                                   "window_min", "window_max", "smoothing", "omega_ir", "q_ir", "rayleigh", "rayleigh_error")}
     found = np.zeros((F, S), dtype=bool)
     reason = np.full((F, S), "", dtype=object)
+    robustness = np.full((F, S), "", dtype=object)
     ir_reason = np.full((F, S), "", dtype=object)
     fits = {k: np.full((F, S, len(q)), np.nan) for k in ("omega_q", "omega_q_error", "gamma", "gamma_error")}
     resolved = np.zeros((F, S, len(q)), dtype=bool)
@@ -201,6 +202,7 @@ def analyse(raw: xr.Dataset) -> xr.Dataset:
                 bp = boson_peak(g, c=np.sqrt(c2), omega_max=top, crystal=bool(st == 0), rng=s["seed"])
                 point["peak_ratio"][i, j], point["omega_bp"][i, j] = bp.height, bp.omega
                 point["window_min"][i, j], point["window_max"][i, j] = bp.window
+                point["smoothing"][i, j], robustness[i, j] = bp.smoothing, bp.robustness()
                 if bp.omega_interval is not None:
                     point["omega_bp_low"][i, j], point["omega_bp_high"][i, j] = bp.omega_interval
                     point["height_low"][i, j], point["height_high"][i, j] = bp.height_interval
@@ -222,6 +224,7 @@ def analyse(raw: xr.Dataset) -> xr.Dataset:
     return annotate(raw.assign({
         "interior_peak": (fs, found.astype(np.int8), {"long_name": "1 where the maximum of g/omega over the own Debye level is a Boson peak"}),
         "no_peak_reason": (fs, reason.astype(str)), "ir_reason": (fs, ir_reason.astype(str)),
+        "peak_robustness": (fs, robustness.astype(str), {"long_name": "the verdict under the window's ends and the smoothing varied"}),
         **{k: (fs, v) for k, v in point.items()},
         **{k: (fs + ("q",), v) for k, v in fits.items()},
         "gamma_resolved": (fs + ("q",), resolved.astype(np.int8), {"long_name": "1 where Gamma is at or above the resolution"}),
@@ -301,6 +304,8 @@ def records(ds: xr.Dataset) -> list[dict]:
                 peak_ratio=_num(x["peak_ratio"]), omega_bp=_num(x["omega_bp"]), interior_peak=bool(x["interior_peak"]),
                 omega_bp_interval=[_num(x["omega_bp_low"]), _num(x["omega_bp_high"])], peak_ratio_interval=[_num(x["height_low"]), _num(x["height_high"])],
                 no_peak_reason=str(x["no_peak_reason"].item()) or None, omega_ir=_num(x["omega_ir"]),
+                window=[_num(x["window_min"]), _num(x["window_max"])], smoothing=_num(x["smoothing"]),
+                peak_robustness=str(x["peak_robustness"].item()) if "peak_robustness" in x else None,
                 ir_note=str(x["ir_reason"].item()) or None, gamma_exponent=_num(x["rayleigh"]), gamma_exponent_error=_num(x["rayleigh_error"]),
                 gamma=gamma))
             if "theory_c2" in ds:
@@ -312,11 +317,12 @@ def summary(ds: xr.Dataset) -> str:
     """The numbers of the scan as text, one line per (family, strength)."""
     s = json.loads(ds.attrs["settings"])
     lines = [f"bosonpeak {ds.attrs['bosonpeak_version']} disorder: L = {s['L']} (N = {s['L'] ** 2}), {s['seeds']} seeds, DOS {s['method']}, "
-             f"S(q,w) {ds.attrs['sq_method']}; peak over each network's own Debye level",
-             f"{'family':18s} {'strength':>10s} {'<z>':>6s} {'var z':>6s} {'c^2':>6s}  {'Boson peak':42s} {'omega_IR':>9s} {'Gamma ~ q^n':>12s}"]
+             f"S(q,w) {ds.attrs['sq_method']}; peak over each network's own Debye level in (3 x 2 pi c / L, 1.5 c), g/omega averaged over "
+             "2 pi c / L; [the verdict with the window's ends and the smoothing varied]",
+             f"{'family':18s} {'strength':>10s} {'<z>':>6s} {'var z':>6s} {'c^2':>6s}  {'Boson peak':70s} {'omega_IR':>9s} {'Gamma ~ q^n':>12s}"]
     for r in records(ds):
         bp = (f"omega_BP = {r['omega_bp']:.3f}, {r['peak_ratio']:.2f}x Debye" if r["interior_peak"]
-              else f"no peak ({r['no_peak_reason']})")
+              else f"no peak ({r['no_peak_reason']})") + (f" [{r['peak_robustness']}]" if r.get("peak_robustness") else "")
         ir = f"{r['omega_ir']:.3f}" if r["omega_ir"] is not None else "-"
         n = f"{r['gamma_exponent']:.2f}" + (f"+-{r['gamma_exponent_error']:.2f}" if r["gamma_exponent_error"] is not None else "") if r["gamma_exponent"] is not None else "-"
         c2 = f"{r['c2']:.3f}" if r["c2"] is not None else "-"
@@ -325,7 +331,7 @@ def summary(ds: xr.Dataset) -> str:
             c2t, bpt = r["c2_theory"], r["omega_bp_theory"]
             theory = f"   theory: c^2 = {c2t:.3f}" if c2t is not None else "   theory: -"
             theory += f", omega_BP = {bpt:.3f}" if bpt is not None else (", no peak" if c2t is not None else "")
-        lines.append(f"{r['family']:18s} {r['strength_name']}={r['strength']:<8g} {r['mean_z']:6.3f} {r['var_z']:6.3f} {c2:>6s}  {bp:42s} {ir:>9s} {n:>12s}{theory}")
+        lines.append(f"{r['family']:18s} {r['strength_name']}={r['strength']:<8g} {r['mean_z']:6.3f} {r['var_z']:6.3f} {c2:>6s}  {bp:70s} {ir:>9s} {n:>12s}{theory}")
     lines.append("omega_IR '-': Gamma stays below Omega/pi over the q measured (or is above it already at the lowest q); see ir_reason in the NetCDF")
     return "\n".join(lines)
 

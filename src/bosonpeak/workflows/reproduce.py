@@ -22,8 +22,8 @@ from ..matrices.laplacian import dynamical_matrix
 from ..model.lattice import network
 from ..matrices.toy import TOY_KINDS, new_poles, toy_model
 from ..spectra.local import local_dos
-from ..spectra.spectrum import dos, gershgorin_bound, methods
-from ..analysis.peak import peak_verdict
+from ..spectra.spectrum import DOS, dos, gershgorin_bound, methods
+from ..analysis.peak import boson_peak
 from ._units import annotate
 
 #: The three network families of the paper: (rule, spring law, figure panel).
@@ -201,12 +201,10 @@ def _dos_on_cluster(client, s: PaperSettings, nets: dict, edges: np.ndarray, pro
 
 def _spectra(ds: xr.Dataset, case: str) -> dict:
     """The DOS of every seed of ``case`` in the dataset of ``compute``, per delta (for ``analyze.compute``)."""
-    from ..spectra.spectrum import DOS
-
     s, edges = json.loads(ds.attrs["settings"]), ds["omega_edges"].values
     x = ds.sel(case=case)
     return {float(d): [DOS(edges, x["density"].values[i, k], s["L"] ** 2, s["method"], zero_modes=float(x["zero_modes"].values[i, k]),
-                           zero_modes_removed=True) for k in range(x.sizes["seed"])] for i, d in enumerate(x["delta"].values)}
+                           zero_modes_removed=True, dim=2, model="scalar", crystal=bool(d == 0)) for k in range(x.sizes["seed"])] for i, d in enumerate(x["delta"].values)}
 
 
 def _pad(rows):
@@ -242,27 +240,28 @@ def summary(ds: xr.Dataset) -> str:
     lines = [f"bosonpeak {ds.attrs['bosonpeak_version']}: L = {s['L']} (N = {s['L'] ** 2}), {s['seeds']} seeds, method {s['method']}"]
     zmean = (ds["coordination_fraction"] * ds["z"]).sum("z").mean("seed")
     zmode = ds["coordination_fraction"].mean("seed").idxmax("z")
-    peaks = peak_table(ds)
-    red = ds["density"].mean("seed") / ds["omega"]
     lo = _peak_floor(s["L"])
     lines.append("cut-off rule: delta  <z>   most common z   zero modes/network")
     for d in ds["delta"].values:
         zm = float(ds["zero_modes"].sel(case="cutoff-inverse", delta=d).mean())
         lines.append(f"               {d:4.2f}  {float(zmean.sel(delta=d)):.3f}  {int(zmode.sel(delta=d)):d}               {zm:.1f}")
-    lines.append(f"max of <g/omega> for {lo:.3f} < omega < 1.5, height over the crystal's Debye level 1/(2 pi) = {DEBYE_CRYSTAL:.4f}:")
-    k = ds.sizes["seed"]
-    sem = (ds["density"] / ds["omega"]).std("seed", ddof=1) / np.sqrt(k) if k > 1 else None
-    inside = np.flatnonzero((ds["omega"].values > lo) & (ds["omega"].values < 1.5))
+    edges = ds["omega_edges"].values
+    lines.append(f"Boson peak (boson_peak: max of <g/omega> averaged over 2 pi / L, window {lo:.3f} < omega < 1.5, height over the crystal's "
+                 f"Debye level 1/(2 pi) = {DEBYE_CRYSTAL:.4f}; a peak only where the window's ends and the smoothing varied keep it one):")
     for case in ds["case"].values:
         cells = []
         for d in ds["delta"].values:
-            w = float(peaks.sel(case=case, delta=d))
-            err = None if sem is None else sem.sel(case=case, delta=d).values
-            reason = peak_verdict(red.sel(case=case, delta=d).values, DEBYE_CRYSTAL, inside, error=err, crystal=bool(d == 0))
-            if reason is None:
-                cells.append(f"delta {d:.1f}: omega {w:.3f} ({float(red.sel(case=case, delta=d, omega=w)) / DEBYE_CRYSTAL:.2f}x)")
+            x = ds["density"].sel(case=case, delta=d).values  # (seed, omega)
+            g = DOS(edges, x.mean(0), s["L"] ** 2, s["method"], samples=x if len(x) > 1 else None, zero_modes_removed=True,
+                    dim=2, model="scalar", crystal=bool(d == 0))
+            bp = boson_peak(g, omega_min=lo, rng=s["seed"])
+            if bp.robust:
+                w = bp.omega_interval
+                cells.append(f"delta {d:.1f}: omega {bp.omega:.3f}" + (f" [{w[0]:.3f}, {w[1]:.3f}]" if w else "") + f" ({bp.height:.2f}x)")
+            elif bp.found:
+                cells.append(f"delta {d:.1f}: no robust peak (omega {bp.omega:.3f}; {bp.robustness()})")
             else:
-                cells.append(f"delta {d:.1f}: no peak ({reason})")
+                cells.append(f"delta {d:.1f}: no peak ({bp.reason})")
         lines.append(f"  {case:16s} " + "; ".join(cells))
     poles = ", ".join(
         f"{k}: " + (" ".join(f"{w:.3f}" for w in ds["toy_new_poles"].sel(toy_kind=k).values if np.isfinite(w)) or "none")

@@ -16,11 +16,12 @@ import xarray as xr
 from .. import _checks, _resources
 from ..analysis.debye import debye_level_nd, heat_capacity_limit, heat_capacity_nd, reduced_dos
 from ..analysis.elasticity import conductivity_tensor
+from ..analysis.peak import OMEGA_MAX, boson_peak
 from ..analysis.vector_elasticity import elastic_tensor
 from ..matrices.laplacian import dynamical_matrix
 from ..matrices.vector import vector_dynamical_matrix
-from ..model.lattice import network
-from ..spectra.spectrum import dos
+from ..model.lattice import is_crystal, network
+from ..spectra.spectrum import DOS, dos
 from ..spectra.vector import check_resources, vector_zero_modes
 from ._units import annotate
 
@@ -85,7 +86,8 @@ def compute(L: int, delta: float, *, dim: int = 3, rule: str = "cutoff", spring:
                "method": method, "options": json.dumps(options), "seed": seed, "mean_z": z, "n_nodes": net.n_nodes,
                "zero_modes_vector": n0, "zero_modes_scalar": int(g_s.zero_modes), "c": cond.c, "c_L": el.c_L, "c_T": el.c_T,
                "bulk": el.bulk, "shear": el.shear, "affine_shear": el.affine_shear, "anisotropy": el.anisotropy,
-               "debye_level_scalar": level_s, "debye_level_vector": level_v, "box": net.box, "vector_nan_reason": why},
+               "debye_level_scalar": level_s, "debye_level_vector": level_v, "box": net.box, "vector_nan_reason": why,
+               "crystal": int(is_crystal(net))},
     ), dim=dim, names=VARIABLES)
     if not rigid:  # NaN is the value, and every NaN variable says why
         for name in ("reduced_vector", "heat_vector", "heat_capacity_vector"):
@@ -94,17 +96,33 @@ def compute(L: int, delta: float, *, dim: int = 3, rule: str = "cutoff", spring:
 
 
 def summary(ds: xr.Dataset) -> str:
-    """One line: the network, zero modes, speeds, and where each reduced DOS peaks over Debye."""
+    """One line: the network, zero modes, speeds, and each model's Boson-peak verdict over its own Debye law
+    (``boson_peak`` in ``(2 x 2 pi c / L, 1.5 c)``, ``c_T`` for the vector model), with its window."""
     a = ds.attrs
-    omega = ds["omega"].values
-    low = 2 * 2 * np.pi * min(a["c"], a["c_T"]) / a["box"]
-    sel = omega > low
-    peaks = {m: float(omega[sel][np.nanargmax(ds[f"reduced_{m}"].values[sel])]) if np.any(np.isfinite(ds[f"reduced_{m}"].values[sel])) else float("nan")
-             for m in ("scalar", "vector")}
+    parts = []
+    for m in ("scalar", "vector"):
+        speed = a["c"] if m == "scalar" else a["c_T"]
+        lo, hi = 2 * 2 * np.pi * speed / a["box"], OMEGA_MAX * speed
+        density = ds[f"density_{m}"].values
+        if not (np.isfinite(speed) and speed > 0 and np.all(np.isfinite(density)) and hi > lo):
+            why = a.get("vector_nan_reason") if m == "vector" and not np.all(np.isfinite(density)) else None
+            parts.append(f"{m}: no verdict ({why or 'no sound speed, or the network is too small for a window'})")
+            continue
+        dof = a["n_nodes"] * (a["dim"] if m == "vector" else 1)
+        g = DOS(ds["omega_edges"].values, density, dof, a["method"], zero_modes_removed=True, dim=a["dim"], model=m,
+                crystal=bool(a.get("crystal", 0)))
+        speeds = dict(c=a["c"]) if m == "scalar" else dict(c_L=a["c_L"], c_T=a["c_T"])
+        try:
+            bp = boson_peak(g, omega_min=lo, omega_max=hi, **speeds)
+        except ValueError as exc:
+            parts.append(f"{m}: no verdict ({exc})")
+            continue
+        verdict = (f"peak at omega = {bp.omega:.3f} ({bp.height:.2f}x)" if bp.robust else f"no peak ({bp.reason})" if not bp.found
+                   else f"no robust peak (max at omega = {bp.omega:.3f}; {bp.robustness()})")
+        parts.append(f"{m}: {verdict} in ({lo:.3f}, {hi:.3f})")
     return (f"{a['dim']}D N = {a['n_nodes']}, z = {a['mean_z']:.2f}: zero modes vector {a['zero_modes_vector']}, "
-            f"c = {a['c']:.3f}, c_L = {a['c_L']:.3f}, c_T = {a['c_T']:.3f}; max of g/omega^{a['dim'] - 1} over Debye at "
-            f"omega = {peaks['scalar']:.3f} (scalar), " + (f"{peaks['vector']:.3f} (vector)" if np.isfinite(peaks["vector"]) else
-                                                           f"none (vector): {a.get('vector_nan_reason') or 'no finite value'}"))
+            f"c = {a['c']:.3f}, c_L = {a['c_L']:.3f}, c_T = {a['c_T']:.3f}; Boson peak of g/omega^{a['dim'] - 1} over its own Debye level: "
+            + "; ".join(parts))
 
 
 def figures(ds: xr.Dataset, outdir) -> list:
