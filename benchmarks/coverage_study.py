@@ -20,7 +20,6 @@ from bosonpeak._random import seed_sequences
 from bosonpeak.analysis._verdict import running_mean, vertex
 from bosonpeak.analysis.elasticity import ensemble_sound_speed
 from bosonpeak.analysis.peak import boson_peak
-from bosonpeak.spectra.ensemble import combine_samples
 
 
 def seed_only(g, c, bp, rng, bootstrap=2000):
@@ -44,7 +43,8 @@ def study(sizes, runs, seeds, delta, root=2027):
             bp = boson_peak(g, c=c, omega_min=lo, rng=1)
             out.append((L, bp, seed_only(g, c, bp, 2)))
             parts.append((g, c))
-    pooled = combine_samples([g for g, _ in parts])
+    samples = np.concatenate([g.samples for g, _ in parts])
+    pooled = bosonpeak.DOS(edges, samples.mean(0), min(sizes) ** 2, "dense", samples=samples, zero_modes_removed=True, dim=2, model="scalar")
     c_all = np.concatenate([c for _, c in parts])
     ref = boson_peak(pooled, c=c_all, omega_min=2 * 2 * np.pi * float(np.mean(c_all)) / min(sizes), rng=1)
     return ref, out

@@ -193,6 +193,27 @@ def heat_capacity(dos: DOS, T, *, c=None, omega_low: float | None = None, n: flo
     return C.reshape(T.shape)
 
 
+#: ``x = omega_low / T`` below which half of Debye's ``C / T^2`` (2D) comes from ``omega < omega_low``.
+HANDOVER_X = 3.2702
+
+
+def handover_temperature(omega_low: float) -> float:
+    """The temperature below which more than half of ``C / T^2`` is Debye's law imposed below
+    ``omega_low`` (``heat_capacity`` with ``c``): ``omega_low / HANDOVER_X``. Below it ``C / T^2``
+    over the Debye limit tends to 1 by construction, not as a result.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.analysis.thermal import handover_temperature, einstein
+    >>> x = np.linspace(1e-9, 3.2702, 200001)  # half of 6 zeta(3) = integral_0^inf x^3 e^x / (e^x - 1)^2 dx
+    >>> f = x * einstein(x)
+    >>> round(float(np.sum((f[1:] + f[:-1]) / 2 * np.diff(x)) / (6 * 1.2020569)), 3), round(handover_temperature(0.5), 4)
+    (0.5, 0.1529)
+    """
+    return _checks.real("omega_low", omega_low, minimum=0.0, min_inclusive=False) / HANDOVER_X
+
+
 def handover_modes(dos: DOS, omega_low: float, level: float, dim: int = 2) -> float:
     """Modes per mode that the hand-over to Debye's law below ``omega_low`` adds: Debye's
     ``level omega_low**d / d`` minus the DOS's own there (zero modes out). ``heat_capacity``'s

@@ -57,7 +57,7 @@ def plot_reduced_over_debye(omega, ratios, labels, ax=None, *, errors=None, crys
     return ax
 
 
-def plot_heat_capacity(T, ratios, labels, ax=None, *, crystal=None, title=None):
+def plot_heat_capacity(T, ratios, labels, ax=None, *, crystal=None, imposed_below=None, title=None):
     """``C / T^2`` over the own 2D Debye limit ``3 zeta(3) / (pi n c^2)`` against ``T`` (log).
 
     Parameters
@@ -66,8 +66,14 @@ def plot_heat_capacity(T, ratios, labels, ax=None, *, crystal=None, title=None):
     ratios : (C, M) array
     crystal : (M,) array, optional
         The crystal's ``C / T^2`` over its Debye limit, drawn black.
+    imposed_below : float, optional
+        Temperature below which more than half of ``C / T^2`` is Debye's law imposed below the
+        hand-over (``analysis.thermal.handover_temperature``): shaded, the limit 1 there is no result.
     """
     ax = _axes(ax)
+    if imposed_below is not None:
+        ax.axvspan(float(np.min(T)), imposed_below, color="0.88", lw=0, zorder=0,
+                   label=r"Debye's law imposed below $2\times 2\pi c/L$ (limit 1 by construction)")
     if crystal is not None:
         ax.plot(T, crystal, color="k", lw=2, label=r"crystal ($\delta=0$)")
     for r, label, colour in zip(ratios, labels, delta_colours(len(ratios) + 1)[1:]):

@@ -22,7 +22,7 @@ from .._random import sample_streams, seed_sequences
 from ..analysis.elasticity import conductivity_tensor, debye_level
 from ..analysis.participation import participation_ratio
 from ..analysis.peak import CUTOFF_MULTIPLE, boson_peak
-from ..analysis.thermal import debye_limit, heat_capacity
+from ..analysis.thermal import SHELLS, debye_limit, handover_temperature, heat_capacity
 from ..matrices.laplacian import dynamical_matrix
 from ..model.lattice import RULES, SPRINGS, network
 from ..plotting.analysis import (
@@ -288,7 +288,9 @@ def figures(ds: xr.Dataset) -> dict[str, plt.Figure]:
     fig, ax = plt.subplots(figsize=(6.5, 4.4))
     own = (3 * 1.2020569031595942 / (np.pi * ds["sound_speed"] ** 2)).mean("seed")  # mean of the seeds' Debye limits
     ratio = ds["heat_capacity"] / ds["T"] ** 2 / own
-    plot_heat_capacity(ds["T"].values, ratio.values, labels, ax, title=rf"beyond the paper: $C/T^2$ over the own 2D Debye limit ($L={s['L']}$)")
+    low = SHELLS * 2 * np.pi * float(ds["sound_speed"].mean()) / s["L"]  # heat_capacity's default hand-over
+    plot_heat_capacity(ds["T"].values, ratio.values, labels, ax, imposed_below=handover_temperature(low),
+                       title=rf"beyond the paper: $C/T^2$ over the own 2D Debye limit ($L={s['L']}$)")
     out["analysis_heat_capacity"] = fig
     fig, ax = plt.subplots(figsize=(6.5, 4.4))
     background = [(ds["all_omega"].sel(delta=d).values, ds["all_participation"].sel(delta=d).values) for d in ds["delta"].values] if "all_omega" in ds else None
