@@ -1,10 +1,11 @@
 """w_BP intervals of the paper's networks (delta = 0.2, cut-off rule) at L = 60 and L = 300: do they overlap?
 
-Run: PYTHONPATH=src python benchmarks/peak_intervals.py   (about 2 minutes on 2 cores)
+Run: PYTHONPATH=src python benchmarks/peak_intervals.py [L:seeds:method ...]   (default 60:10:dense 300:4:kpm; minutes)
 Prints each size's BosonPeak with its interval parts (seeds, plateau, resolution) and the seed-only
 bootstrap for comparison.
 """
 
+import sys
 import time
 
 import numpy as np
@@ -13,7 +14,8 @@ import bosonpeak
 from bosonpeak.analysis.elasticity import ensemble_sound_speed
 
 edges = np.arange(0, 1.65, 0.05)
-for L, seeds, method in ((60, 10, "dense"), (300, 4, "slicing")):
+sizes = [(int(a), int(b), m) for a, b, m in (x.split(":") for x in sys.argv[1:])] or [(60, 10, "dense"), (300, 4, "kpm")]
+for L, seeds, method in sizes:
     t = time.perf_counter()
     g = bosonpeak.ensemble_dos(L, 0.2, edges, seeds=seeds, method=method, zero_modes=False, rng=2026)
     c = ensemble_sound_speed(L, 0.2, seeds=seeds, rng=2026)
