@@ -105,7 +105,7 @@ def summary(ds: xr.Dataset) -> str:
         lo, hi = 2 * 2 * np.pi * speed / a["box"], OMEGA_MAX * speed
         density = ds[f"density_{m}"].values
         if not (np.isfinite(speed) and speed > 0 and np.all(np.isfinite(density)) and hi > lo):
-            why = a.get("vector_nan_reason") if m == "vector" and not np.all(np.isfinite(density)) else None
+            why = a.get("vector_nan_reason") if m == "vector" else None
             parts.append(f"{m}: no verdict ({why or 'no sound speed, or the network is too small for a window'})")
             continue
         dof = a["n_nodes"] * (a["dim"] if m == "vector" else 1)
