@@ -114,8 +114,8 @@ def particles(positions, cell, *, masses=None, types=None, diameters=None, sourc
 
     Examples
     --------
-    >>> import bosonpeak.model.particles as mp
-    >>> p = mp.particles([[0.0, 0.0], [0.5, 0.5]], [2.0, 1.0], types=[1, 2])
+    >>> from bosonpeak.model.particles import particles
+    >>> p = particles([[0.0, 0.0], [0.5, 0.5]], [2.0, 1.0], types=[1, 2])
     >>> p.dim, p.n, p.volume, p.number_density, p.masses.tolist()
     (2, 2, 2.0, 1.0, [1.0, 1.0])
     """
@@ -178,9 +178,10 @@ def from_atoms(atoms, *, dim: int | None = None, source: str = "") -> Particles:
 
     Examples
     --------
-    >>> import ase, bosonpeak.model.particles as mp
+    >>> import ase
+    >>> from bosonpeak.model.particles import from_atoms
     >>> atoms = ase.Atoms("H2", positions=[[0, 0, 0], [1, 1, 0]], cell=[3, 3, 1], pbc=True)
-    >>> p = mp.from_atoms(atoms)
+    >>> p = from_atoms(atoms)
     >>> p.dim, p.cell.tolist(), p.types.tolist()
     (2, [[3.0, 0.0], [0.0, 3.0]], [1, 1])
     """
