@@ -3,6 +3,7 @@ particles and worker processes are refused before anything is allocated, with th
 long work says how long before it starts (issue 27)."""
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +88,10 @@ def test_long_work_prints_its_time_before_it_starts(capsys, plan):
 def test_short_work_prints_no_estimate(capsys):
     check(dos_plan(8, seeds=2))
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("args", [["--bin-width", "1e-12"], ["--omega-max", "1e15"]], ids=["bin-width", "omega-max"])
+def test_solid_bounds_its_bins(cli, tmp_path, args):
+    data = Path(__file__).resolve().parents[1] / "fixtures" / "lammps" / "harmonic2d.data"
+    rc, _, err = cli("solid", data, "--potential", "harmonic", "--diameters", "1:1.0,2:1.4", "--no-minimize", *args)
+    assert rc == 2 and "bins (about" in err and "MAX_BINS" in err, err

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _checks
+from .. import _checks, _resources
 
 #: What ``--json`` prints, at least.
 SUMMARY_KEYS = ("n_particles", "dim", "dof", "zero_modes", "rattlers", "max_force", "number_density", "shear_modulus",
@@ -159,11 +159,13 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
     from ._plans import solid_plan
 
     bin_width = _checks.real("bin_width", bin_width, minimum=0.0, min_inclusive=False)
+    if omega_max is not None:
+        omega_max = _checks.real("omega_max", omega_max, minimum=bin_width)
     modes = _checks.integer("modes", modes, minimum=1)
     method = _checks.choice("method", method, methods())
 
     def plan(n, d):
-        return solid_plan(n, d, method=method, bins=None if omega_max is None else int(np.ceil(omega_max / bin_width)),
+        return solid_plan(n, d, method=method, bins=None if omega_max is None else _resources.check_bins("bin_width", bin_width, omega_max),
                           options=options)
 
     s = load(path, format=format, dim=dim, potential=potential, diameters=diameters, hessian_file=hessian_file,
@@ -178,11 +180,11 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
     omega_D = debye_frequency(d, c_L, c_T, n_density) if G > 0 and M > 0 else float("nan")
     level = d / omega_D**d
     top = float(np.sqrt(max(abs(D).sum(axis=1).max(), 0.0)))  # Gershgorin bound on omega
-    if omega_max is None:
-        edges = bin_width * np.arange(int(np.ceil(top * 1.0001 / bin_width)) + 1)
+    if omega_max is None:  # the bins are bounded before they are allocated (the top is known only now)
+        edges = bin_width * np.arange(_resources.check_bins("bin_width", bin_width, top * 1.0001) + 1)
     else:
         omega_max = _checks.real("omega_max", omega_max, minimum=bin_width)
-        edges = bin_width * np.arange(int(np.ceil(omega_max / bin_width - 1e-9)) + 1)
+        edges = bin_width * np.arange(_resources.check_bins("bin_width", bin_width, omega_max) + 1)
     try:
         g = dos(D, edges, method=method, zero_modes=False, n_zero=s["zero_modes"], rng=rng, progress=progress, dim=d,
                 model="vector", **options)
