@@ -203,6 +203,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _is_library_write_error(exc: BaseException) -> bool:
+    """True for the RuntimeErrors netCDF4/HDF5 raise when a write fails (a full disk among them)."""
+    text = str(exc)
+    return "NetCDF" in text or "HDF" in text
+
+
 @contextlib.contextmanager
 def atomic_path(path):
     """Yield a temporary path beside ``path``; rename it onto ``path`` if the block succeeds.
@@ -231,7 +237,11 @@ def atomic_path(path):
             os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make every output private
             os.replace(tmp, path)
             _fsync(path.parent)
-        except (OSError, RuntimeError) as exc:  # RuntimeError: a library's failed write (netCDF4's "HDF error")
+        except OSError as exc:
+            raise write_error(path, exc) from None
+        except RuntimeError as exc:  # a library's failed write (netCDF4's "NetCDF: HDF error") is a write error;
+            if not _is_library_write_error(exc):  # any other RuntimeError of the caller's work passes unchanged
+                raise
             raise write_error(path, exc) from None
     finally:
         if tmp.exists():
