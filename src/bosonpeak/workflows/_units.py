@@ -72,6 +72,7 @@ VARIABLES = {
     "smoothing": ("width in omega of the running mean of g/omega the Boson peak is judged on", "omega"),
     "dos_resolution": ("resolution of the DOS in omega (NaN: exact histogram)", "omega"),
     "debye_level_own": ("network's own Debye level g_D/omega = 1/(2 pi n c^2)", "reduced"),
+    "peak_robustness": ("the verdict under the window's ends and the smoothing varied", "one"),
     "no_peak_reason": ("why omega_bp is no Boson peak ('' when it is one)", "one"),
     "no_peak_reason_crystal": ("why the maximum over the crystal level is no Boson peak ('' when it is one)", "one"),
     # effective-medium theory (bosonpeak disorder --theory)
