@@ -6,7 +6,7 @@ reciprocal axis of the box (``|q| = 2 pi / L`` in a cubic box) take the plane wa
 ``e_i = sqrt(m_i) p cos(q . r_i)`` (and ``sin``) in mass-weighted coordinates, ``p`` along ``q``
 (longitudinal) or across it (transverse). A continuum of density ``rho`` and modulus ``A`` answers
 a static body force ``m_i p cos(q . r_i)`` with ``u = p cos(q . r) / (c**2 q**2)``, ``c**2 = A / rho``,
-so that
+so that::
 
     c**2 q**2 = 1 / <e| D^+ |e>,     M = rho <c_L**2>,     G = rho <c_T**2>,
 

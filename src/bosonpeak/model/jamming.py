@@ -39,7 +39,7 @@ PHI_J = {2: 0.842, 3: 0.648}
 #: The random start lies ``max(PHI_START_MIN, PHI_START_SLOPE * p**(1 / (alpha - 1)))`` above PHI_J,
 #: close to where the highest target pressure lies (phi - phi_J ~ 2.5 p for harmonic spheres).
 PHI_START_MIN, PHI_START_SLOPE = 0.02, 2.5
-#: Minimisations stop at max |F_i| below this times the target pressure.
+#: Minimisations stop at ``max |F_i|`` below this times the target pressure.
 FTOL_RELATIVE = 1e-7
 #: Default relative tolerance on the pressure.
 RTOL = 0.01
