@@ -22,6 +22,18 @@ def _asymmetry_kernel():
     import numba
 
     @numba.njit(nogil=True, cache=True, boundscheck=False)
+    def partner(indptr, indices, j, i):
+        """Position of column ``i`` in sorted row ``j`` (or where it would go), by bisection."""
+        lo, hi = indptr[j], indptr[j + 1]
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if indices[mid] < i:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    @numba.njit(nogil=True, cache=True, boundscheck=False)
     def asymmetry(indptr, indices, data):
         """max |H_ij - H_ji| over the stored entries (inf where ``(j, i)`` is not stored but
         ``(i, j)`` is nonzero); rows sorted. Each entry's partner by bisection in row ``j``."""
@@ -32,13 +44,7 @@ def _asymmetry_kernel():
                 j = indices[p]
                 if j <= i:
                     continue
-                lo, hi = indptr[j], indptr[j + 1]
-                while lo < hi:
-                    mid = (lo + hi) // 2
-                    if indices[mid] < i:
-                        lo = mid + 1
-                    else:
-                        hi = mid
+                lo = partner(indptr, indices, j, i)
                 other = data[lo] if lo < indptr[j + 1] and indices[lo] == i else 0.0
                 worst = max(worst, abs(data[p] - other))
         # entries (i, j), j < i, whose partner (j, i) is not stored: their row j never saw them
@@ -47,13 +53,7 @@ def _asymmetry_kernel():
                 j = indices[p]
                 if j >= i or data[p] == 0.0:
                     continue
-                lo, hi = indptr[j], indptr[j + 1]
-                while lo < hi:
-                    mid = (lo + hi) // 2
-                    if indices[mid] < i:
-                        lo = mid + 1
-                    else:
-                        hi = mid
+                lo = partner(indptr, indices, j, i)
                 if not (lo < indptr[j + 1] and indices[lo] == i):
                     worst = max(worst, abs(data[p]))
         return worst
