@@ -188,13 +188,14 @@ def pair_forces(i, j, d0, u, types, diam, use_d, tab, kind, alpha, shift, f):
 
 @numba.njit(**_JIT)
 def hessian_rows(lo, hi, room, x, cell, ncell, home, order, start, zr, types, diam, use_d, tab, kind, alpha, shift, dim,
-                 inv_sqrt_m, new, bptr, indices, data):
-    """Rows ``lo:hi`` of the mass-weighted Hessian straight into CSR (``indices``, ``data``).
+                 inv_sqrt_m, new, bptr, bsr, indices, data):
+    """Rows ``lo:hi`` of the mass-weighted Hessian straight into CSR or BSR (``indices``, ``data``).
 
     ``new[i]``: the particle's index in the matrix (-1: left out); ``bptr``: block-row pointer
-    (blocks of the row, the diagonal included). Block row ``i`` with ``m`` blocks starts, for
-    its component ``a``, at ``dim * dim * bptr[i] + a * dim * m``; ``dim = 1``: scalar ``-V''``.
-    Returns the shortest pair distance met (0: overlapping particles)."""
+    (blocks of the row, the diagonal included). CSR: block row ``i`` with ``m`` blocks starts, for
+    its component ``a``, at ``dim * dim * bptr[i] + a * dim * m``; BSR (``bsr``): block ``q`` of
+    the row is ``data[bptr[i] + q]`` (d x d, flattened row-major), its column ``indices[bptr[i] + q]``.
+    ``dim = 1``: scalar ``-V''``. Returns the shortest pair distance met (0: overlapping particles)."""
     outj = np.empty(room, np.int64)
     outs = np.empty(room, np.int8)
     outd = np.empty((room, 3))
@@ -248,10 +249,15 @@ def hessian_rows(lo, hi, room, x, cell, ncell, home, order, start, zr, types, di
                 src = perm[p]
                 col = cols[src]
                 p += 1
+            if bsr:
+                indices[bptr[ii] + q] = col
             for a in range(dim):
                 for b in range(dim):
-                    at = base + a * dim * nb + q * dim + b
-                    indices[at] = dim * col + b
+                    if bsr:
+                        at = base + q * dim * dim + a * dim + b
+                    else:
+                        at = base + a * dim * nb + q * dim + b
+                        indices[at] = dim * col + b
                     data[at] = diag[a, b] if src < 0 else blk[src, a, b]
     return rmin
 
