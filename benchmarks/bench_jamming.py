@@ -3,12 +3,13 @@
     PYTHONPATH=src python benchmarks/bench_jamming.py [--size 10000] [--dim 3] [--pressure 1e-3]
 
 Prints the time of ``jammed_packing`` (the random start quenched, then compressed or decompressed
-and re-minimised until the pressure is within 1 %), the time of its first minimisation alone
-(FIRE from the random start to ``max |F_i| < 1e-7 p``), and the time of
+and re-minimised until the pressure is within 1 %; the packing returned has ``max |F_ia| < 1e-7 p``),
+the time of one FIRE minimisation alone (the compiled loop of ``model.minimize``, from the random
+start to ``max |F_ia| < 1e-7 p``), and the time of
 ``scipy.optimize.minimize(method="L-BFGS-B")`` from the same random start, with the same energy
 and forces, stopped when its largest force is as small (``gtol``) or after as many evaluations
 as the whole packing took FIRE steps, or after --baseline-limit CPU seconds (default 600), printing
-the force it reached; then the ratios. The issue's target: a 3D harmonic packing
+the force it reached; then the ratios (CPU time of this process: FIRE runs on one thread). The issue's target: a 3D harmonic packing
 of 10^4 particles at p = 1e-3 in under 3 minutes on 2 cores.
 """
 

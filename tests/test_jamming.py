@@ -8,7 +8,9 @@ import pytest
 from bosonpeak.analysis.jamming import coordination, virial_pressure
 from bosonpeak.cli import main
 from bosonpeak.model.jamming import jammed_packing, jammed_series
-from bosonpeak.model.potentials import energy_forces, pair_terms
+from bosonpeak.model.minimize import minimize
+from bosonpeak.model.particles import particles
+from bosonpeak.model.potentials import energy_forces, pair_terms, potential
 
 
 @pytest.mark.parametrize("dim, potential", [(2, "harmonic"), (3, "hertzian")])
@@ -20,6 +22,34 @@ def test_packing_sits_at_its_target_pressure_in_force_balance(dim, potential):
     assert pressure == jp.pressure and abs(pressure / 3e-3 - 1) < jp.params["rtol"]
     _, F = energy_forces(p, pot)
     assert np.abs(F).max() < 1e-7 * 3e-3 * 1.0001 and np.abs(F.sum(axis=0)).max() < 1e-12
+
+
+@pytest.mark.parametrize("dim, name", [(2, "harmonic"), (3, "hertzian")])
+def test_compiled_fire_forces_match_the_general_kernel_and_the_pair_terms(dim, name):
+    from bosonpeak.model import _cells, _fire_compiled, _pairs
+
+    rng = np.random.default_rng(dim)
+    n, box = 80, 4.5
+    d = np.where(np.arange(n) < n // 2, 1.0, 1.4)
+    p = particles(rng.uniform(0, box, (n, dim)), box * np.eye(dim), types=1 + (d > 1), diameters=d)
+    pot = potential(name)
+    s = _pairs.setup(p, pot, skin=0.3)
+    assert _fire_compiled.contact_kind(s) == _fire_compiled.SOFT_SPHERES
+    x = np.zeros((n, 3))
+    x[:, :dim] = p.positions
+    x += rng.uniform(-0.07, 0.07, x.shape) * (np.arange(3) < dim)   # moved less than skin / 2 since the list
+    i, j, d0 = _fire_compiled.verlet_list(p.positions @ np.eye(dim, 3), s.cell, np.linalg.inv(s.cell), s.ncell, s.zr, dim,
+                                          s.types, s.diam, s.use_d, s.tab, 0.3)
+    fast, general = np.zeros((n, 3)), np.zeros((n, 3))
+    ref = np.zeros((n, 3))
+    ref[:, :dim] = p.positions
+    e_fast = _fire_compiled.contact_forces(x, ref, i, j, d0, s.diam, 1.0, pot.alpha, fast)
+    e_gen = _cells.pair_forces(i, j, d0, x - ref, s.types, s.diam, s.use_d, s.tab, s.kind, s.alpha, s.shift, general)
+    U, F = energy_forces(particles(x[:, :dim], p.cell, types=p.types, diameters=d), pot)
+    assert np.abs(F).max() > 0.1 and np.allclose(fast[:, :dim], F, rtol=0, atol=1e-13) and np.allclose(fast, general, rtol=0, atol=1e-13)
+    assert e_fast == pytest.approx(U, rel=1e-13) and e_gen == pytest.approx(U, rel=1e-13)
+    a, b = minimize(p, pot, ftol=1e-9), minimize(p, pot, ftol=1e-9, progress=True)   # the same chunks either way
+    assert np.array_equal(a.particles.positions, b.particles.positions) and a.max_force < 1e-9
 
 
 def test_same_seed_same_packing_bit_for_bit():

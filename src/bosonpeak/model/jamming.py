@@ -5,16 +5,19 @@ of harmonic, ``V = (eps/2)(1 - r/d_ij)**2``, or Hertzian, ``V = (eps/2.5)(1 - r/
 spheres (``eps = 1``, unit masses) in a periodic cubic box (O'Hern, Silbert, Liu & Nagel,
 PRE 68, 011306 (2003)).
 
-Protocol. Particles start at uniformly random positions at a packing fraction above jamming
-(``start_fraction``: about where the highest target pressure lies) and are quenched by FIRE. The box is then rescaled affinely
-(compression or decompression) and the packing re-minimised until the virial pressure lies within
-``rtol`` (default 1 %) of the target. Near jamming ``p ~ (phi - phi_J)**(alpha - 1)``
+Protocol (O'Hern et al. 2003). Particles start at uniformly random positions (an infinite-temperature
+quench) at a packing fraction ``start_fraction`` a little above jamming (0.02 above ``PHI_J`` for
+the lowest target pressure; starting far above it, as in a decompression from p = 0.1, gives
+packings that jam 0.005 higher in 3D) and are minimised by FIRE. The box is then rescaled
+affinely (compression or decompression) and the packing re-minimised until the virial pressure
+lies within ``rtol`` (default 1 %) of the target. Near jamming ``p ~ (phi - phi_J)**(alpha - 1)``
 (``alpha`` = 2 harmonic, 5/2 Hertzian), so the next ``phi`` comes from a secant step on
 ``q = p**(1 / (alpha - 1))``, which is linear in ``phi``, kept inside the bracket of packing
-fractions known to lie below and above the target (bisection when the secant leaves it).
-Every minimisation stops at ``max_i |F_i| < FTOL_RELATIVE * p_target``. A series of pressures
-(``jammed_series``) is one packing decompressed step by step from the highest pressure to the
-lowest, as in the literature, so that a seed is one jammed state followed towards jamming.
+fractions known to lie below and above the target (bisection when the secant leaves it). The
+search minimises to ``max |F_ia| < FTOL_SEARCH * p_target``; the packing returned to
+``max |F_ia| < FTOL_RELATIVE * p_target`` (1e-7 p). A series of pressures (``jammed_series``) is
+one packing made at the lowest pressure and then compressed step by step to the higher ones, as
+O'Hern et al. follow a packing from its jamming point, so that a seed is one jammed state.
 """
 
 from __future__ import annotations
@@ -37,10 +40,12 @@ DIAMETER_RATIO = 1.4
 #: Jamming densities of the 50:50 mixture with ratio 1.4 (O'Hern et al. 2003), for the first guess only.
 PHI_J = {2: 0.842, 3: 0.648}
 #: The random start lies ``max(PHI_START_MIN, PHI_START_SLOPE * p**(1 / (alpha - 1)))`` above PHI_J,
-#: close to where the highest target pressure lies (phi - phi_J ~ 2.5 p for harmonic spheres).
+#: close to where the lowest target pressure lies (phi - phi_J ~ 2.5 p for harmonic spheres).
 PHI_START_MIN, PHI_START_SLOPE = 0.02, 2.5
-#: Minimisations stop at ``max |F_i|`` below this times the target pressure.
+#: The packing returned is minimised to ``max |F_ia|`` below this times the target pressure.
 FTOL_RELATIVE = 1e-7
+#: Minimisations of the search for the pressure stop at this times the target pressure.
+FTOL_SEARCH = 1e-4
 #: Default relative tolerance on the pressure.
 RTOL = 0.01
 #: Rescalings allowed per target pressure before giving up.
@@ -121,7 +126,7 @@ def packing_fraction(diameters, volume: float, dim: int) -> float:
 
 
 def start_fraction(dim: int, pressure: float, alpha: float) -> float:
-    """Packing fraction of the random start for a highest target ``pressure`` (see ``PHI_START_SLOPE``)."""
+    """Packing fraction of the random start for a lowest target ``pressure`` (see ``PHI_START_SLOPE``)."""
     return PHI_J[dim] + max(PHI_START_MIN, PHI_START_SLOPE * pressure ** (1 / (alpha - 1)))
 
 
@@ -135,19 +140,28 @@ def _rescaled(p: Particles, phi_now: float, phi_new: float) -> Particles:
     return replace(p, positions=p.positions * s, cell=p.cell * s)
 
 
-def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps):
-    """Rescale and re-minimise ``p`` (at ``phi``) until its pressure is within ``rtol`` of ``target``."""
-    ftol = FTOL_RELATIVE * target
+def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps, points):
+    """Rescale and re-minimise ``p`` (at ``phi``) until its pressure is within ``rtol`` of ``target``.
+
+    ``points``: the ``(phi, q)`` met so far by this packing (the secant starts from them; the new ones
+    are appended). While searching, minimisations stop at ``FTOL_SEARCH * target`` and the pressure
+    must come within ``rtol / 2``; the packing found is then minimised to ``FTOL_RELATIVE * target``
+    and accepted within ``rtol`` (else the search goes on at the tight tolerance).
+    """
     lo, hi = None, None  # (phi, q) known below and above the target
-    points = []
-    steps = 0
+    steps, tight = 0, False
     q_t = target ** (1 / (alpha - 1))
     for rescaling in range(MAX_RESCALINGS):
-        m = minimize(p, pot, ftol=ftol, max_steps=max_steps)
+        m = minimize(p, pot, ftol=(FTOL_RELATIVE if tight else FTOL_SEARCH) * target, max_steps=max_steps)
         p, steps = m.particles, steps + m.steps
         pressure = _pressure(p, pot)
-        if abs(pressure / target - 1) < rtol:
-            return p, phi, pressure, m, rescaling, steps
+        if abs(pressure / target - 1) < (rtol if tight else 0.5 * rtol):
+            if not tight:
+                m = minimize(p, pot, ftol=FTOL_RELATIVE * target, max_steps=max_steps)
+                p, steps, tight = m.particles, steps + m.steps, True
+                pressure = _pressure(p, pot)
+            if abs(pressure / target - 1) < rtol:
+                return p, phi, pressure, m, rescaling, steps
         q = max(pressure, 0.0) ** (1 / (alpha - 1))
         if q < q_t:
             lo = (phi, q) if lo is None or phi > lo[0] else lo
@@ -155,7 +169,7 @@ def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps):
             hi = (phi, q) if hi is None or phi < hi[0] else hi
         if q > 0:
             points.append((phi, q))
-        if len(points) >= 2 and points[-1][0] != points[-2][0]:
+        if len(points) >= 2 and points[-1][0] != points[-2][0] and points[-1][1] != points[-2][1]:
             (f0, q0), (f1, q1) = points[-2], points[-1]
             new = f1 + (q_t - q1) * (f1 - f0) / (q1 - q0)
         elif q > 0:
@@ -182,7 +196,7 @@ def _check(N, dim, potential_name, ratio, rtol):
 
 def jammed_series(N: int, pressures, *, dim: int = 2, potential: str = "harmonic", ratio: float = DIAMETER_RATIO,
                   rtol: float = RTOL, max_steps: int = 2_000_000, rng=None) -> tuple[JammedPacking, ...]:
-    """One packing brought to each target pressure in turn, from the highest to the lowest.
+    """One packing brought to each target pressure in turn, from the lowest to the highest.
 
     Parameters
     ----------
@@ -221,16 +235,16 @@ def jammed_series(N: int, pressures, *, dim: int = 2, potential: str = "harmonic
     _checks.rng("rng", rng)
     gen = np.random.default_rng(rng)
     diameters = bidisperse_diameters(N, ratio)
-    phi = start_fraction(dim, float(targets.max()), POTENTIALS[name])
+    phi = start_fraction(dim, float(targets.min()), POTENTIALS[name])
     box = (packing_fraction(diameters, 1.0, dim) / phi) ** (1.0 / dim)
     p = particles(gen.uniform(0.0, box, size=(N, dim)), box * np.eye(dim), types=1 + (diameters > 1).astype(np.int64),
                   diameters=diameters, source=f"jammed packing (N = {N}, dim = {dim})")
     pot = _pair_potential(name)
     alpha = POTENTIALS[name]
-    out = {}
-    for k in np.argsort(-targets, kind="stable"):
+    out, points = {}, []
+    for k in np.argsort(targets, kind="stable"):
         start = time.perf_counter()
-        p, phi, pressure, m, rescalings, steps = _to_pressure(p, pot, phi, float(targets[k]), alpha, rtol, max_steps)
+        p, phi, pressure, m, rescalings, steps = _to_pressure(p, pot, phi, float(targets[k]), alpha, rtol, max_steps, points)
         out[k] = JammedPacking(
             particles=p, potential=name, pressure=pressure, target_pressure=float(targets[k]),
             phi=packing_fraction(diameters, p.volume, dim), rattler=rattlers(p, pot), energy=m.energy, max_force=m.max_force,

@@ -2,9 +2,11 @@
 
 FIRE 2.0 (Bitzek et al., PRL 97, 170201 (2006); the semi-implicit variant with the half-step
 back-off of Guenole et al., Comput. Mater. Sci. 175, 109584 (2020)) with unit masses (the
-minimum does not depend on them) and a Verlet list of the pairs within ``r_c + skin``; the pair
-forces are a compiled kernel (``_cells.pair_forces``). Converged when the largest force component
-``max_{i,a} |F_ia|`` is below ``ftol``; the time step scales with the potential's stiffness.
+minimum does not depend on them) and a Verlet list of the pairs within ``r_c + skin`` (cell
+list; rebuilt when a particle has moved ``skin / 2``). The whole loop (integration, forces, list,
+convergence test) is compiled (``_fire_compiled``), serial and bit-for-bit reproducible.
+Converged when the largest force component ``max_{i,a} |F_ia|`` is below ``ftol``; the time
+step scales with the potential's stiffness.
 
 Rattlers: particles with fewer than ``d + 1`` interacting partners, removed iteratively (a
 removed particle's partners lose a contact), as is usual for jammed packings.
@@ -22,9 +24,8 @@ from .potentials import PairPotential, pair_terms
 
 #: Verlet skin in units of the smallest interaction length (sigma or diameter).
 SKIN = 0.3
-#: Steps between two progress updates.
-REPORT_EVERY = 100
-_N_DELAY, _F_INC, _F_DEC, _ALPHA_START, _F_ALPHA = 5, 1.1, 0.5, 0.1, 0.99
+#: Largest FIRE time step in units of 1 / sqrt(2 d V"(sigma)).
+DT_MAX = 1.0  # 0.7 and 2 take 10 % and 140 % more steps (3D harmonic packing, N = 1000)
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,64 +68,36 @@ def minimize(p: Particles, pot: PairPotential, *, ftol: float = 1e-10, max_steps
     >>> m.energy < 1e-20, m.max_force < 1e-12
     (True, True)
     """
-    from . import _cells, _pairs
+    from . import _fire_compiled, _pairs
 
     ftol = _checks.real("ftol", ftol, minimum=0.0, min_inclusive=False)
     max_steps = _checks.integer("max_steps", max_steps, minimum=0)
     scale, k_ref = _scales(p, pot)
     rc = pot.max_cutoff(p)
     skin = max(0.0, min(SKIN * scale, 0.499 * p.widths().min() - rc))
-    dt_max = 1.0 / np.sqrt(2.0 * p.dim * k_ref)
-    dt, dt_min, alpha, positive = 0.1 * dt_max, 1e-3 * dt_max, _ALPHA_START, 0
-    x = np.array(p.positions)
+    dt_max = DT_MAX / np.sqrt(2.0 * p.dim * k_ref)
+    s = _pairs.setup(p, pot, skin=skin)
     d = p.dim
-
-    def build(x):
-        i, j, d0, s = _pairs.half_pairs(replace(p, positions=x), pot, skin=skin)
-        return i, j, d0, s, x.copy()
-
-    i, j, d0, s, x_ref = build(x)
-    f3, u3 = np.zeros((p.n, 3)), np.zeros((p.n, 3))
-
-    def forces(x):
-        u3[:, :d] = x - x_ref
-        e = _cells.pair_forces(i, j, d0, u3, s.types, s.diam, s.use_d, s.tab, s.kind, s.alpha, s.shift, f3)
-        return e, f3[:, :d].copy()
-
-    bar = _bar(progress, max_steps)
-    energy, f = forces(x)
+    x = np.zeros((p.n, 3))
+    x[:, :d] = p.positions
     v = np.zeros_like(x)
+    state = np.array([0.1 * dt_max, _fire_compiled.ALPHA_START, 0.0, dt_max, 1e-3 * dt_max])
+    args = (s.cell, np.linalg.inv(s.cell), s.ncell, s.zr, d, s.types, s.diam, s.use_d, s.tab, _fire_compiled.contact_kind(s), s.alpha, s.shift, skin)
+    bar = _bar(progress, max_steps)
     step = 0
     try:
-        for step in range(max_steps + 1):
-            fmax = float(np.abs(f).max())
-            if bar is not None and step % REPORT_EVERY == 0:
+        while True:
+            taken, fmax, energy = _fire_compiled.fire_chunk(x, v, state, ftol, min(_fire_compiled.CHUNK, max_steps - step), *args)
+            step += taken
+            if bar is not None:
                 bar.update(step - bar.n)
                 bar.set_postfix(max_force=f"{fmax:.2e}")
-            if fmax < ftol or step == max_steps:
+            if fmax < ftol or step >= max_steps:
                 break
-            power = float(np.vdot(f, v))
-            if power > 0:
-                positive += 1
-                if positive > _N_DELAY:
-                    dt, alpha = min(dt * _F_INC, dt_max), alpha * _F_ALPHA
-            else:
-                positive, alpha = 0, _ALPHA_START
-                dt = max(dt * _F_DEC, dt_min)
-                x = x - 0.5 * dt * v
-                v = np.zeros_like(v)
-            v = v + dt * f
-            if power > 0:
-                fn, vn = np.sqrt(float(np.vdot(f, f))), np.sqrt(float(np.vdot(v, v)))
-                if fn > 0:
-                    v = (1.0 - alpha) * v + (alpha * vn / fn) * f
-            x = x + dt * v
-            if np.max(np.einsum("ij,ij->i", x - x_ref, x - x_ref)) > (0.5 * skin) ** 2:
-                i, j, d0, s, x_ref = build(x)
-            energy, f = forces(x)
     finally:
         if bar is not None:
             bar.close()
+    x = np.ascontiguousarray(x[:, :d])
     if fmax >= ftol:
         raise _checks.RunError(f"{p.where()}FIRE did not reach max |F| < {ftol:g} in {max_steps} steps (reached {fmax:.3g}); "
                                "raise 'max_steps' or 'ftol'")

@@ -1,7 +1,7 @@
 """The scaling laws near jamming: packings over pressures and seeds, their contacts, moduli and D(omega).
 
-``jamming_study`` makes, for every seed (SPEC 7 children of one root), one packing decompressed
-through the target pressures (``model.jamming.jammed_series``) and measures each one
+``jamming_study`` makes, for every seed (SPEC 7 children of one root), one packing made at the
+lowest target pressure and compressed through the others (``model.jamming.jammed_series``) and measures each one
 (``packing_numbers``): pressure, phi, backbone z, Dz, var z, rattler fraction, G and B (relaxed),
 the DOS of the backbone Hessian on a logarithmic grid, omega* (``analysis.jamming``), and the Boson
 peak of D/omega^(d-1) over the packing's own Debye level. ``jamming_exponents`` fits
@@ -121,7 +121,7 @@ def jamming_study(N: int, pressures=PRESSURES, *, dim: int = 2, potential: str =
     dim : {2, 3}
     potential : {"harmonic", "hertzian"}
     seeds : int
-        Independent packings per pressure (each seed one decompressed series).
+        Independent packings per pressure (each seed one packing compressed from the lowest pressure).
     rng : int or SeedSequence, optional
         Root of the seeds' streams (SPEC 7).
     ratio : float
