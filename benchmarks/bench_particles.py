@@ -1,6 +1,7 @@
 """Hessian assembly and KPM of a 10^6-particle 3D Kob-Andersen configuration, against matscipy and the lattice networks.
 
     PYTHONPATH=src python benchmarks/bench_particles.py [--n 1000000] [--moments 64] [--vectors 4] [--dos] [--resolution 0.2]
+        [--csr] [--no-matscipy]
 
 Positions: a Kob-Andersen inherent structure of 1000 particles at number density 1.2 (FIRE from a
 jittered lattice, types A:B = 80:20 at random) repeated periodically to 10^6 (``ka_glass``): the pair
@@ -9,13 +10,15 @@ faulted in (a buffer of the matrix's size, written once and freed), as a machine
 before would have it: on the shared VM a first touch costs seconds per GB, for either method.
 Prints, from one run:
 
-* the Hessian assembly (``bosonpeak.matrices.particle_hessian.hessian``, float64 CSR, 32-bit
-  indices) against matscipy's ``neighbour_list("ijD", atoms, cutoffs)`` alone on the same positions
-  with the same per-type-pair cut-offs (target: ratio matscipy / ours >= 1), and the peak memory of
-  the assembly (tracemalloc: numpy buffers; target <= 16 GB);
+* the Hessian assembly (``bosonpeak.matrices.particle_hessian.hessian``) in 3 x 3 blocks
+  (``format="bsr"``, 32-bit block indices; float64, and float32 as the KPM engine stores it)
+  against matscipy's ``neighbour_list("ijD", atoms, cutoffs)`` alone on the same positions with
+  the same per-type-pair cut-offs (target: ratio matscipy / ours >= 1), and the peak memory of
+  each assembly (tracemalloc: numpy buffers; target <= 16 GB); with ``--csr`` also the float64
+  CSR output;
 * the cost per degree of freedom of building the matrix and of one KPM moment per vector
-  (``--moments`` moments, ``--vectors`` vectors, the fused kernel) for the particle Hessian
-  (3N dof) and for the paper's cut-off lattice network of about as many nodes
+  (``--moments`` moments, ``--vectors`` vectors, the fused kernel on float32 CSR) for the particle
+  Hessian (3N dof; built as float32 CSR for this) and for the paper's cut-off lattice network of about as many nodes
   (``bosonpeak.network`` + ``bosonpeak.dynamical_matrix``), same run;
 * with ``--dos``: ``bosonpeak.dos(H, edges, method="kpm", resolution=..., dtype="float32")`` on the
   particle Hessian, its wall time and error bars (target: within 5 minutes on 2 cores, Hessian included).
@@ -81,6 +84,7 @@ def main() -> None:
     ap.add_argument("--dos", action="store_true", help="also the whole KPM DOS of the particle Hessian")
     ap.add_argument("--resolution", type=float, default=0.2)
     ap.add_argument("--no-matscipy", action="store_true")
+    ap.add_argument("--csr", action="store_true", help="also time the float64 CSR assembly")
     args = ap.parse_args()
 
     import bosonpeak
@@ -109,21 +113,29 @@ def main() -> None:
         c_ms = time.process_time() - c0
         n_ms = len(i)
         del i, j, D, atoms
-    tracemalloc.start()
-    c0 = time.process_time()
-    H, t_hess = timed(lambda: hessian(p, pot))
-    c_hess = time.process_time() - c0
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    matrix_bytes = H.data.nbytes + H.indices.nbytes + H.indptr.nbytes
-    print(f"particle Hessian: N = {p.n}, dof = {H.shape[0]}, nnz = {H.nnz} ({H.nnz / H.shape[0]:.1f} per row), "
-          f"index {H.indices.dtype}, matrix {matrix_bytes / 1e9:.2f} GB")
-    print(f"  assembly: {t_hess:.2f} s wall, {c_hess:.2f} s CPU ({threads} threads); peak memory (tracemalloc) "
-          f"{peak / 1e9:.2f} GB (target <= 16 GB)")
-    if not args.no_matscipy:
-        print(f"  matscipy neighbour_list('ijD') alone: {t_ms:.2f} s wall, {c_ms:.2f} s CPU, {n_ms} ordered pairs "
-              f"(ours: {H.nnz // 9 - p.n}); ratio matscipy / our assembly = {t_ms / t_hess:.2f} wall (target >= 1), "
-              f"{c_ms / c_hess:.2f} CPU")
+    builds = [("BSR float64", dict(format="bsr"), True), ("BSR float32", dict(format="bsr", dtype="float32"), True)]
+    if args.csr:
+        builds.append(("CSR float64", dict(), True))
+    builds.append(("CSR float32", dict(dtype="float32"), False))  # for the KPM cost table below
+    for name, kw, report in builds:
+        tracemalloc.start()
+        c0 = time.process_time()
+        H, t_hess = timed(lambda: hessian(p, pot, **kw))
+        c_hess = time.process_time() - c0
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        if not report:
+            break
+        matrix_bytes = H.data.nbytes + H.indices.nbytes + H.indptr.nbytes
+        print(f"particle Hessian {name}: N = {p.n}, dof = {H.shape[0]}, nnz = {H.nnz} ({H.nnz / H.shape[0]:.1f} per row), "
+              f"index {H.indices.dtype}, matrix {matrix_bytes / 1e9:.2f} GB")
+        print(f"  assembly: {t_hess:.2f} s wall, {c_hess:.2f} s CPU ({threads} threads); peak memory (tracemalloc) "
+              f"{peak / 1e9:.2f} GB (target <= 16 GB)")
+        if not args.no_matscipy:
+            print(f"  matscipy neighbour_list('ijD') alone: {t_ms:.2f} s wall, {c_ms:.2f} s CPU, {n_ms} ordered pairs "
+                  f"(ours: {H.nnz // H.blocksize[0] ** 2 - p.n if H.format == 'bsr' else H.nnz // 9 - p.n}); "
+                  f"ratio matscipy / our assembly = {t_ms / t_hess:.2f} wall (target >= 1), {c_ms / c_hess:.2f} CPU")
+        del H
 
     # lattice network of about as many degrees of freedom: build and KPM cost per dof
     L = int(round(np.sqrt(H.shape[0])))

@@ -10,9 +10,10 @@ Degrees of freedom are particle-major, ``(x_0, y_0[, z_0], x_1, ...)``. The scal
 reduction keeps one degree of freedom per particle, ``H_ij = -V''(r_ij)`` (mass-weighted
 likewise), ``H_ii = sum_j V''(r_ij)``.
 
-The matrix is written row by row straight into CSR by a compiled kernel (``model._cells``) over
-a cell list, rows sorted, 32-bit indices: no triplets, no sort, no duplicates to sum; each pair
-is evaluated once per row it appears in.
+The matrix is written row by row straight into CSR, or BSR of d x d blocks, by compiled kernels
+(``model._assembly``) over a cell list sorted by cell, columns sorted, 32-bit indices: no
+triplets, no global sort, no duplicates to sum; each row's partners are found once, and each
+pair is evaluated once per row it appears in.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def hessian(p: Particles, pot: PairPotential, *, mass_weighted: bool = True, sca
     >>> B.blocksize, B.data.shape, bool((B.toarray() == H.toarray()).all())
     ((2, 2), (4, 2, 2), True)
     """
-    from ..model import _cells, _pairs
+    from ..model import _assembly, _pairs
 
     for name, value in (("mass_weighted", mass_weighted), ("scalar", scalar)):
         if not isinstance(value, bool):
@@ -75,13 +76,15 @@ def hessian(p: Particles, pot: PairPotential, *, mass_weighted: bool = True, sca
     dtype = np.dtype(_checks.choice("dtype", _dtype_name(dtype), ("float64", "float32")))
     bsr = _checks.choice("format", format, ("csr", "bsr")) == "bsr"
     new = _renumber(p, keep)
-    s = _pairs.setup(p, pot)
-    counts = np.empty(p.n, dtype=np.int64)
-    _pairs.run(_cells.count_rows, p.n, *_pairs._grid_args(s), 0.0, counts)
-    if keep is not None:
-        counts = _kept_counts(s, new, counts)
-    kept = new >= 0
-    blocks = counts[kept] + 1  # the diagonal block
+    s = _pairs.sorted_setup(p, pot)
+    rows = new[s.order]  # the matrix row of each particle in cell order
+    sphere = np.pi * pot.max_cutoff(p) ** 2 * (4.0 / 3.0 * pot.max_cutoff(p) if p.dim == 3 else 1.0)
+    guess = int(min(sphere * p.n / p.volume, p.n)) + 8
+    x, cell, ncell, home, start, reach = s.grid
+    lists = _pairs.run(_assembly.neighbours, p.n, guess, x, cell, ncell, home, start, reach, *s.terms[:4], rows)
+    kept = rows >= 0
+    blocks = np.empty(int(kept.sum()), dtype=np.int64)
+    blocks[rows[kept]] = np.concatenate([c for c, _, _ in lists])[kept] + 1  # the diagonal block
     dim = 1 if scalar else p.dim
     bptr = np.zeros(blocks.size + 1, dtype=np.int64)
     np.cumsum(blocks, out=bptr[1:])
@@ -89,9 +92,10 @@ def hessian(p: Particles, pot: PairPotential, *, mass_weighted: bool = True, sca
     index = np.int32 if (int(bptr[-1]) if bsr else nnz) < 2**31 else np.int64
     indices = np.empty(int(bptr[-1]) if bsr else nnz, dtype=index)
     data = np.empty(nnz, dtype=dtype)
-    inv_sqrt_m = 1.0 / np.sqrt(p.masses) if mass_weighted else np.ones(p.n)
-    rmin = _pairs.run(_cells.hessian_rows, p.n, *_pairs._grid_args(s), s.kind, s.alpha, s.shift, dim, inv_sqrt_m, new,
-                      bptr, bsr, indices, data)
+    inv_sqrt_m = (1.0 / np.sqrt(p.masses) if mass_weighted else np.ones(p.n))[s.order]
+    rmin = _pairs.run(_assembly.hessian_blocks, p.n, x, cell, *s.terms, dim, inv_sqrt_m, rows, bptr, bsr, indices, data,
+                      each=lists)
+    del lists
     if min(rmin, default=np.inf) <= _pairs.OVERLAP * (p.volume / p.n) ** (1.0 / p.dim):
         _pairs.half_pairs(p, pot)  # names the overlapping pair
     n_dof = dim * blocks.size
@@ -125,13 +129,3 @@ def _renumber(p: Particles, keep) -> np.ndarray:
     if not mask.any():
         raise _checks.ParameterError("'keep' must keep at least one particle; got none")
     return np.where(mask, np.cumsum(mask) - 1, -1).astype(np.int64)
-
-
-def _kept_counts(s, new, counts) -> np.ndarray:
-    """Partners that are kept, per particle."""
-    from ..model import _pairs
-
-    ptr, nbr, _ = _pairs.rows(s)
-    ok = (new[nbr] >= 0).astype(np.int64)
-    out = np.add.reduceat(ok, ptr[:-1]) if len(ok) else np.zeros(len(counts), dtype=np.int64)
-    return np.where(np.diff(ptr) > 0, out, 0)

@@ -186,92 +186,32 @@ def pair_forces(i, j, d0, u, types, diam, use_d, tab, kind, alpha, shift, f):
     return energy
 
 
-@numba.njit(**_JIT)
-def hessian_rows(lo, hi, room, x, cell, ncell, home, order, start, zr, types, diam, use_d, tab, kind, alpha, shift, dim,
-                 inv_sqrt_m, new, bptr, bsr, indices, data):
-    """Rows ``lo:hi`` of the mass-weighted Hessian straight into CSR or BSR (``indices``, ``data``).
-
-    ``new[i]``: the particle's index in the matrix (-1: left out); ``bptr``: block-row pointer
-    (blocks of the row, the diagonal included). CSR: block row ``i`` with ``m`` blocks starts, for
-    its component ``a``, at ``dim * dim * bptr[i] + a * dim * m``; BSR (``bsr``): block ``q`` of
-    the row is ``data[bptr[i] + q]`` (d x d, flattened row-major), its column ``indices[bptr[i] + q]``.
-    ``dim = 1``: scalar ``-V''``. Returns the shortest pair distance met (0: overlapping particles)."""
-    outj = np.empty(room, np.int64)
-    outs = np.empty(room, np.int8)
-    outd = np.empty((room, 3))
-    blk = np.empty((room, 3, 3))
-    cols = np.empty(room, np.int64)
-    rmin = np.inf
-    for i in range(lo, hi):
-        ii = new[i]
-        if ii < 0:
-            continue
-        c = _row(i, x, cell, ncell, home, order, start, zr, types, diam, use_d, tab, 0.0, outj, outs, outd)
-        diag = np.zeros((3, 3))
-        m = 0
-        wi = inv_sqrt_m[i]
-        wii = wi * wi
-        for q in range(c):
-            j = outj[q]
-            if new[j] < 0:
-                continue
-            r = np.sqrt(outd[q, 0] ** 2 + outd[q, 1] ** 2 + outd[q, 2] ** 2)
-            rmin = min(rmin, r)
-            _, dv, d2v = radial(kind, alpha, shift, pair_params(i, j, types, diam, use_d, tab), r)
-            w = wi * inv_sqrt_m[j]
-            if dim == 1:
-                blk[m, 0, 0] = -d2v * w
-                diag[0, 0] += d2v * wii
-            else:  # V'' n n^T + (V'/r)(I - n n^T) = k d d^T + t I, k = (V'' - V'/r) / r^2, t = V'/r
-                t = dv / r
-                k = (d2v - t) / (r * r)
-                for a in range(dim):
-                    ka = k * outd[q, a]
-                    for b in range(a, dim):
-                        v = ka * outd[q, b] + (t if a == b else 0.0)
-                        blk[m, a, b] = -v * w
-                        blk[m, b, a] = -v * w
-                        diag[a, b] += v * wii
-                        if b != a:
-                            diag[b, a] += v * wii
-            cols[m] = new[j]
-            m += 1
-        perm = np.argsort(cols[:m])
-        nb = m + 1
-        base = dim * dim * bptr[ii]
-        placed = False
-        p = 0
-        for q in range(nb):
-            if not placed and (p == m or cols[perm[p]] > ii):
-                col, src = ii, -1
-                placed = True
-            else:
-                src = perm[p]
-                col = cols[src]
-                p += 1
-            if bsr:
-                indices[bptr[ii] + q] = col
-            for a in range(dim):
-                for b in range(dim):
-                    if bsr:
-                        at = base + q * dim * dim + a * dim + b
-                    else:
-                        at = base + a * dim * nb + q * dim + b
-                        indices[at] = dim * col + b
-                    data[at] = diag[a, b] if src < 0 else blk[src, a, b]
-    return rmin
-
-
 def grid(s: np.ndarray, cell: np.ndarray, widths: np.ndarray, cutoff: float):
     """Cell list of fractional coordinates ``s`` in ``[0, 1)``, shape (N, d), for a cut-off.
 
     Returns ``(x, cell3, ncell, home, order, start, zr, room)``: wrapped Cartesian positions
     (N, 3), the cell (3, 3), cells per axis (3,), each particle's cell (N, 3), particles in cell
     order, cell starts, the z-offset range (0 in 2D) and a bound on any row's length."""
-    n, d = s.shape
+    d = s.shape[1]
+    x, cell3, n3, h3, order, start = bins(s, cell, coarse_cells(widths, cutoff, len(s)))
+    room = int(np.diff(start).max()) * 3**d
+    return x, cell3, n3, h3, order, start, 1 if d == 3 else 0, room
+
+
+def coarse_cells(widths: np.ndarray, cutoff: float, n: int) -> np.ndarray:
+    """Cells per axis at least ``cutoff`` wide, fewer (larger) where there would be far more than ``n``."""
     ncell = np.maximum(1, np.floor(widths / cutoff)).astype(np.int64)
     while np.prod(ncell, dtype=float) > 2.0 * n + 8:  # tiny cut-offs: fewer, larger cells
         ncell = np.maximum(1, ncell // 2)
+    return ncell
+
+
+def bins(s: np.ndarray, cell: np.ndarray, ncell: np.ndarray):
+    """``(x, cell3, ncell3, home, order, start)`` of fractional coordinates ``s`` (N, d) on ``ncell``
+    cells per axis, padded to 3D (one cell along z in 2D): wrapped Cartesian positions (N, 3), the
+    cell (3, 3), cells per axis (3,), each particle's cell (N, 3), the particles in cell order
+    (cells z fastest), cell starts."""
+    n, d = s.shape
     home = np.minimum((s * ncell).astype(np.int64), ncell - 1)
     cell3, x = np.eye(3), np.zeros((n, 3))
     cell3[:d, :d] = cell
@@ -281,6 +221,4 @@ def grid(s: np.ndarray, cell: np.ndarray, widths: np.ndarray, cutoff: float):
     flat = (h3[:, 0] * n3[1] + h3[:, 1]) * n3[2] + h3[:, 2]
     order = np.argsort(flat, kind="stable")
     start = np.searchsorted(flat[order], np.arange(int(np.prod(n3)) + 1))
-    occupancy = int(np.diff(start).max())
-    room = occupancy * 3 ** d
-    return x, cell3, n3, h3, order, start, 1 if d == 3 else 0, room
+    return x, cell3, n3, h3, order, start

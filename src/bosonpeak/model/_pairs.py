@@ -1,5 +1,5 @@
-"""Driving the compiled pair kernels of ``_cells`` (private): the box check, the cell list,
-rows shared among threads, overlaps.
+"""Driving the compiled pair kernels of ``_cells`` and ``_assembly`` (private): the box check,
+the cell lists, rows shared among threads, overlaps.
 
 The kernels release the GIL; rows are cut into fixed chunks that a pool of threads takes in
 turn, each chunk writing only its own rows, so results do not depend on the number of threads.
@@ -60,31 +60,59 @@ def check_box(p: Particles, cutoff: float, what: str = "the cut-off") -> None:
                                      f"width along box vector {a + 1} is {w[a]:g}, it must exceed 2 x {cutoff:g}")
 
 
-def setup(p: Particles, pot, *, skin: float = 0.0) -> Setup:
-    """Kernel arguments for ``p`` and ``pot``, with the cell list for the longest cut-off plus ``skin``."""
+def _potential_args(p: Particles, pot) -> tuple:
+    """``(types, diam, use_d, tab, kind, alpha, shift)`` of the kernels for ``p`` and ``pot``; refuses a box too small."""
     from . import _cells
 
     types, diam, eps, sig, cut = pot.tables(p)
-    rc = pot.max_cutoff(p)
-    check_box(p, rc)
-    grid = _cells.grid(p.fractional(), p.cell, p.widths(), rc + skin)
+    check_box(p, pot.max_cutoff(p))
     shift = {"none": _cells.SHIFT_NONE, "energy": _cells.SHIFT_ENERGY, "force": _cells.SHIFT_FORCE}[pot.shift]
     tab = np.zeros((5,) + eps.shape)
     tab[0], tab[1], tab[2] = eps, sig, cut
     if shift != _cells.SHIFT_NONE:
         for a, b in np.ndindex(*eps.shape):
             tab[3, a, b], tab[4, a, b] = _cells.unit_shift(pot.kind, float(pot.alpha), float(cut[a, b]))
-    return Setup(*grid, types, diam, bool(pot.use_diameters), tab, pot.kind, float(pot.alpha), shift)
+    return types, diam, bool(pot.use_diameters), tab, pot.kind, float(pot.alpha), shift
 
 
-def run(kernel, n: int, *args) -> list:
-    """``kernel(lo, hi, *args)`` over the chunks of ``range(n)`` on a pool of threads; the results in chunk order."""
+def setup(p: Particles, pot, *, skin: float = 0.0) -> Setup:
+    """Kernel arguments for ``p`` and ``pot``, with the cell list for the longest cut-off plus ``skin``."""
+    from . import _cells
+
+    args = _potential_args(p, pot)
+    return Setup(*_cells.grid(p.fractional(), p.cell, p.widths(), pot.max_cutoff(p) + skin), *args)
+
+
+@dataclass(frozen=True, eq=False)
+class Sorted:
+    """Kernel arguments with the particles in cell order (``order``: their indices in ``p``):
+    the grid of ``_assembly.sorted_grid`` and the pair terms' ``(types, diam, use_d, tab, kind,
+    alpha, shift)``, types and diameters in cell order."""
+
+    order: np.ndarray
+    grid: tuple
+    terms: tuple
+
+
+def sorted_setup(p: Particles, pot) -> Sorted:
+    """Kernel arguments for ``p`` and ``pot`` on a grid of cells half the longest cut-off wide,
+    particles (positions, types, diameters) in cell order."""
+    from . import _assembly
+
+    types, diam, *rest = _potential_args(p, pot)
+    order, *grid = _assembly.sorted_grid(p.fractional(), p.cell, p.widths(), pot.max_cutoff(p))
+    return Sorted(order, tuple(grid), (np.ascontiguousarray(types[order]), np.ascontiguousarray(diam[order]), *rest))
+
+
+def run(kernel, n: int, *args, each=None) -> list:
+    """``kernel(lo, hi, *each[c], *args)`` over the chunks ``c`` of ``range(n)`` on a pool of
+    threads (``each``: a tuple of arguments per chunk, or none); the results in chunk order."""
     cuts = list(range(0, n, CHUNK)) + [n]
-    spans = list(zip(cuts[:-1], cuts[1:]))
+    spans = [(lo, hi, each[c] if each is not None else ()) for c, (lo, hi) in enumerate(zip(cuts[:-1], cuts[1:]))]
     if threads() == 1 or len(spans) == 1:
-        return [kernel(lo, hi, *args) for lo, hi in spans]
+        return [kernel(lo, hi, *own, *args) for lo, hi, own in spans]
     with ThreadPoolExecutor(threads()) as pool:
-        return list(pool.map(lambda span: kernel(span[0], span[1], *args), spans))
+        return list(pool.map(lambda span: kernel(span[0], span[1], *span[2], *args), spans))
 
 
 def _grid_args(s: Setup) -> tuple:
