@@ -171,9 +171,10 @@ def kernel_module_source() -> str:
     return head + body + "\n\n" + tables
 
 
-def kernel_module():
+def kernel_module(source: str | None = None, stem: str = "fused"):
     """The generated kernels, imported: written at first use into the user's cache
-    (``bosonpeak._cache.writable_dir("kernels")``) as ``fused_<key>.py``, ``key`` the hash of the
+    (``bosonpeak._cache.writable_dir("kernels")``) as ``<stem>_<key>.py`` (``source``: default
+    ``kernel_module_source()``; ``_block`` passes its own), ``key`` the hash of the
     source and numba's version, then imported from there; numba caches their machine code beside
     it (``cache=True``), so the next process neither writes nor compiles them again.
 
@@ -189,12 +190,12 @@ def kernel_module():
 
     from .. import _cache, _files
 
-    source = kernel_module_source()
+    source = kernel_module_source() if source is None else source
     key = hashlib.sha256(f"{source}\nnumba {numba.__version__}".encode()).hexdigest()[:16]
-    name = f"bosonpeak_fused_{key}"
+    name = f"bosonpeak_{stem}_{key}"
     if name in sys.modules:
         return sys.modules[name]
-    path = _cache.writable_dir("kernels") / f"fused_{key}.py"
+    path = _cache.writable_dir("kernels") / f"{stem}_{key}.py"
     try:
         current = path.read_text()
     except (OSError, UnicodeDecodeError):
