@@ -110,3 +110,25 @@ def test_conjugate_gradients_give_the_factorisation_s_moduli():
     cg = from_pair_terms(ref.Terms(t), solver="cg", **kw)
     np.testing.assert_allclose(cg.A, direct.A, atol=1e-7 * np.abs(direct.A).max())
     assert not np.allclose(direct.A, direct.born, rtol=0.05)  # a glass relaxes: the test compares something
+
+
+def test_block_conjugate_gradients_state_an_error_that_covers_the_true_one():
+    """All columns together on the BSR matrix (float64 and float32 entries, mass-weighted with
+    unequal masses): G and M agree with the factorisation within the stated error estimate, and a
+    tighter tolerance takes more iterations."""
+    x, cell, types, _ = ref.read_data(ref.FIXTURES / "kob_andersen3d.data", 3)
+    masses = np.where(types == 1, 1.0, 0.5)
+    t = ref.pair_terms(x, cell, types, "ka")
+    H = ref.hessian(t, len(x), 3)
+    w = np.repeat(1.0 / np.sqrt(masses), 3)
+    D = sp.csr_matrix(w[:, None] * H * w[None, :])
+    kw = dict(n=len(x), volume=abs(np.linalg.det(cell)), mass=masses.sum())
+    direct = from_pair_terms(ref.Terms(t), solver="direct", H=sp.csr_matrix(H), **kw)
+    iterations = []
+    for dtype, tol in ((np.float64, 1e-4), (np.float32, 1e-6)):
+        cg = from_pair_terms(ref.Terms(t), solver="cg", H=D.tobsr(blocksize=(3, 3)).astype(dtype), masses=masses, tolerance=tol, **kw)
+        assert 0 < abs(cg.shear - direct.shear) <= cg.shear_error
+        assert abs(cg.longitudinal - direct.longitudinal) <= cg.longitudinal_error
+        assert cg.shear_error <= 10 * tol * direct.shear
+        iterations.append(cg.iterations)
+    assert iterations[0] < iterations[1]

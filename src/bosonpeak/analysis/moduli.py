@@ -51,8 +51,10 @@ SOLVERS = ("auto", "direct", "cg")
 #: Kob-Andersen Hessian of 12,000 degrees of freedom (2.3 10^6 entries) took minutes to factorise (SuperLU
 #: and qdldl alike: 3D fill-in), where Jacobi-preconditioned CG converged in 377 iterations per column.
 DIRECT_MAX_DOF = {2: 200_000, 3: 6_000}
-#: Relative residual at which CG stops.
+#: Relative residual at which CG stops (``_cg``, for ``long_wavelength``).
 CG_TOLERANCE = 1e-10
+#: ``elastic_tensor``'s CG stops when each column's error estimate is below this fraction of its modulus.
+CG_RELATIVE = 1e-8
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +71,11 @@ class ElasticTensor:
         Cauchy stress ``(1/V) dU/du`` (tension positive; a repulsive packing has ``p > 0``).
     number_density, mass_density : float
         ``N / V`` and ``sum m / V`` (every particle, rattlers included).
+    error : ndarray, shape (d, d, d, d), optional
+        Estimated error of ``A`` where the relaxation came from conjugate gradients
+        (``analysis._relax_cg``; ``sqrt(e_ab e_cd) / V`` from each column's error ``e``); None: direct.
+    iterations : int
+        CG iterations (0: direct solve).
     """
 
     A: np.ndarray
@@ -76,6 +83,19 @@ class ElasticTensor:
     stress: np.ndarray
     number_density: float
     mass_density: float
+    error: np.ndarray | None = None
+    iterations: int = 0
+
+    @property
+    def shear_error(self) -> float:
+        """Estimated error of ``shear`` (0 for a direct solve)."""
+        d = self.dim
+        return 0.0 if self.error is None else float(np.mean([self.error[a, b, a, b] for a in range(d) for b in range(a + 1, d)]))
+
+    @property
+    def longitudinal_error(self) -> float:
+        """Estimated error of ``longitudinal`` (0 for a direct solve)."""
+        return 0.0 if self.error is None else float(np.mean([self.error[a, a, a, a] for a in range(self.dim)]))
 
     @property
     def dim(self) -> int:
@@ -210,7 +230,8 @@ def _tensor(e) -> ElasticTensor:
     return e
 
 
-def elastic_tensor(p, pot, *, H=None, keep=None, solver: str = "auto") -> ElasticTensor:
+def elastic_tensor(p, pot, *, H=None, keep=None, solver: str = "auto", terms=None, mass_weighted: bool = False,
+                   tolerance: float = CG_RELATIVE, progress: bool = False) -> ElasticTensor:
     """The relaxed elastic tensor of particles ``p`` (at an energy minimum) under potential ``pot``.
 
     Parameters
@@ -226,6 +247,17 @@ def elastic_tensor(p, pot, *, H=None, keep=None, solver: str = "auto") -> Elasti
         Particles to keep (rattlers removed); densities are then those of the kept particles,
         the ones whose ``d M`` modes the spectrum holds.
     solver : {"auto", "direct", "cg"}
+        ``"cg"``: every column in one pass per iteration (``analysis._relax_cg``), with its error
+        estimate in ``ElasticTensor.error``.
+    terms : PairTerms, optional
+        ``pair_terms(p, pot)`` if already computed (saves a pass over the pairs).
+    mass_weighted : bool
+        ``H`` is the mass-weighted dynamical matrix (``hessian(p, pot, keep=keep)``, CSR or BSR,
+        float32 allowed) instead of the unweighted one: the relaxation is solved in its coordinates.
+    tolerance : float
+        CG stops when each column's error estimate is below ``tolerance`` times its modulus.
+    progress : bool
+        Progress bar over the CG iterations.
 
     Returns
     -------
@@ -251,26 +283,29 @@ def elastic_tensor(p, pot, *, H=None, keep=None, solver: str = "auto") -> Elasti
     from ..model.potentials import PairTerms, pair_terms
 
     solver = _checks.choice("solver", solver, SOLVERS)
-    terms = pair_terms(p, pot)
+    tolerance = _checks.real("tolerance", tolerance, minimum=0.0, min_inclusive=False)
+    terms = pair_terms(p, pot) if terms is None else terms
     mask = np.ones(p.n, bool) if keep is None else np.asarray(keep)
     if mask.shape != (p.n,) or mask.dtype != bool:
         raise _checks.ParameterError(f"'keep' must be a boolean mask of the {p.n} particles; got {mask.dtype} {mask.shape}")
     if H is None:
         from ..matrices.particle_hessian import hessian
 
-        H = hessian(p, pot, mass_weighted=False, keep=None if keep is None else mask)
+        H = hessian(p, pot, mass_weighted=mass_weighted, keep=None if keep is None else mask)
     index = np.cumsum(mask) - 1
     sel = mask[terms.i] & mask[terms.j]
     kept = PairTerms(i=index[terms.i[sel]], j=index[terms.j[sel]], rij=terms.rij[sel], r=terms.r[sel], dV=terms.dV[sel],
                      d2V=terms.d2V[sel], V=terms.V[sel])
     return from_pair_terms(kept, n=int(mask.sum()), volume=p.volume, mass=float(np.sum(p.masses[mask])), H=H,
-                           solver=solver)
+                           solver=solver, masses=p.masses[mask] if mass_weighted else None, tolerance=tolerance, progress=progress)
 
 
 
-def from_pair_terms(terms, *, n: int, volume: float, mass: float, H, solver: str = "auto") -> ElasticTensor:
+def from_pair_terms(terms, *, n: int, volume: float, mass: float, H, solver: str = "auto", masses=None,
+                    tolerance: float = CG_RELATIVE, progress: bool = False) -> ElasticTensor:
     """``ElasticTensor`` from pair terms (``i, j, rij, r, dV, d2V`` as ``PairTerms`` holds them),
-    the particle count, the volume, the total mass and the unweighted Hessian ``H``."""
+    the particle count, the volume, the total mass and the Hessian ``H``: unweighted, or
+    mass-weighted with the particles' ``masses`` given."""
     solver = _checks.choice("solver", solver, SOLVERS)
     rij = np.asarray(terms.rij, dtype=float)
     d = rij.shape[1]
@@ -290,10 +325,30 @@ def from_pair_terms(terms, *, n: int, volume: float, mass: float, H, solver: str
     np.add.at(Xi, np.asarray(terms.j), cols)
     np.subtract.at(Xi, np.asarray(terms.i), cols)
     Xi = Xi.reshape(n * d, d * d)
-    X = _relax(sp.csr_matrix(H), Xi, d, solver)
-    relax = 0.5 * (Xi.T @ X + X.T @ Xi) / volume
+    if masses is not None:  # D = M^-1/2 H M^-1/2: Xi^T H^+ Xi = b^T D^+ b with b = M^-1/2 Xi
+        Xi = Xi / np.repeat(np.sqrt(np.asarray(masses, dtype=float)), d)[:, None]
+    # at a force-free state the antisymmetric (rotation) parts of Xi vanish: the d (d + 1) / 2 symmetric columns suffice
+    cols = [(c, e) for c in range(d) for e in range(c, d)]
+    pick = np.array([cols.index((min(c, e), max(c, e))) for c in range(d) for e in range(d)])
+    sym = np.stack([0.5 * (Xi[:, c * d + e] + Xi[:, e * d + c]) for c, e in cols], axis=1)
+    if np.abs(Xi - sym[:, pick]).max(initial=0.0) > 1e-9 * np.abs(Xi).max(initial=0.0):
+        cols, pick, sym = [(c, e) for c in range(d) for e in range(d)], np.arange(d * d), Xi
+    error, iterations = None, 0
+    if solver == "cg" or (solver == "auto" and n * d > DIRECT_MAX_DOF[d]):
+        from ._relax_cg import relax_cg, translations
+
+        born_diag = np.array([born[c, e, c, e] for c, e in cols]) * volume
+        X, quad, err, iterations, res = relax_cg(H, sym, d, null=translations(np.ones(n) if masses is None else masses, d),
+                                                 scale=lambda q: born_diag - q, tolerance=tolerance, progress=progress)
+        error = np.sqrt(np.outer(err, err))[np.ix_(pick, pick)].reshape(d, d, d, d) / volume
+        R = sym.T @ X + X.T @ res  # b_i.x_j + x_i.r_j: off by -e_i^T H e_j only (second order in the errors)
+    else:
+        X = _relax(sp.csr_matrix(H), sym, d, solver)
+        R = sym.T @ X
+    relax = (0.5 * (R + R.T))[np.ix_(pick, pick)] / volume
     A = born - relax.reshape(d, d, d, d)
-    return ElasticTensor(A=A, born=born, stress=stress, number_density=n / volume, mass_density=mass / volume)
+    return ElasticTensor(A=A, born=born, stress=stress, number_density=n / volume, mass_density=mass / volume, error=error,
+                         iterations=iterations)
 
 
 def _relax(H: sp.csr_matrix, Xi: np.ndarray, d: int, solver: str) -> np.ndarray:

@@ -220,7 +220,7 @@ class Stepper:
         start = 0
         for w in split_widths_of(r):
             x = X if w == r else np.ascontiguousarray(X[:, start:start + w])
-            y = np.empty_like(x)
+            y = np.zeros_like(x)  # beta = 0 still reads y (0 * y): no uninitialised NaN
             sums = self.step(x, y, 1.0, 0.0)
             Y[:, start:start + w] = y
             quad[start:start + w] = sums[1]

@@ -2,7 +2,8 @@
 
 Weisse, Wellein, Alvermann and Fehske, Rev. Mod. Phys. 78, 275 (2006); conventions in ``PHYSICS.md``.
 
-* Spectral bounds from Gershgorin only: ``lambda_max = (1 + SAFETY) * gershgorin_bound(H)``,
+* Spectral bounds from Gershgorin, ``lambda_max = (1 + SAFETY) * gershgorin_bound(H)``, or with
+  ``bound="lanczos"`` from a few Lanczos steps, checked on the moments (``_bounds``);
   ``omega_max = sqrt(lambda_max)``, ``H~ = 2 H / lambda_max - 1``.
 * Chebyshev moments ``mu_n = <r| T_n(H~) |r>`` for a block of random vectors, all of them
   carried through each step by one sparse matrix x dense block product; two moments per step
@@ -42,28 +43,26 @@ from scipy.sparse.csgraph import connected_components
 from tqdm.auto import tqdm
 
 from .. import _checks, _resources
-from . import _fused
+from . import _block, _bounds, _fused
+from ._bounds import SAFETY  # noqa: F401 - public here
 from ._kpm_memory import _parts, memory_estimate  # noqa: F401 - memory_estimate is public here
 from ._chebyshev import chebyshev_moments, shifted
 from ..matrices.laplacian import is_laplacian, zero_mode_count
 from .._random import seed_sequences
-from .spectrum import DOS, gershgorin_bound, register_engine
+from .spectrum import DOS, gershgorin_bound, register_engine  # noqa: F401 - gershgorin_bound: public here
+from ._kpm_moments import MAX_MOMENTS, RESOLUTION_PER_BIN, _bin_matrix, _jackson, _n_moments, resolution_at  # noqa: F401 - public here
 
-#: Relative margin added to the Gershgorin bound so that ``H~`` stays inside ``[-1, 1]``.
-SAFETY = 0.01
 DTYPES = ("float64", "float32")
 DEVICES = ("cpu", "cuda")
 #: CPU recursions: ``"fused"`` (numba), ``"scipy"`` (the reference), ``"auto"`` (fused if numba imports).
 KERNELS = ("auto", "fused", "scipy")
-#: Default resolution as a fraction of the mean bin width (at 1, the kernel's bias moved the exact
-#: counts of an L = 200 network 3.5-5.4 error bars away; see docs/kpm.md).
-RESOLUTION_PER_BIN = 0.25
 #: Random vectors per DOS when ``vectors`` is not given.
 DEFAULT_VECTORS = 16
 
 
 def kpm_dos(H, edges, *, zero_modes=False, rng=None, progress=False, resolution=None, moments=None,
-            vectors=DEFAULT_VECTORS, dtype="float64", device="cpu", block=None, threads=None, kernel="auto") -> DOS:
+            vectors=DEFAULT_VECTORS, dtype="float64", device="cpu", block=None, threads=None, kernel="auto",
+            bound="gershgorin") -> DOS:
     """The ``"kpm"`` engine of ``bosonpeak.dos``: DOS in omega with stochastic error bars.
 
     Parameters
@@ -104,7 +103,14 @@ def kpm_dos(H, edges, *, zero_modes=False, rng=None, progress=False, resolution=
         products summed in float64), ``"scipy"`` (scipy's sparse product, then numpy dot
         products; float32 vectors sum their dot products in float32 over 16k-row chunks) or
         ``"auto"``: fused when numba is installed. The vectors are the same bit for bit; the
-        moments agree to round-off in the dot products.
+        moments agree to round-off in the dot products. A BSR matrix of 2 x 2 or 3 x 3 blocks (a
+        particle Hessian: ``hessian(..., format="bsr")``) runs the block kernel (``_block``: one
+        index per block) with ``"auto"`` or ``"fused"``.
+    bound : {"gershgorin", "lanczos"}
+        Upper bound on the spectrum that scales ``H~`` (``_bounds``): Gershgorin's (proven, loose)
+        or a few Lanczos steps (tight; checked on the moments, and the run repeated with
+        Gershgorin's where they show an eigenvalue above it). The moments for a resolution grow
+        like ``sqrt(lambda_max)``.
 
     Returns
     -------
@@ -113,7 +119,9 @@ def kpm_dos(H, edges, *, zero_modes=False, rng=None, progress=False, resolution=
         estimated kernel bias in quadrature (``info["stochastic_error"]``, ``info["kernel_bias"]``),
         ``resolution`` the resolution reached; ``info`` holds ``moments``, ``vectors``,
         ``omega_max``, ``omega_limit`` (below it the kernel, not the network, shapes the curve),
-        ``recursion_seconds``, ``kernel`` (the recursion used) and ``finite_size_omega``.
+        ``recursion_seconds``, ``kernel`` (the recursion used), ``finite_size_omega``,
+        ``resolution_at`` (the kernel's width at each bin centre) and the bound's origin
+        (``bound``, ``gershgorin``, ``lanczos_theta``, ``lanczos_residual``).
 
     Examples
     --------
@@ -126,11 +134,11 @@ def kpm_dos(H, edges, *, zero_modes=False, rng=None, progress=False, resolution=
     groups = [np.arange(H.shape[0])]
     return _kpm(H, edges, groups, zero_modes=zero_modes, rng=rng, progress=progress, resolution=resolution,
                 moments=moments, vectors=vectors, dtype=dtype, device=device, block=block, threads=threads, method="kpm",
-                kernel=kernel)[0]
+                kernel=kernel, bound=bound)[0]
 
 
 def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, vectors, dtype, device, block, threads, method,
-         kernel="auto", part=None):
+         kernel="auto", part=None, bound="gershgorin"):
     """Shared by the DOS and the local DOS: one recursion for every group's vectors.
 
     With ``part = (lo, hi)`` only the random-vector columns ``lo:hi`` run (the same vectors,
@@ -143,7 +151,9 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
     device = _checks.choice("device", device, DEVICES)
     kernel = _kernel(_checks.choice("kernel", kernel, KERNELS), device)
     threads = _usable_cpus() if threads is None else _checks.integer("threads", threads, minimum=1)
-    lam_max = (1.0 + SAFETY) * max(gershgorin_bound(H), np.finfo(float).tiny)
+    bound = _checks.choice("bound", bound, _bounds.BOUNDS)
+    blocks = _block.block_size(H) if kernel == "fused" else 0  # BSR of d x d blocks: the block kernel
+    lam_max, origin = _bounds.spectral_bound(H, bound, rng=0, threads=threads)  # a fixed Lanczos start: rng draws the vectors only
     omega_max = float(np.sqrt(lam_max))
     n_mom = _n_moments(resolution, moments, omega_max, edges)
     # Columns: exact unit vectors for a group no larger than `vectors`, random signs on it otherwise.
@@ -157,15 +167,19 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
     children = [np.random.default_rng(c) for c in seed_sequences(rng, len(columns))[lo:hi]]
     block = hi - lo if block is None else _checks.integer("block", block, minimum=1)
     check_memory(H, n_mom, hi - lo, block, dtype, len(edges) - 1)
-    laplacian = is_laplacian(H)
+    laplacian = not blocks and is_laplacian(H)  # d x d blocks: a vector Hessian, not a graph Laplacian
     if laplacian:  # its components (a transposed copy of H inside scipy: only for a Laplacian)
         n_comp, labels = connected_components(H, directed=False)
         sizes = np.bincount(labels)
     else:
-        zero_mode_count(H, zero_modes)  # raises for zero_modes=False: the zero modes are not known exactly
+        if not (blocks and zero_modes):
+            zero_mode_count(H, zero_modes)  # raises for zero_modes=False: the zero modes are not known exactly
         n_comp, labels, sizes = 0, None, None
-    H2 = shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
-    operator = _fused.prepare(H2, dtype) if kernel == "fused" else None  # once for every block
+    if blocks:  # 2 H~ as BSR in the working dtype, the index arrays shared with H
+        H2, operator = _block.block_matrix(H, dtype, scale=4.0 / lam_max, shift=-2.0), None
+    else:
+        H2 = shifted(H, lam_max, dtype)  # 2 H~ = 4 H / lambda_max - 2
+        operator = _fused.prepare(H2, dtype) if kernel == "fused" else None  # once for every block
     if operator is not None and operator.ell:  # the ELL tables hold 2 H~: keep its shape only
         H2 = sp.csr_matrix(H2.shape, dtype=dtype)
     raw = np.empty((hi - lo, n_mom))
@@ -183,16 +197,22 @@ def _kpm(H, edges, groups, *, zero_modes, rng, progress, resolution, moments, ve
         if laplacian:
             V = _project_out_zero_modes(V, labels, sizes)
         t0 = time.perf_counter()
-        if kernel == "fused":
+        if blocks:
+            raw[start - lo:start - lo + len(cols)] = _block.block_moments(H2, V, n_mom, steps, threads)
+        elif kernel == "fused":
             raw[start - lo:start - lo + len(cols)] = _fused.fused_moments(H2, V, n_mom, steps, threads, operator=operator)
         else:
             raw[start - lo:start - lo + len(cols)] = chebyshev_moments(H2, V, n_mom, device, steps, threads)
         seconds += time.perf_counter() - t0
     steps.close()
+    if bound != "gershgorin" and not _bounds.moments_inside(raw):  # an eigenvalue above the Lanczos bound: again, proven
+        return _kpm(H, edges, groups, zero_modes=zero_modes, rng=rng, progress=progress, resolution=resolution, moments=moments,
+                    vectors=vectors, dtype=dtype, device=device, block=block, threads=threads, method=method, kernel=kernel,
+                    part=part, bound="gershgorin")
     summary = {
         "n": n, "method": method, "n_comp": n_comp, "laplacian": laplacian, "zero_modes": zero_modes, "omega_max": omega_max,
         "n_mom": n_mom, "dtype": dtype.name, "device": device, "block": block, "threads": threads, "kernel": kernel,
-        "recursion_seconds": seconds, "columns": [(k, exact) for k, _, exact in columns],
+        "recursion_seconds": seconds, "origin": origin, "columns": [(k, exact) for k, _, exact in columns],
         # per group: its size and the weight of the zero modes on it, known exactly: sum over nodes of 1 / |component|
         "groups": [(len(nodes), float(np.sum(1.0 / sizes[labels[nodes]])) / len(nodes) if laplacian else 0.0) for nodes in groups],
     }
@@ -233,7 +253,8 @@ def combine(edges, raw, summary) -> list[DOS]:
         out.append(_record(edges, density, error, s["n"], s["method"], s["n_comp"], s["zero_modes"], s["omega_max"], s["n_mom"],
                            len(rows), np.dtype(s["dtype"]), s["device"], size))
         out[-1].info.update({key: s[key] for key in ("block", "threads", "recursion_seconds", "kernel")}, zero_delta=delta0,
-                            stochastic_error=stochastic, kernel_bias=bias)
+                            stochastic_error=stochastic, kernel_bias=bias, **s.get("origin", {}),
+                            resolution_at=resolution_at(0.5 * (edges[1:] + edges[:-1]), s["omega_max"], s["n_mom"]))
     return out
 
 
@@ -324,40 +345,6 @@ def _dtype(dtype) -> np.dtype:
     return np.dtype(_checks.choice("dtype", name, DTYPES))
 
 
-#: Most moments a run may use (a resolution of ~1e-5 omega_max): finer is refused before any work.
-MAX_MOMENTS = 1 << 20
-
-
-def _n_moments(resolution, moments, omega_max, edges) -> int:
-    """Moments of ``H~`` (even) for a resolution in omega, or as given."""
-    if resolution is not None and moments is not None:
-        raise _checks.ParameterError(f"give 'resolution' or 'moments', not both; got resolution={resolution!r}, moments={moments!r}")
-    if moments is not None:
-        m = _checks.integer("moments", moments, minimum=2)
-        return m + m % 2
-    res = RESOLUTION_PER_BIN * float(np.mean(np.diff(edges))) if resolution is None else _checks.real("resolution", resolution, minimum=0.0, min_inclusive=False)
-
-    def width(m):  # the Jackson kernel's width in omega for 2 m moments in y, from g_2 in closed form
-        q = np.pi / (2 * m + 1)
-        g2 = ((2 * m - 1) * np.cos(2 * q) + 2 * np.cos(q) ** 2) / (2 * m + 1)
-        return omega_max * np.sqrt(max(0.5 * (1.0 - g2), 0.0))
-
-    m = max(2 * int(np.ceil(np.pi * omega_max / (4.0 * res))), 2)  # sigma ~ pi omega_max / (2 M)
-    if width(m) > res:  # the smallest even m above with width(m) <= res, by doubling and bisection
-        lo, hi = m, 2 * m
-        while width(hi) > res and hi <= 4 * MAX_MOMENTS:
-            lo, hi = hi, 2 * hi
-        while hi - lo > 2:
-            mid = lo + 2 * ((hi - lo) // 4)
-            lo, hi = (mid, hi) if width(mid) > res else (lo, mid)
-        m = hi
-    if m > MAX_MOMENTS:
-        raise _checks.ParameterError(
-            f"'resolution' = {res:g} needs about {m:.3g} Chebyshev moments (omega_max = {omega_max:.3g}), more than {MAX_MOMENTS}: "
-            f"about {8 * m * max(len(edges), 1) * 4 / 2**30:.3g} GiB of bin matrix alone; the finest resolution is {width(MAX_MOMENTS):.3g}")
-    return m
-
-
 def _project_out_zero_modes(V, labels, sizes):
     """Subtract from every column its mean over each connected component, in place."""
     if len(sizes) == 1:
@@ -378,27 +365,6 @@ def _project_out_zero_modes(V, labels, sizes):
         means = np.bincount(labels, V[:, c].astype(np.float64), minlength=len(sizes)) / sizes
         V[:, c] -= means[labels].astype(V.dtype)
     return V
-
-
-def _jackson(m: int) -> np.ndarray:
-    """Jackson kernel ``g_j``, ``j = 0 .. m - 1``, for an expansion of ``m`` moments."""
-    j = np.arange(m)
-    q = np.pi / (m + 1)
-    return ((m - j + 1) * np.cos(q * j) + np.sin(q * j) / np.tan(q)) / (m + 1)
-
-
-def _bin_matrix(edges, omega_max, n_mom) -> np.ndarray:
-    """``A`` (M, B) with ``density = mu @ A``: the Jackson-smoothed density in ``y = omega /
-    omega_max`` (y-moments ``2 n`` = ``mu_n``, odd ones 0), folded onto ``omega >= 0`` and
-    integrated exactly over each bin, per unit omega."""
-    theta = np.arccos(np.clip(np.asarray(edges, float) / omega_max, 0.0, 1.0))  # decreasing
-    n = np.arange(n_mom)[:, None]
-    g = _jackson(2 * n_mom)[::2][:, None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        F = np.where(n == 0, theta[None, :], np.sin(2 * n * theta[None, :]) / np.where(n == 0, 1, 2 * n))
-    F = F * g * np.where(n == 0, 1.0, 2.0)  # c_n = g_2n (2 - delta_n0)
-    # counts in [w_a, w_b) = 2 * (1 / pi) * [F(theta_a) - F(theta_b)]
-    return 2.0 / np.pi * (F[:, :-1] - F[:, 1:]) / np.diff(edges)[None, :]
 
 
 register_engine("kpm", kpm_dos)
