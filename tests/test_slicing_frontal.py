@@ -116,7 +116,7 @@ def test_uncertified_frontal_falls_back_to_qdldl(monkeypatch):
     monkeypatch.setattr(_multifrontal, "inertia", lambda fr, s: (3, 1e12))  # growth far past the limit
     got, info = eigenvalue_counts(H, sigma, solver="frontal")
     np.testing.assert_array_equal(got, dense_below(H, sigma))
-    assert set(info["orderings"][1:]) == {slicing.FRONTAL_ORDERINGS}
+    assert set(info["orderings"][1:]) - {-1} == {slicing.FRONTAL_ORDERINGS}  # -1: above the first shift to count N
 
 
 def test_process_pool_and_auto_agree_with_frontal():

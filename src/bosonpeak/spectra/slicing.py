@@ -17,10 +17,9 @@ symbolic analysis (and the memory estimate) is done once per network and reused 
 ``"qdldl"`` is a simplicial LDL^T with AMD ordering (symbolic analysis reused through
 ``Solver.update``); ``"superlu"`` uses scipy's SuperLU (``MMD_AT_PLUS_A``, ``SymmetricMode``,
 no pivoting). ``"auto"`` takes ``"frontal"`` for lattice networks from ``FRONTAL_MIN_NODES`` on
-and ``"qdldl"`` otherwise. No solver pivots across fronts, so every factorisation is checked:
-finite non-zero pivots, identical row and column orders, and the growth
-``max_i (|L||D||L^T|)_ii / gershgorin_bound(H)`` below ``GROWTH_LIMIT`` (then the backward
-error, about ``eps * growth``, is far inside the edge band). A factorisation that fails is
+and ``"qdldl"`` otherwise. No solver pivots across fronts, so every factorisation is checked: finite
+non-zero pivots, identical row and column orders, and the growth ``max_i (|L||D||L^T|)_ii /
+gershgorin_bound(H)`` below ``GROWTH_LIMIT`` (the backward error, about ``eps * growth``, is far inside the edge band). A factorisation that fails is
 redone in another elimination order (the dissection with its cuts moved, then qdldl's AMD
 order, then random relabellings of the nodes); the counts must then rise monotonically from 0
 to N. Anything that cannot be certified raises ``SlicingError``: no count is ever returned
@@ -143,9 +142,9 @@ class _Slicer:
 
         F = self.factors.get(k)
         if F is None:
-            self.factors[k] = F = qdldl.Solver(A)
+            self.factors[k] = F = qdldl.Solver(A, upper=True)  # A is the upper triangle already: no copy through triu
         else:
-            F.update(A)
+            F.update(A, upper=True)
         L, D, _ = F.factors()
         return L, D
 
@@ -254,7 +253,8 @@ def eigenvalue_counts(
     net_or_H : SpringNetwork or (N, N) symmetric matrix
     sigma : array_like, shape (S,)
         Shifts in units of ``omega**2``. Shifts ``< 0`` count 0 without a factorisation
-        (``H`` is positive semi-definite).
+        (``H`` is positive semi-definite); in one process, shifts above one that counts all N
+        eigenvalues count N without one.
     solver : {"auto", "frontal", "qdldl", "superlu"}
         ``"frontal"``: multifrontal block ``L D L^T`` in a nested-dissection order read from the
         lattice layout of ``H`` (falls back to qdldl when ``H`` is no lattice network or a shift
@@ -278,7 +278,8 @@ def eigenvalue_counts(
     -------
     counts : ndarray of int, shape (S,)
     info : dict
-        ``orderings`` (elimination order used per shift, see ``ordering``), ``growth``,
+        ``orderings`` (elimination order used per shift, see ``ordering``; -1 where none was
+        factorised), ``growth``,
         ``refactorised`` (shifts that needed another order), ``workers``, ``seconds``,
         ``memory_estimate`` (bytes, ``None`` if not multifrontal).
 
@@ -294,8 +295,6 @@ def eigenvalue_counts(
     >>> counts.tolist(), info["ordering"].startswith("nested dissection")
     ([1, 25, 39], True)
     """
-    from threadpoolctl import threadpool_limits
-
     H = as_matrix(net_or_H)
     solver = _checks.choice("solver", solver, SOLVERS)
     sig = np.atleast_1d(np.asarray(sigma, dtype=float))
@@ -333,10 +332,7 @@ def eigenvalue_counts(
                 counts[i], meta[i] = res
             bar.update(len(part))
     elif workers == 1 or len(todo) < 2:
-        with threadpool_limits(1):
-            for i in todo:
-                counts[i], meta[i] = slicer.count(sig[i])
-                bar.update()
+        todo = _serial_counts(slicer, sig, todo, counts, meta, bar)
     else:
         with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(slicer,)) as pool:
             jobs = {pool.submit(_worker_count, sig[i]): i for i in todo}
@@ -356,6 +352,23 @@ def eigenvalue_counts(
         "seconds": time.perf_counter() - t0,
     }
     return counts, info
+
+
+def _serial_counts(slicer, sig, todo, counts, meta, bar) -> list[int]:
+    """Counts at ``todo`` in rising sigma; above one that counts all N, N without a factorisation (the
+    counts rise with sigma, as ``_certify`` checks). Returns the shifts factorised."""
+    from threadpoolctl import threadpool_limits
+
+    order, done = sorted(todo, key=lambda i: sig[i]), 0
+    with threadpool_limits(1):
+        for done, i in enumerate(order, 1):
+            counts[i], meta[i] = slicer.count(sig[i])
+            bar.update()
+            if counts[i] == slicer.H.shape[0]:
+                counts[order[done:]] = counts[i]
+                bar.update(len(order) - done)
+                break
+    return order[:done]
 
 
 def _certify(slicer, sig, counts, meta):
