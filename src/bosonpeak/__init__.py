@@ -14,35 +14,43 @@ Examples
 1.0
 """
 
-from ._random import seed_sequences
-from ._version import __version__
-from .analysis.elasticity import conductivity_tensor, debye_level, sound_speed
-from .analysis.participation import participation_ratio
-from .analysis.peak import BosonPeak, boson_peak, excess_dos
-from .analysis.thermal import heat_capacity
-from .analysis.vector_elasticity import elastic_tensor
-from .matrices.hessian import glass_hessian
-from .matrices.laplacian import dynamical_matrix
-from .matrices.vector import vector_dynamical_matrix
-from .model.glass import Packing, contact_network, jammed_packing
-from .model.lattice import SpringNetwork, coordination_distribution, network
-from .matrices.toy import new_poles, toy_model
-from .spectra import (
-    DOS,
-    Modes,
-    default_edges,
-    dos,
-    eigenfrequencies,
-    ensemble_dos,
-    glass_dos,
-    kpm_local_dos,
-    local_dos,
-    lowest_modes,
-    methods,
-    vector_dos,
-    vector_zero_modes,
-)
-from .theory import bond_cpa, effective_medium, node_cpa, sound_damping, spring_distribution, theory_curve
+_LOADING: list[str] = []
+
+
+def _public() -> dict:
+    """The public API, imported on first use of any of its names: ``import bosonpeak`` alone imports
+    nothing heavy, so the program (``bosonpeak.cli``) installs its interrupt handling before NumPy loads."""
+    from ._random import seed_sequences
+    from .analysis.elasticity import conductivity_tensor, debye_level, sound_speed
+    from .analysis.participation import participation_ratio
+    from .analysis.peak import BosonPeak, boson_peak, excess_dos
+    from .analysis.thermal import heat_capacity
+    from .analysis.vector_elasticity import elastic_tensor
+    from .matrices.hessian import glass_hessian
+    from .matrices.laplacian import dynamical_matrix
+    from .matrices.vector import vector_dynamical_matrix
+    from .model.glass import Packing, contact_network, jammed_packing
+    from .model.lattice import SpringNetwork, coordination_distribution, network
+    from .matrices.toy import new_poles, toy_model
+    from .spectra import (
+        DOS,
+        Modes,
+        default_edges,
+        dos,
+        eigenfrequencies,
+        ensemble_dos,
+        glass_dos,
+        kpm_local_dos,
+        local_dos,
+        lowest_modes,
+        methods,
+        vector_dos,
+        vector_zero_modes,
+    )
+    from .theory import bond_cpa, effective_medium, node_cpa, sound_damping, spring_distribution, theory_curve
+
+    return locals()
+
 
 __all__ = [
     "BosonPeak",
@@ -86,3 +94,25 @@ __all__ = [
     "vector_dynamical_matrix",
     "vector_zero_modes",
 ]
+
+
+def __getattr__(name: str):
+    # Only the public names and the stages they come from load the API; any other name (a private
+    # module, a probe such as ``__path__``) and any name asked for while it loads is left to Python's import.
+    if name == "__version__":  # read from the installed metadata, on request only
+        from ._version import __version__
+
+        return __version__
+    if (name in __all__ or name in ("model", "matrices", "spectra", "analysis", "theory")) and not _LOADING:
+        _LOADING.append(name)
+        try:
+            globals().update((k, v) for k, v in _public().items() if k in __all__)
+        finally:
+            _LOADING.clear()
+        if name in globals():
+            return globals()[name]
+    raise AttributeError(f"module 'bosonpeak' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -15,8 +15,6 @@ import os
 import re
 import sys
 
-from .._checks import ParameterError, ParameterTypeError
-
 #: Subcommand modules, in the order ``--help`` lists them.
 SUBCOMMANDS = ("reproduce", "dos", "glass", "vector", "sweep", "analyze", "disorder", "jamming", "qlm", "solid")
 
@@ -74,9 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the program; return the exit code (0 done, 2 input error, 1 a run that could not finish)."""
     if argv is None:  # the program itself (not a call in a test): every interrupt ends with one line
         _handle_signals()
-    try:
+    try:  # the libraries load here (``import bosonpeak`` loads none): an interrupt while they do is one line too
         from .. import _resources
-        from .._checks import RunError
+        from .._checks import ParameterError, ParameterTypeError, RunError
 
         parser = build_parser()
         args = parser.parse_args(argv)
