@@ -75,7 +75,8 @@ def test_commands_print_the_keys_of_the_issue(capsys):
     for key in ("pressure", "phi", "z", "delta_z", "rattler_fraction", "shear_modulus", "bulk_modulus", "omega_star",
                 "omega_bp", "bp_height"):
         assert key in records[0]
-    assert set(records[-1]["exponents"]) == {"delta_z_vs_p", "G_over_B_vs_p", "omega_star_vs_delta_z"}
+    assert set(records[-1]["exponents"]) == {"delta_z_vs_p", "G_over_B_vs_p", "omega_star_vs_delta_z", "shear_modulus_vs_p",
+                                             "bulk_modulus_vs_p"}
     assert {"value", "interval"} <= set(records[-1]["exponents"]["delta_z_vs_p"])
     assert main(["qlm", "--dim", "2", "--size", "32", "--samples", "3", "--band-fraction", "1.5", "--json"]) == 0
     fit = json.loads(capsys.readouterr().out)

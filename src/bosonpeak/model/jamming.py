@@ -6,14 +6,16 @@ spheres (``eps = 1``, unit masses) in a periodic cubic box (O'Hern, Silbert, Liu
 PRE 68, 011306 (2003)).
 
 Protocol (O'Hern et al. 2003). Particles start at uniformly random positions (an infinite-temperature
-quench) at a packing fraction ``start_fraction`` a little above jamming (0.02 above ``PHI_J`` for
-the lowest target pressure; starting far above it, as in a decompression from p = 0.1, gives
-packings that jam 0.005 higher in 3D) and are minimised by FIRE. The box is then rescaled
+quench) at the packing fraction ``start_fraction`` where the lowest target pressure is expected
+(``PHI_J + 2.5 p**(1 / (alpha - 1))``; a start far above jamming, as a decompression from
+p = 0.1, gives packings that jam 0.006 higher in 3D, N = 512) and are minimised by FIRE. The box is then rescaled
 affinely (compression or decompression) and the packing re-minimised until the virial pressure
 lies within ``rtol`` (default 1 %) of the target. Near jamming ``p ~ (phi - phi_J)**(alpha - 1)``
 (``alpha`` = 2 harmonic, 5/2 Hertzian), so the next ``phi`` comes from a secant step on
 ``q = p**(1 / (alpha - 1))``, which is linear in ``phi``, kept inside the bracket of packing
-fractions known to lie below and above the target (bisection when the secant leaves it). The
+fractions known to lie below and above the target (bisection when the secant leaves it), with
+steps of at most ``MIN_STEP``-``MAX_STEP`` in phi (small near jamming, where a packing may
+rearrange, after which the older end of the bracket is forgotten: ``STALE_AFTER``). The
 search minimises to ``max |F_ia| < FTOL_SEARCH * p_target``; the packing returned to
 ``max |F_ia| < FTOL_RELATIVE * p_target`` (1e-7 p). A series of pressures (``jammed_series``) is
 one packing made at the lowest pressure and then compressed step by step to the higher ones, as
@@ -37,11 +39,11 @@ from .potentials import pair_terms, potential
 POTENTIALS = {"harmonic": 2.0, "hertzian": 2.5}
 #: Large-to-small diameter ratio of the default mixture.
 DIAMETER_RATIO = 1.4
-#: Jamming densities of the 50:50 mixture with ratio 1.4 (O'Hern et al. 2003), for the first guess only.
+#: Jamming densities of the 50:50 mixture with ratio 1.4 (O'Hern et al. 2003), for the start only.
 PHI_J = {2: 0.842, 3: 0.648}
 #: The random start lies ``max(PHI_START_MIN, PHI_START_SLOPE * p**(1 / (alpha - 1)))`` above PHI_J,
 #: close to where the lowest target pressure lies (phi - phi_J ~ 2.5 p for harmonic spheres).
-PHI_START_MIN, PHI_START_SLOPE = 0.02, 2.5
+PHI_START_MIN, PHI_START_SLOPE = 0.0, 2.5
 #: The packing returned is minimised to ``max |F_ia|`` below this times the target pressure.
 FTOL_RELATIVE = 1e-7
 #: Minimisations of the search for the pressure stop at this times the target pressure.
@@ -50,6 +52,11 @@ FTOL_SEARCH = 1e-4
 RTOL = 0.01
 #: Rescalings allowed per target pressure before giving up.
 MAX_RESCALINGS = 60
+#: A rescaling changes phi by at most ``phi * min(MAX_STEP, max(MIN_STEP, 10 q_target))``.
+MAX_STEP, MIN_STEP = 0.1, 0.003
+#: After this many packings in a row on one side of the target, the bracket's other end is
+#: forgotten (a packing that rearranged near jamming no longer has the pressure seen there).
+STALE_AFTER = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,7 +156,7 @@ def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps, points):
     and accepted within ``rtol`` (else the search goes on at the tight tolerance).
     """
     lo, hi = None, None  # (phi, q) known below and above the target
-    steps, tight = 0, False
+    steps, tight, side, was_below = 0, False, 0, None
     q_t = target ** (1 / (alpha - 1))
     for rescaling in range(MAX_RESCALINGS):
         m = minimize(p, pot, ftol=(FTOL_RELATIVE if tight else FTOL_SEARCH) * target, max_steps=max_steps)
@@ -163,14 +170,19 @@ def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps, points):
             if abs(pressure / target - 1) < rtol:
                 return p, phi, pressure, m, rescaling, steps
         q = max(pressure, 0.0) ** (1 / (alpha - 1))
-        if q < q_t:
+        below = q < q_t
+        side = side + 1 if below == was_below else 1
+        was_below = below
+        if below:
             lo = (phi, q) if lo is None or phi > lo[0] else lo
         else:
             hi = (phi, q) if hi is None or phi < hi[0] else hi
+        if side >= STALE_AFTER:  # the far end was seen before the packing rearranged: forget it
+            lo, hi = (lo, None) if below else (None, hi)
         if q > 0:
             points.append((phi, q))
-        if len(points) >= 2 and points[-1][0] != points[-2][0] and points[-1][1] != points[-2][1]:
-            (f0, q0), (f1, q1) = points[-2], points[-1]
+        (f0, q0), (f1, q1) = points[-2:] if len(points) >= 2 else ((0.0, 0.0), (0.0, 0.0))
+        if (f1 - f0) * (q1 - q0) > 0:  # q rises with phi between the last two points: secant
             new = f1 + (q_t - q1) * (f1 - f0) / (q1 - q0)
         elif q > 0:
             guess = min(PHI_J[p.dim], phi - 1e-3)
@@ -179,7 +191,8 @@ def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps, points):
             new = phi * 1.005
         if lo is not None and hi is not None and not (lo[0] < new < hi[0]):
             new = 0.5 * (lo[0] + hi[0])
-        new = min(max(new, 0.9 * phi), 1.1 * phi)
+        step = phi * min(MAX_STEP, max(MIN_STEP, 10.0 * q_t))  # near jamming, small steps
+        new = min(max(new, phi - step), phi + step)
         p, phi = _rescaled(p, phi, new), new
     raise _checks.RunError(f"the packing did not reach p = {target:g} within {rtol:g} in {MAX_RESCALINGS} rescalings "
                            f"(last p = {pressure:.3g} at phi = {phi:.6f}); raise 'rtol'")

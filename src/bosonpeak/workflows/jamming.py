@@ -31,15 +31,17 @@ OMEGA_LOW, OMEGA_HIGH, BINS = 1e-3, 10.0, 80
 #: Per-packing numbers, in the order the JSON records give them.
 NUMBERS = ("pressure", "phi", "z", "delta_z", "z_variance", "rattler_fraction", "shear_modulus", "bulk_modulus",
            "omega_star", "omega_bp", "bp_height", "debye_level", "omega_1")
-#: The fitted laws: name -> (x, y) of the per-packing numbers (``G_over_B`` is G / B).
+#: The fitted laws: name -> (x, y) of the per-packing numbers (``G_over_B`` is G / B). The issue's
+#: three, then G and B alone against p, which say which of the two makes G / B depart from p^(1/2).
 LAWS = {"delta_z_vs_p": ("pressure", "delta_z"), "G_over_B_vs_p": ("pressure", "G_over_B"),
-        "omega_star_vs_delta_z": ("delta_z", "omega_star")}
+        "omega_star_vs_delta_z": ("delta_z", "omega_star"), "shear_modulus_vs_p": ("pressure", "shear_modulus"),
+        "bulk_modulus_vs_p": ("pressure", "bulk_modulus")}
 
 
 #: Fit of each law (``analysis.jamming.power_law_fit``): G of a single small packing can be negative
 #: (unstable to shear in its fixed box; Dagois-Bohy et al., PRL 109, 095703 (2012)), so G/B is
-#: fitted on the means over seeds with a bootstrap over seeds; the others seed by seed.
-LAW_METHODS = {"G_over_B_vs_p": "means"}
+#: fitted on the means over seeds with a bootstrap over seeds (G too); the others seed by seed.
+LAW_METHODS = {"G_over_B_vs_p": "means", "shear_modulus_vs_p": "means"}
 
 
 def omega_edges() -> np.ndarray:
