@@ -14,7 +14,10 @@ def test_analyze_writes_figures_dataset_and_summary(tmp_path, capsys):
     lo, hi = ds["height_own_interval"].values[0]
     assert lo <= float(ds["height_own"][0]) <= hi
     assert float(ds["sound_speed"].max()) < 1.0  # softer than the crystal
-    assert "omega_BP" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith(" 0.20"))
+    assert "omega_BP" in out and "own: " in row and "crystal: " in row  # each verdict names its Debye level ...
+    assert "own Debye level 1/(2 pi c^2)" in out and "crystal's 1/(2 pi)" in out  # ... and the note says which is which
 
 
 def test_analyze_rejects_one_seed(capsys):

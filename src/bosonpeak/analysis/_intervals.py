@@ -15,7 +15,9 @@ window's ends change. The interval is therefore the union of
 * ``resolution``: half the smoothing width ``2 pi c / L`` either side (the finite-size
   shells are that far apart; nothing finer is resolved).
 
-The height interval is the bootstrap's, widened to ``z`` standard errors of the maximum.
+The omega interval is kept inside the range the variations search (``search_range``): it may reach
+past the reported window's ends, since it includes those variations; the summaries say so. The
+height interval is the bootstrap's, widened to ``z`` standard errors of the maximum.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ def variants(smooth: int, omega_min: float, omega_max: float, top: float) -> lis
                 if hi > lo and (h == 1.0 or h * omega_max <= top):
                     out.append((m, lo, hi))
     return out
+
+
+def search_range(windows) -> tuple[float, float]:
+    """``(lowest omega_min, highest omega_max)`` over the variations: where their maxima can lie."""
+    return float(min(w[1] for w in windows)), float(max(w[2] for w in windows))
 
 
 def sensitivity(reduced, sigma_of, level: float, centres, windows, crystal: bool) -> tuple:
@@ -99,6 +106,7 @@ def intervals(curves, levels, centres, windows, *, reduced, sigma, smooth, width
     j = int(inside[np.argmax(reduced[inside])])
     spread = z * float(sigma[j]) / level
     parts = {"bootstrap": boot_w, "plateau": flat, "resolution": (omega - half, omega + half)}
-    return dict(omega_interval=(min(p[0] for p in parts.values()), max(p[1] for p in parts.values())),
+    lo, hi = search_range(windows)
+    return dict(omega_interval=(max(lo, min(p[0] for p in parts.values())), min(hi, max(p[1] for p in parts.values()))),
                 height_interval=(min(boot_h[0], value / level - spread), max(boot_h[1], value / level + spread)),
                 interval_parts={**parts, "height_bootstrap": boot_h})

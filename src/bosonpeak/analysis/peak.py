@@ -42,7 +42,7 @@ from .. import _checks
 from .._random import seed_sequences
 from ..spectra.ensemble import ensemble_dos
 from ..spectra.spectrum import DOS
-from ._intervals import intervals, sensitivity, variants
+from ._intervals import intervals, search_range, sensitivity, variants
 from ._verdict import EDGE_SIGMAS, NO_PEAK_REASONS, WORDS, peak_verdict, running_mean, verdict_word, vertex  # noqa: F401 - public here
 from .debye import debye_level_nd
 from .elasticity import ensemble_sound_speed
@@ -100,6 +100,8 @@ class BosonPeak:
     interval_parts : dict or None
         The pieces of ``omega_interval`` (``bootstrap``, ``plateau``, ``resolution``) and the
         bootstrap's height interval.
+    search_range : tuple of float or None
+        The window's variations' ``(omega_min, omega_max)``: ``omega_interval`` (it includes them) lies in it, maybe past ``window``.
     verdict : str
         The verdict in one word (``WORDS``): ``"plateau"`` is an interior maximum within the
         errors of the window's upper end.
@@ -124,6 +126,7 @@ class BosonPeak:
     sensitivity: tuple = ()
     interval_parts: dict | None = None
     verdict: str = "peak"
+    search_range: tuple[float, float] | None = None
 
     @property
     def robust(self) -> bool:
@@ -148,7 +151,7 @@ class BosonPeak:
     def to_dict(self) -> dict:
         """Plain numbers and strings for JSON: every field, and ``robustness``."""
         out = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        for key in ("window", "omega_interval", "height_interval"):
+        for key in ("window", "omega_interval", "height_interval", "search_range"):
             out[key] = None if out[key] is None else [float(x) for x in out[key]]
         out["sensitivity"] = [dict(omega_min=a, omega_max=b, smoothing_bins=m, verdict=w) for a, b, m, w in self.sensitivity]
         if self.interval_parts is not None:
@@ -333,7 +336,7 @@ def boson_peak(dos_or_ensemble: DOS, *, c=None, c_L=None, c_T=None, dim: int | N
     windows = variants(smooth, omega_min, omega_max, float(dos.edges[-1]))
     result = dict(omega=omega, height=value / level, c=float(np.mean(speeds)), debye_level=level, reference=reference,
                   window=(float(omega_min), float(omega_max)), confidence=confidence, n_samples=k, smoothing=smooth * width,
-                  smoothing_bins=smooth, dim=dim, model=model)
+                  smoothing_bins=smooth, dim=dim, model=model, search_range=search_range(windows))
     if k > 1 or dos.error is not None:
         gen = np.random.default_rng(rng)
         if k > 1:

@@ -21,7 +21,8 @@ from .. import _checks, _resources
 from .._random import sample_streams, seed_sequences
 from ..analysis.elasticity import conductivity_tensor, debye_level
 from ..analysis.participation import participation_ratio
-from ..analysis.peak import CUTOFF_MULTIPLE, boson_peak
+from ..analysis._intervals import END_FACTORS, START_FACTORS
+from ..analysis.peak import CUTOFF_MULTIPLE, OMEGA_MAX, boson_peak
 from ..analysis.thermal import SHELLS, debye_limit, handover_temperature, heat_capacity
 from ..matrices.laplacian import dynamical_matrix
 from ..model.lattice import RULES, SPRINGS, network
@@ -219,8 +220,8 @@ def summary(ds: xr.Dataset) -> str:
     """The numbers of the analysis as text."""
     s = json.loads(ds.attrs["settings"])
     lines = [f"bosonpeak {ds.attrs['bosonpeak_version']} analyze: L = {s['L']} (N = {s['L'] ** 2}), {s['seeds']} seeds, rule {s['rule']}, "
-             f"springs {s['spring']}, DOS method {s['method']}; intervals: {100 * ds.attrs['confidence']:.0f}% bootstrap over seeds",
-             " delta  c^2 (mean+-sd)  own Debye/crystal  omega_BP [interval]     height/own Debye [int.]  height/crystal [int.]  "
+             f"springs {s['spring']}, DOS method {s['method']}",
+             " delta  c^2 (mean+-sd)  own Debye/crystal  own: omega_BP [interval]     height/own Debye [int.]   crystal: height [int.]         "
              "max C/T^2 / own limit (T)  median P lowest"]
     for d in ds["delta"].values:
         x = ds.sel(delta=d)
@@ -232,13 +233,18 @@ def summary(ds: xr.Dataset) -> str:
         hc = x["height_crystal_interval"].values
         reason = str(x["no_peak_reason"].item()) if "no_peak_reason" in x else ""
         reason_c = str(x["no_peak_reason_crystal"].item()) if "no_peak_reason_crystal" in x else ""
-        crystal_peak = f"{f'no peak ({reason_c})':21s}" if reason_c else f"{float(x['height_crystal']):.3f} [{hc[0]:.3f}, {hc[1]:.3f}]"
-        peak = f"{f'no peak ({reason})':42s}" if reason else f"{float(x['omega_bp']):.3f} [{lo:.3f}, {hi:.3f}]   {float(x['height_own']):.3f} [{ho[0]:.3f}, {ho[1]:.3f}]"
+        crystal_peak = f"crystal: {f'no peak ({reason_c})':22s}" if reason_c else f"crystal: {float(x['height_crystal']):.3f} [{hc[0]:.3f}, {hc[1]:.3f}]"
+        peak = f"own: {f'no peak ({reason})':44s}" if reason else f"own: {float(x['omega_bp']):.3f} [{lo:.3f}, {hi:.3f}]    {float(x['height_own']):.3f} [{ho[0]:.3f}, {ho[1]:.3f}]"
         lines.append(f" {d:4.2f}   {c2.mean():.3f}+-{c2.std(ddof=1):.3f}    {float(x['debye_level_own']) / ds.attrs['debye_level_crystal']:.3f}"
                      f"              {peak}"
-                     f"      {crystal_peak}   {ct2[j]:.3f} ({ds['T'].values[j]:.3f})"
+                     f"      {crystal_peak}  {ct2[j]:.3f} ({ds['T'].values[j]:.3f})"
                      f"               {float(np.median(x['lowest_participation'])):.3f}")
-    lines.append(f"omega_BP searched above {CUTOFF_MULTIPLE:g} x the finite-size cut-off 2 pi c / L (= {float(ds['window_min'].min()):.3f}..{float(ds['window_min'].max()):.3f}) up to 1.5")
+    w0, w1 = float(ds["window_min"].min()), float(ds["window_min"].max())
+    lines.append(f"own: the verdict over each network's own Debye level 1/(2 pi c^2); crystal: over the crystal's 1/(2 pi) (the paper's "
+                 f"reference; the two verdicts can differ, and neither requires what bosonpeak reproduce's summary does, that the variations "
+                 f"below keep the peak). Both search omega_BP above {CUTOFF_MULTIPLE:g} x the finite-size cut-off "
+                 f"2 pi c / L (= {w0:.3f}..{w1:.3f}) up to {OMEGA_MAX:g}; intervals {100 * ds.attrs['confidence']:.0f}% over the seeds and "
+                 f"the window's and smoothing's variations, which search {min(START_FACTORS) * w0:.3f} < omega < {min(max(END_FACTORS) * OMEGA_MAX, float(ds['omega_edges'][-1])):.3f}")
     return "\n".join(lines)
 
 
