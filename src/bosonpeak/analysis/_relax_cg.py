@@ -19,6 +19,8 @@ at most ~``6e-8 ||H|| / lambda_1``, ``lambda_1`` the lowest non-zero eigenvalue.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 #: CG iterations over which the error estimate is taken.
@@ -27,28 +29,22 @@ DELAY = 10
 TOLERANCE = 1e-4
 
 
-def _block_diagonal_inverse(H, d: int) -> np.ndarray:
-    """Pseudo-inverses of the ``d x d`` diagonal blocks of ``H`` (BSR of d x d blocks or CSR), (n/d, d, d)."""
+def diagonal_blocks(H, d: int) -> np.ndarray:
+    """The ``d x d`` diagonal blocks of ``H`` (BSR of d x d blocks, or CSR), shape (n/d, d, d), without a copy of ``H``."""
     nb = H.shape[0] // d
     blocks = np.zeros((nb, d, d))
-    if getattr(H, "format", None) == "bsr":
+    if getattr(H, "format", None) == "bsr" and H.blocksize == (d, d):
         rows = np.repeat(np.arange(nb, dtype=np.int64), np.diff(H.indptr))
         diag = np.flatnonzero(H.indices == rows)
         del rows
         blocks[H.indices[diag]] = H.data[diag]
-    else:
-        for a in range(d):
-            for b in range(d):
-                blocks[:, a, b] = _diag_entries(H, d, a, b)
-    return np.linalg.pinv(blocks, hermitian=True)
-
-
-def _diag_entries(H, d: int, a: int, b: int) -> np.ndarray:
-    """``H[d i + a, d i + b]`` for every particle ``i`` (scipy's diagonal ``b - a``: no copy of H)."""
-    k = b - a
-    diag = H.diagonal(k)  # entry m is H[m, m + k] (k >= 0) or H[m - k, m] (k < 0)
-    start = d * np.arange(H.shape[0] // d) + (a if k >= 0 else b)
-    return diag[start]
+        return blocks
+    H = H.tocsr() if getattr(H, "format", None) != "csr" else H
+    for a in range(d):  # scipy's diagonal k = b - a: entry m is H[m, m + k] (k >= 0) or H[m - k, m] (k < 0)
+        for b in range(d):
+            k = b - a
+            blocks[:, a, b] = H.diagonal(k)[d * np.arange(nb) + (a if k >= 0 else b)]
+    return blocks
 
 
 class _Product:
@@ -90,8 +86,8 @@ def relax_cg(H, B: np.ndarray, d: int, *, null=None, scale=None, tolerance: floa
         Right-hand sides (projected onto the complement of ``null`` here).
     d : int
         Block size (the dimension): the preconditioner inverts the ``d x d`` diagonal blocks.
-    null : ndarray, shape (n, k), optional
-        Orthonormal basis of known zero modes (the translations), projected out.
+    null : ndarray, shape (n, d), optional
+        Orthonormal basis of the uniform translations (``translations``), projected out.
     scale : ndarray, shape (R,), optional
         Scale of each column's result ``b^T H^+ b``'s error target (default: ``b^T H^+ b`` itself).
     tolerance : float
@@ -109,22 +105,15 @@ def relax_cg(H, B: np.ndarray, d: int, *, null=None, scale=None, tolerance: floa
     threads = _usable_cpus() if threads is None else threads
     max_iterations = 10 * n if max_iterations is None else max_iterations
 
-    def project(V):
-        if null is not None:
-            V -= null @ (null.T @ V)
-        return V
-
-    inv = _block_diagonal_inverse(H, d)
-
-    def precondition(V):
-        return project(np.einsum("iab,ibr->iar", inv, V.reshape(-1, d, R)).reshape(n, R))
-
-    b = project(np.array(B, dtype=np.float64))
-    X = np.zeros_like(b)
-    r = b.copy()
-    z = precondition(r)
+    nb = n // d
+    weights = np.zeros(nb) if null is None else _axis_weights(null, d)
+    inv = np.linalg.pinv(diagonal_blocks(H, d), hermitian=True)  # block-Jacobi
+    update, precondition = _vector_kernels()
+    b = np.array(B, dtype=np.float64, order="C")
+    coef = (weights @ b.reshape(nb, d * R)).reshape(d, R)
+    X, r, z = np.zeros_like(b), b, np.empty_like(b)
+    rz = precondition(r, inv, weights, coef, z)  # r <- b projected; z = inv r; r.z
     p = z.copy()
-    rz = np.einsum("ij,ij->j", r, z)
     quad = np.zeros(R)
     history = [np.zeros(R)]
     errors = np.full(R, np.inf)
@@ -142,9 +131,7 @@ def relax_cg(H, B: np.ndarray, d: int, *, null=None, scale=None, tolerance: floa
                 break
             Hp, pHp = product(p)
             alpha = np.where(pHp > 0, rz / np.where(pHp > 0, pHp, 1.0), 0.0)
-            X += alpha * p
-            r -= alpha * Hp
-            project(r)
+            coef = update(X, r, p, Hp, alpha, weights)  # X += alpha p, r -= alpha H p; r's translation part
             quad = quad + alpha * rz
             history.append(quad.copy())
             k += 1
@@ -158,16 +145,84 @@ def relax_cg(H, B: np.ndarray, d: int, *, null=None, scale=None, tolerance: floa
             if k >= max_iterations:
                 raise RunError(f"conjugate gradients for the moduli did not converge in {k} iterations (error estimate "
                                f"{errors.max():.3g}); is the Hessian positive semi-definite (an energy minimum)?")
-            z = precondition(r)
-            rz_new = np.einsum("ij,ij->j", r, z)
+            rz_new = precondition(r, inv, weights, coef, z)  # r projected, z = inv r
             beta = np.where(rz > 0, rz_new / np.where(rz > 0, rz, 1.0), 0.0)
-            p = z + beta * p
+            p *= beta
+            p += z
             rz = rz_new
     finally:
         product.close()
         if bar is not None:
             bar.close()
     return X, quad, errors, k, r
+
+
+@functools.lru_cache(maxsize=1)
+def _vector_kernels():
+    """``update(X, r, p, Hp, alpha, w)``: ``X += alpha p``, ``r -= alpha Hp`` and the translation
+    coefficients ``c[a, k] = sum_i w_i r[d i + a, k]``; ``precondition(r, inv, w, c, z)``: ``r -= w c``
+    (translations out), ``z = inv r`` block by block, returns ``r.z`` per column. Compiled with numba
+    (one pass over the rows each; numpy's loops over (n, 6) arrays run row by row), numpy without it."""
+    try:
+        import numba
+    except ImportError:
+        def update(X, r, p, Hp, alpha, w):
+            X += alpha * p
+            r -= alpha * Hp
+            d = len(r) // len(w)
+            return (w @ r.reshape(len(w), -1)).reshape(d, -1)
+
+        def precondition(r, inv, w, c, z):
+            nb, d = inv.shape[:2]
+            r.reshape(nb, -1)[:] -= np.multiply.outer(w, c.ravel())
+            z.reshape(nb, d, -1)[:] = np.matmul(inv, r.reshape(nb, d, -1))
+            return np.einsum("ij,ij->j", r, z)
+
+        return update, precondition
+
+    @numba.njit(cache=True, nogil=True, boundscheck=False)
+    def update(X, r, p, Hp, alpha, w):
+        nb, R = w.shape[0], r.shape[1]
+        d = r.shape[0] // nb
+        c = np.zeros((d, R))
+        for ib in range(nb):
+            for a in range(d):
+                i = ib * d + a
+                for k in range(R):
+                    X[i, k] += alpha[k] * p[i, k]
+                    r[i, k] -= alpha[k] * Hp[i, k]
+                    c[a, k] += w[ib] * r[i, k]
+        return c
+
+    @numba.njit(cache=True, nogil=True, boundscheck=False)
+    def precondition(r, inv, w, c, z):
+        nb, d, R = inv.shape[0], inv.shape[1], r.shape[1]
+        rz = np.zeros(R)
+        for ib in range(nb):
+            for a in range(d):
+                for k in range(R):
+                    r[ib * d + a, k] -= w[ib] * c[a, k]
+            for a in range(d):
+                for k in range(R):
+                    s = 0.0
+                    for e in range(d):
+                        s += inv[ib, a, e] * r[ib * d + e, k]
+                    z[ib * d + a, k] = s
+                    rz[k] += r[ib * d + a, k] * s
+        return rz
+
+    return update, precondition
+
+
+def _axis_weights(null: np.ndarray, d: int) -> np.ndarray:
+    """The per-particle weights ``w`` of translation basis vectors ``null[:, a]`` = ``w`` on axis ``a`` (checked)."""
+    w = null[0::d, 0]
+    for a in range(d):
+        expect = np.zeros((len(w), d))
+        expect[:, a] = w
+        if not np.array_equal(null[:, a].reshape(-1, d), expect):
+            raise ValueError("'null' must be the uniform translations (translations(masses, d))")
+    return w
 
 
 def translations(masses: np.ndarray, d: int) -> np.ndarray:

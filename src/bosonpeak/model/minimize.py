@@ -104,7 +104,7 @@ def minimize(p: Particles, pot: PairPotential, *, ftol: float = 1e-10, max_steps
     return Minimized(particles=replace(p, positions=x), energy=float(energy), max_force=fmax, steps=step)
 
 
-def rattlers(p: Particles, pot: PairPotential, *, min_contacts: int | None = None) -> np.ndarray:
+def rattlers(p: Particles, pot: PairPotential, *, min_contacts: int | None = None, terms=None) -> np.ndarray:
     """Particles with fewer than ``min_contacts`` (default ``d + 1``) interacting partners,
     found iteratively: removing a rattler takes a contact from each of its partners.
 
@@ -122,7 +122,7 @@ def rattlers(p: Particles, pot: PairPotential, *, min_contacts: int | None = Non
     [True, True, True]
     """
     need = p.dim + 1 if min_contacts is None else _checks.integer("min_contacts", min_contacts, minimum=0)
-    t = pair_terms(p, pot)
+    t = pair_terms(p, pot) if terms is None else terms  # ``terms``: pair_terms(p, pot) if already computed
     on = (t.dV != 0) | (t.d2V != 0)
     i, j = t.i[on], t.j[on]
     z = np.bincount(i, minlength=p.n) + np.bincount(j, minlength=p.n)

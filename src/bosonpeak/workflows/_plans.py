@@ -155,5 +155,47 @@ def solid_plan(n_particles: int, dim: int, *, method: str = "dense", bins: int |
     True
     """
     n = int(n_particles) * int(dim)
+    if method == "kpm":
+        return _solid_kpm(int(n_particles), int(dim), options or {})
     return _one_dos(n, method, bins or int(OMEGA_TOP / 0.05), options, f"{method} DOS of {n} degrees of freedom",
                     advice="--method kpm or slicing for a large glass", entries=int(dim) * (1 + PARTICLE_NEIGHBOURS[int(dim)]))
+
+
+#: ``bosonpeak solid --method kpm``: the top of a Kob-Andersen glass's spectrum (sets the moments for a
+#: resolution), pair-term bytes per pair, CG iterations assumed for the moduli, and seconds per byte
+#: of matrix read (one core; a 2-core machine reads ~8 GB/s).
+SOLID_OMEGA_TOP = 42.0
+PAIR_BYTES = 72
+SOLID_CG_ITERATIONS = 150
+SECONDS_PER_BYTE = 2.5e-10
+
+
+def _solid_kpm(n_particles: int, d: int, options: dict) -> Plan:
+    """Memory and time of ``solid`` with KPM: the Hessian in d x d blocks and its scaled copy
+    (``options["dtype"]``), the pair terms, the moduli's CG vectors (d(d+1)/2 columns, 8 arrays
+    of float64) and the KPM vectors; time from the passes over the matrix (KPM steps, Lanczos and CG).
+
+    Examples
+    --------
+    >>> from bosonpeak.workflows._plans import solid_plan
+    >>> plan = solid_plan(10**6, 3, method="kpm", options=dict(dtype="float32", vectors=4, resolution=0.1))
+    >>> 5e9 < plan.memory < 1.5e10, 100 < plan.seconds < 2000
+    (True, True)
+    """
+    from ..spectra import _kpm_moments
+
+    dof, neighbours = n_particles * d, PARTICLE_NEIGHBOURS[d]
+    item = 4 if str(options.get("dtype", "float64")) == "float32" else 8
+    blocks = n_particles * (1 + neighbours)
+    matrix = blocks * (d * d * item + 4) + 4 * (n_particles + 1)
+    columns, vectors = d * (d + 1) // 2, int(options.get("vectors") or 16)
+    memory = (BASE_BYTES_SOLID + 2 * matrix + n_particles * neighbours // 2 * PAIR_BYTES
+              + 8 * dof * columns * 8 + 3 * dof * vectors * item + 8 * dof * d * d)
+    moments = _kpm_moments._n_moments(options.get("resolution"), options.get("moments"), SOLID_OMEGA_TOP, [0.0, 0.05])
+    passes = moments // 2 * max(1, vectors // 4) + SOLID_CG_ITERATIONS * 2 + 30
+    seconds = 2 * passes * matrix * SECONDS_PER_BYTE
+    return Plan(f"solid analysis with KPM of {dof} degrees of freedom ({moments} moments, {vectors} vectors)", int(memory),
+                advice="fewer --option moments or vectors, --option dtype=float32, or a machine with more memory", seconds=seconds)
+
+
+BASE_BYTES_SOLID = 1 << 30

@@ -29,20 +29,32 @@ SUMMARY_KEYS = ("n_particles", "dim", "dof", "zero_modes", "rattlers", "max_forc
                 "longitudinal_modulus", "c_T", "c_L", "debye_level", "omega_bp", "bp_height", "found", "edges", "density")
 #: Largest force component (relative to the typical pair force) above which ``minimize=False`` warns.
 FORCE_WARNING = 1e-6
+#: CG for the moduli stops when each strain column's error estimate is below this fraction of its modulus.
+MODULI_TOLERANCE = 1e-4
+#: KPM in ``solid``: the resolution (kernel width at omega = 0) in bins, and the size from which
+#: 4 float32 vectors are used (at 10^5 degrees of freedom and more the stochastic error of a bin is
+#: well below the kernel's bias; both are in the error bars).
+KPM_RESOLUTION_PER_BIN = 2.0
+KPM_LARGE_DOF = 100_000
+#: The lowest modes (shift-invert Lanczos: a sparse factorisation) are computed up to this many degrees of freedom.
+LOWEST_MAX_DOF = {2: 400_000, 3: 30_000}
 #: Temperatures of C(T) in units of omega_D.
 T_RANGE = (1e-3, 1.0)
 
 
 def load(path, *, format=None, dim=None, potential=None, diameters=None, hessian_file=None, hessian_format=None,
          minimize: bool = True,
-         remove_rattlers: bool = False, moduli=None, progress: bool = False, plan=None) -> dict:
+         remove_rattlers: bool = False, moduli=None, progress: bool = False, plan=None, hessian_options=None) -> dict:
     """Configuration, potential, dynamical matrix, rattlers and moduli of one glass (a dict).
 
     Keys: ``particles``, ``potential`` (or None), ``D`` (mass-weighted, kept particles),
     ``keep``, ``rattler`` (bool per particle), ``max_force`` (None without a potential),
     ``minimized_steps``, ``zero_modes``, ``shear_modulus``, ``longitudinal_modulus``, ``bulk_modulus``
-    (None unless from a potential), ``moduli_from``, ``warning`` ("" or one line). ``plan``: a
-    function of ``(n_particles, dim)`` returning the ``_resources.Plan`` checked right after reading.
+    (None unless from a potential), ``moduli_error`` (G's and M's estimated errors: 0 for a direct
+    solve), ``moduli_iterations``, ``moduli_from``, ``warning`` ("" or one line), ``seconds`` (wall
+    time per step). ``plan``: a function of ``(n_particles, dim)`` returning the
+    ``_resources.Plan`` checked right after reading. ``hessian_options``: a function of the degrees
+    of freedom giving keywords of ``hessian`` (``format="bsr"``, ``dtype``).
     """
     from .. import _resources
     from ..analysis.long_wavelength import dispersion_moduli
@@ -52,7 +64,7 @@ def load(path, *, format=None, dim=None, potential=None, diameters=None, hessian
     from ..model.minimize import _scales, rattlers
     from ..model.minimize import minimize as run_minimize
     from ..model.particle_io import read
-    from ..model.potentials import energy_forces
+    from ..model.potentials import energy_forces, pair_terms
     from ..model.potentials import potential as make_potential
 
     if potential is None and hessian_file is None:
@@ -63,17 +75,20 @@ def load(path, *, format=None, dim=None, potential=None, diameters=None, hessian
                                      f"hessian_file {str(hessian_file)!r}")
     if remove_rattlers and potential is None:
         raise _checks.ParameterError("'remove_rattlers' needs 'potential' (contacts come from the pair potential)")
-    p = read(path, format=format, dim=dim)
+    clock = _Clock()
+    p = clock("read", lambda: read(path, format=format, dim=dim))
     if plan is not None:
         _resources.check(plan(p.n, p.dim))
-    out = dict(warning="", minimized_steps=0, max_force=None, potential=None, bulk_modulus=None)
+    out = dict(warning="", minimized_steps=0, max_force=None, potential=None, bulk_modulus=None, moduli_error=(0.0, 0.0),
+               moduli_iterations=0, seconds=clock.seconds)
+    terms = None
     if potential is not None:
         pot = make_potential(potential, **({"diameters": diameters} if diameters else {}))
         if minimize:
-            m = run_minimize(p, pot, progress=progress)
+            m = clock("minimize", lambda: run_minimize(p, pot, progress=progress))
             p, out["max_force"], out["minimized_steps"] = m.particles, m.max_force, m.steps
         else:
-            _, F = energy_forces(p, pot)
+            _, F = clock("forces", lambda: energy_forces(p, pot))
             out["max_force"] = float(np.abs(F).max()) if F.size else 0.0
             scale = _scales(p, pot)
             typical = scale[1] * scale[0]  # V'' times the interaction length: a typical pair force
@@ -81,28 +96,47 @@ def load(path, *, format=None, dim=None, potential=None, diameters=None, hessian
                 out["warning"] = (f"--no-minimize: the largest force component is {out['max_force']:.3g} "
                                   f"({out['max_force'] / typical:.2g} of a typical pair force): not an energy minimum, "
                                   "so the Hessian may have negative eigenvalues and the moduli are not those of a solid")
-        rattler = rattlers(p, pot)
+        terms = clock("pairs", lambda: pair_terms(p, pot))  # once, for the rattlers and the moduli
+        rattler = clock("rattlers", lambda: rattlers(p, pot, terms=terms))
         keep = ~rattler if remove_rattlers else np.ones(p.n, bool)
-        D = hessian(p, pot, keep=None if not remove_rattlers else keep)
+        D = clock("hessian", lambda: hessian(p, pot, keep=None if not remove_rattlers else keep, **(hessian_options(p.n * p.dim) if hessian_options else {})))
         out["potential"] = pot
     else:
-        D = read_hessian(hessian_file, n=p.n, dim=p.dim, masses=p.masses, format=hessian_format)
+        D = clock("hessian", lambda: read_hessian(hessian_file, n=p.n, dim=p.dim, masses=p.masses, format=hessian_format))
         rattler = np.asarray(abs(D).sum(axis=1)).ravel().reshape(p.n, p.dim).sum(axis=1) == 0  # coupled to nothing
         keep = np.ones(p.n, bool)
     d = p.dim
-    out.update(particles=p, D=D, keep=keep, rattler=rattler, zero_modes=count_zero_modes(D, d))
+    out.update(particles=p, D=D, keep=keep, rattler=rattler, zero_modes=clock("zero_modes", lambda: count_zero_modes(D, d)))
     if moduli is not None:
         G, M = (_checks.real(name, v, minimum=0.0, min_inclusive=False) for name, v in zip(("shear_modulus", "longitudinal_modulus"), moduli))
         out.update(shear_modulus=G, longitudinal_modulus=M, moduli_from="user")
     elif out["potential"] is not None:
-        e = elastic_tensor(p, out["potential"], keep=None if not remove_rattlers else keep)
+        e = clock("moduli", lambda: elastic_tensor(p, out["potential"], keep=None if not remove_rattlers else keep, H=D, mass_weighted=True,
+                                                   terms=terms, tolerance=MODULI_TOLERANCE, progress=progress))
         out.update(shear_modulus=e.shear, longitudinal_modulus=e.longitudinal, bulk_modulus=e.bulk,
-                   moduli_from="Hessian formula (Born - Xi^T H^+ Xi) / V")
+                   moduli_error=(e.shear_error, e.longitudinal_error), moduli_iterations=e.iterations,
+                   moduli_from="Hessian formula (Born - Xi^T H^+ Xi) / V" + (f", CG ({e.iterations} iterations)" if e.iterations else ""))
     else:
-        dm = dispersion_moduli(D, p.positions, p.cell, p.masses)
+        dm = clock("moduli", lambda: dispersion_moduli(D, p.positions, p.cell, p.masses))
         out.update(shear_modulus=dm.shear, longitudinal_modulus=dm.longitudinal,
                    moduli_from="long-wavelength static response of the Hessian (estimate)")
+    del terms
     return out
+
+
+class _Clock:
+    """Runs steps and keeps their wall times (``seconds``: step -> s, summed over repeats)."""
+
+    def __init__(self, seconds=None):
+        self.seconds = {} if seconds is None else seconds
+
+    def __call__(self, name, f):
+        import time
+
+        t = time.perf_counter()
+        out = f()
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t
+        return out
 
 
 def count_zero_modes(D, dim: int) -> int:
@@ -116,12 +150,9 @@ def count_zero_modes(D, dim: int) -> int:
     >>> count_zero_modes(sp.csr_matrix(H), 2)
     4
     """
-    n = D.shape[0] // dim
-    rows = np.repeat(np.arange(n), dim)
-    blocks = np.zeros((n, dim, dim))
-    coo = D.tocoo()
-    same = rows[coo.row] == rows[coo.col]
-    blocks[rows[coo.row[same]], coo.row[same] % dim, coo.col[same] % dim] = coo.data[same]
+    from ..analysis._relax_cg import diagonal_blocks
+
+    blocks = diagonal_blocks(D, dim)
     eig = np.linalg.eigvalsh(blocks)
     scale = max(float(np.abs(eig).max(initial=0.0)), 1e-300)
     deficit = int(np.sum(np.abs(eig) <= 1e-10 * scale))
@@ -154,7 +185,8 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
     from .._version import __version__
     from ..analysis.debye import heat_capacity_nd
     from ..analysis.moduli import debye_frequency
-    from ..spectra.spectrum import dos, methods
+    from ..spectra._bounds import gershgorin
+    from ..spectra.spectrum import methods
 
     from ._plans import solid_plan
 
@@ -165,13 +197,18 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
     method = _checks.choice("method", method, methods())
 
     def plan(n, d):
+        opts = kpm_options(n * d, bin_width, options) if method == "kpm" else options
         return solid_plan(n, d, method=method, bins=None if omega_max is None else _resources.check_bins("bin_width", bin_width, omega_max),
-                          options=options)
+                          options=opts)
 
     s = load(path, format=format, dim=dim, potential=potential, diameters=diameters, hessian_file=hessian_file,
              hessian_format=hessian_format, minimize=minimize, remove_rattlers=remove_rattlers, moduli=moduli, progress=progress,
-             plan=plan if check_plan else None)
+             plan=plan if check_plan else None,
+             hessian_options=(lambda dof: dict(format="bsr", dtype=kpm_options(dof, bin_width, options)["dtype"])) if method == "kpm" else None)
     p, D, d = s["particles"], s["D"], s["particles"].dim
+    clock = _Clock(s["seconds"])
+    if method == "kpm":
+        options = kpm_options(D.shape[0], bin_width, options)
     n_kept = int(s["keep"].sum())
     volume = p.volume
     n_density, rho = n_kept / volume, float(np.sum(p.masses[s["keep"]])) / volume
@@ -179,30 +216,33 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
     c_T, c_L = float(np.sqrt(max(G, 0.0) / rho)), float(np.sqrt(max(M, 0.0) / rho))
     omega_D = debye_frequency(d, c_L, c_T, n_density) if G > 0 and M > 0 else float("nan")
     level = d / omega_D**d
-    top = float(np.sqrt(max(abs(D).sum(axis=1).max(), 0.0)))  # Gershgorin bound on omega
+    top = float(np.sqrt(max(gershgorin(D), 0.0)))  # Gershgorin bound on omega (no copy of D)
     if omega_max is None:  # the bins are bounded before they are allocated (the top is known only now)
         edges = bin_width * np.arange(_resources.check_bins("bin_width", bin_width, top * 1.0001) + 1)
     else:
         omega_max = _checks.real("omega_max", omega_max, minimum=bin_width)
         edges = bin_width * np.arange(_resources.check_bins("bin_width", bin_width, omega_max) + 1)
     try:
-        g = dos(D, edges, method=method, zero_modes=False, n_zero=s["zero_modes"], rng=rng, progress=progress, dim=d,
-                model="vector", **options)
+        g = clock("dos", lambda: _dos(D, edges, method, s["zero_modes"], rng, progress, d, options))
     except _checks.ParameterError as exc:
         if "positive semi-definite" not in str(exc):
             raise
         raise _checks.ParameterError(f"{path}: the dynamical matrix has negative eigenvalues ({str(exc).split('; ')[-1]}): "
                                      "not an energy minimum; minimise it (leave out --no-minimize)") from None
-    bp = _peak(g, d, c_L, c_T, n_density, omega_D)
-    omega_low, P_low = _lowest(D, s["zero_modes"], modes, d)
+    bp = clock("peak", lambda: _peak(g, d, c_L, c_T, n_density, omega_D))
+    omega_low, P_low = clock("lowest_modes", lambda: _lowest(D, s["zero_modes"], modes, d))
     T = omega_D * np.geomspace(*T_RANGE, 60) if np.isfinite(omega_D) else np.geomspace(1e-3, 1.0, 60) * top
     C = heat_capacity_nd(g, T, d)
+    width = g.info.get("resolution_at", np.full(len(g.density), np.nan if g.resolution is None else float(g.resolution)))
     reduced = g.density / g.centres ** (d - 1)
     error = np.full_like(g.density, np.nan) if g.error is None else g.error
     ds = xr.Dataset(
         {
             "density": (("omega",), g.density, {"long_name": "g(omega) per mode over all d N modes, zero modes left out"}),
-            "density_error": (("omega",), error, {"long_name": "stochastic standard error of the density (NaN: exact)"}),
+            "density_error": (("omega",), error, {"long_name": "standard error of the density (KPM: stochastic and the kernel's "
+                                                  "estimated bias in quadrature; NaN: exact)"}),
+            "resolution": (("omega",), width, {"long_name": "standard deviation of the kernel broadening at each omega "
+                                               "(NaN: a histogram of exact eigenvalues)"}),
             "reduced": (("omega",), reduced, {"long_name": "reduced DOS " + ("g(omega)/omega" if d == 2 else "g(omega)/omega^2")}),
             "omega_edges": (("omega_edge",), g.edges, {"long_name": "bin edges in omega"}),
             "lowest_omega": (("mode",), omega_low, {"long_name": "frequency of the lowest non-zero modes"}),
@@ -219,13 +259,19 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
             "minimize_steps": s["minimized_steps"], "potential": potential or "", "hessian_file": str(hessian_file or ""),
             "diameters": "" if not diameters else ",".join(f"{k}:{v:g}" for k, v in sorted(diameters.items())),
             "number_density": n_density, "mass_density": rho, "volume": volume,
-            "shear_modulus": G, "longitudinal_modulus": M,
+            "shear_modulus": G, "longitudinal_modulus": M, "shear_modulus_error": s["moduli_error"][0],
+            "longitudinal_modulus_error": s["moduli_error"][1], "moduli_iterations": s["moduli_iterations"],
             "bulk_modulus": np.nan if s["bulk_modulus"] is None else s["bulk_modulus"], "moduli_from": s["moduli_from"],
             "c_T": c_T, "c_L": c_L, "omega_D": omega_D, "debye_level": level,
             "omega_bp": bp["omega"], "bp_height": bp["height"], "found": int(bp["found"]), "no_peak_reason": bp["reason"],
             "window_min": bp["window"][0], "window_max": bp["window"][1],
             "method": method, "bin_width": bin_width, "warning": s["warning"],
             "dos_resolution": np.nan if g.resolution is None else float(g.resolution),
+            "dos_moments": int(g.info.get("moments", 0)), "dos_vectors": int(g.info.get("vectors", 0)),
+            "dos_omega_max": float(g.info.get("omega_max", np.nan)), "dos_bound": str(g.info.get("bound", "")),
+            "lowest_modes_note": "" if len(omega_low) else f"lowest modes not computed above {LOWEST_MAX_DOF[d]} degrees of freedom "
+                                 "(shift-invert factorisation out of reach)",
+            **{f"seconds_{k}": v for k, v in clock.seconds.items()},
             "units_note": "units of the file: lengths l, energies eps, masses m of the configuration; omega in "
                           "sqrt(eps/m)/l, moduli in eps/l^d, hbar = k_B = 1",
         },
@@ -239,7 +285,34 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
     ds["temperature"].attrs["long_name"] = "temperature"
     ds["omega"].attrs["long_name"] = "angular frequency at the bin centre"
     ds["mode"].attrs["long_name"] = "index of the lowest non-zero modes"
+    ds["resolution"].attrs["units"] = "sqrt(eps/m)/l"
     return ds
+
+
+def kpm_options(dof: int, bin_width: float, options: dict) -> dict:
+    """The KPM options of ``solid``: ``KPM_DEFAULTS`` (a resolution of ``KPM_RESOLUTION_PER_BIN``
+    bins, the Lanczos bound; 4 vectors and float32 from ``KPM_LARGE_DOF`` degrees of freedom on, 16
+    and float64 below) under the user's ``options``."""
+    large = dof >= KPM_LARGE_DOF
+    return {"resolution": KPM_RESOLUTION_PER_BIN * bin_width, "bound": "lanczos", "vectors": 4 if large else 16,
+            "dtype": "float32" if large else "float64", **(options or {})}
+
+
+def _dos(D, edges, method, n_zero, rng, progress, d, options):
+    """The DOS per mode with the ``n_zero`` zero modes left out; KPM runs on ``D`` in d x d blocks (BSR: no copy into CSR)."""
+    from dataclasses import replace
+
+    from ..spectra.spectrum import dos, known_zero_modes
+
+    if method != "kpm":
+        return dos(D, edges, method=method, zero_modes=False, n_zero=n_zero, rng=rng, progress=progress, dim=d, model="vector",
+                   **options)
+    from ..spectra.kpm import kpm_dos
+
+    if getattr(D, "format", None) != "bsr":
+        D = D.tobsr(blocksize=(d, d))
+    g = kpm_dos(D, edges, zero_modes=True, rng=rng, progress=progress, **options)
+    return replace(known_zero_modes(g, n_zero, False), dim=d, model="vector", crystal=False)
 
 
 def _peak(g, d, c_L, c_T, n, omega_D) -> dict:
@@ -269,8 +342,9 @@ def _lowest(D, n_zero: int, k: int, d: int):
 
     n = D.shape[0]
     k = min(k, n - n_zero - 1)
-    if k < 1:
+    if k < 1 or n > LOWEST_MAX_DOF[d]:
         return np.zeros(0), np.zeros(0)
+    D = D.tocsr()
     bound = float(abs(D).sum(axis=1).max())
     if n <= 600:
         lam, vec = np.linalg.eigh(D.toarray())
@@ -300,6 +374,13 @@ def summary_dict(ds) -> dict:
         "edges": ds["omega_edges"].values.tolist(), "density": ds["density"].values.tolist(),
         "density_error": None if not np.isfinite(ds["density_error"].values).any() else ds["density_error"].values.tolist(),
         "dos_resolution": num(a["dos_resolution"]),
+        "shear_modulus_error": num(a.get("shear_modulus_error", np.nan)),
+        "longitudinal_modulus_error": num(a.get("longitudinal_modulus_error", np.nan)),
+        "moduli_iterations": int(a.get("moduli_iterations", 0)),
+        "resolution": [num(v) for v in ds["resolution"].values] if "resolution" in ds else None,
+        "dos_moments": int(a.get("dos_moments", 0)), "dos_vectors": int(a.get("dos_vectors", 0)),
+        "dos_omega_max": num(a.get("dos_omega_max", np.nan)), "dos_bound": a.get("dos_bound") or None,
+        "seconds": {k[len("seconds_"):]: float(v) for k, v in a.items() if k.startswith("seconds_")},
     }
 
 
