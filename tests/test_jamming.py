@@ -52,6 +52,12 @@ def test_compiled_fire_forces_match_the_general_kernel_and_the_pair_terms(dim, n
     assert np.array_equal(a.particles.positions, b.particles.positions) and a.max_force < 1e-9
 
 
+@pytest.mark.parametrize("ratio", [1.0, 2.5])
+def test_other_mixtures_reach_the_pressure_near_their_own_jamming_point(ratio):
+    jp = jammed_packing(64, 1e-4, dim=2, ratio=ratio, rng=1)   # phi_J away from the 1.4 mixture's start guess
+    assert abs(jp.pressure / 1e-4 - 1) < 0.01 and jp.max_force < 1e-7 * 1e-4 and 0.80 < jp.phi < 0.90
+
+
 def test_same_seed_same_packing_bit_for_bit():
     a, b = (jammed_packing(32, 1e-2, dim=3, rng=np.random.SeedSequence(4)) for _ in range(2))
     assert np.array_equal(a.particles.positions, b.particles.positions) and a.pressure == b.pressure

@@ -14,8 +14,8 @@ def register(sub) -> None:
         "jamming",
         help="jammed sphere packings at target pressures: Dz, G/B, omega* and their power laws",
         description="For every seed, a 50:50 bidisperse packing (diameter ratio 1.4) of harmonic or Hertzian spheres is "
-        "decompressed through the target pressures (FIRE, pressure within 1 %); each packing's backbone contact number, "
-        "Dz = z - 2d, rattler fraction, relaxed G and B, D(omega) with its onset omega* (half the plateau) and the Boson "
+        "made at the lowest target pressure and compressed through the others (FIRE, pressure within 1 %); each "
+        "packing's backbone contact number, Dz = z - 2d, rattler fraction, relaxed G and B, D(omega) with its onset omega* (half the plateau) and the Boson "
         "peak of D/omega^(d-1) over its own Debye level are measured, and Dz ~ p^a, G/B ~ p^b, omega* ~ Dz^c fitted over "
         "the seeds (mean of per-seed slopes, 95 % t interval). --out writes jamming.nc and figures.",
     )
@@ -23,7 +23,8 @@ def register(sub) -> None:
     p.add_argument("--potential", default="harmonic", help="harmonic or hertzian")
     p.add_argument("--pressures", type=floats, default=(1e-1, 1e-2, 1e-3, 1e-4), help="target pressures, comma list")
     p.add_argument("--size", type=int, default=256, help="particles per packing N")
-    p.add_argument("--seeds", type=int, default=4, help="packings per pressure (each seed one decompressed series)")
+    p.add_argument("--seeds", type=int, default=4,
+                   help="packings per pressure (each seed one packing compressed from the lowest pressure)")
     p.add_argument("--method", default="dense", help="DOS engine of the backbone Hessians")
     ensemble_options(p, "seeds", "jamming.nc, figures")
     p.add_argument("--json", action="store_true", help="print a JSON list: one object per pressure, then the exponents")
