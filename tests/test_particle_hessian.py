@@ -71,3 +71,18 @@ def test_bad_format_or_dtype_is_one_line_naming_the_parameter(kw, words):
     with pytest.raises(ValueError) as err:
         hessian(p, potential("harmonic"), **kw)
     assert words in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("system", ["ka3d", "harmonic2d"])
+def test_cell_grid_does_not_change_a_bit(monkeypatch, system):
+    """Cells of half the cut-off (the default) or of the whole cut-off (two cells per axis here, so
+    that the images -1 and +1 of a cell are the same cell): the same matrix, bit for bit."""
+    from bosonpeak.model import _assembly
+
+    make, name = SYSTEMS[system]
+    p, pot = make(), potential(name)
+    B = hessian(p, pot, format="bsr")
+    monkeypatch.setattr(_assembly.sorted_grid, "__defaults__", (1,))
+    C = hessian(p, pot, format="bsr")
+    assert _pairs.sorted_setup(p, pot).grid[-1].max() == 1  # the coarse grid was used
+    assert all(getattr(B, a).tobytes() == getattr(C, a).tobytes() for a in ("indptr", "indices", "data"))

@@ -12,8 +12,8 @@ likewise), ``H_ii = sum_j V''(r_ij)``.
 
 The matrix is written row by row straight into CSR, or BSR of d x d blocks, by compiled kernels
 (``model._assembly``) over a cell list sorted by cell, columns sorted, 32-bit indices: no
-triplets, no global sort, no duplicates to sum; each row's partners are found once, and each
-pair is evaluated once per row it appears in.
+triplets, no global sort, no duplicates to sum; a first pass counts each pair once (half the
+stencil), the second finds each row's partners and evaluates each pair once per row it appears in.
 """
 
 from __future__ import annotations
@@ -78,13 +78,10 @@ def hessian(p: Particles, pot: PairPotential, *, mass_weighted: bool = True, sca
     new = _renumber(p, keep)
     s = _pairs.sorted_setup(p, pot)
     rows = new[s.order]  # the matrix row of each particle in cell order
-    sphere = np.pi * pot.max_cutoff(p) ** 2 * (4.0 / 3.0 * pot.max_cutoff(p) if p.dim == 3 else 1.0)
-    guess = int(min(sphere * p.n / p.volume, p.n)) + 8
-    x, cell, ncell, home, start, reach = s.grid
-    lists = _pairs.run(_assembly.neighbours, p.n, guess, x, cell, ncell, home, start, reach, *s.terms[:4], rows)
+    counts = _pairs.run_counts(_assembly.count_partners, p.n, *s.grid[1:], *s.terms[:4], rows)
     kept = rows >= 0
     blocks = np.empty(int(kept.sum()), dtype=np.int64)
-    blocks[rows[kept]] = np.concatenate([c for c, _, _ in lists])[kept] + 1  # the diagonal block
+    blocks[rows[kept]] = counts[kept] + 1  # the diagonal block
     dim = 1 if scalar else p.dim
     bptr = np.zeros(blocks.size + 1, dtype=np.int64)
     np.cumsum(blocks, out=bptr[1:])
@@ -93,9 +90,7 @@ def hessian(p: Particles, pot: PairPotential, *, mass_weighted: bool = True, sca
     indices = np.empty(int(bptr[-1]) if bsr else nnz, dtype=index)
     data = np.empty(nnz, dtype=dtype)
     inv_sqrt_m = (1.0 / np.sqrt(p.masses) if mass_weighted else np.ones(p.n))[s.order]
-    rmin = _pairs.run(_assembly.hessian_blocks, p.n, x, cell, *s.terms, dim, inv_sqrt_m, rows, bptr, bsr, indices, data,
-                      each=lists)
-    del lists
+    rmin = _pairs.run(_assembly.hessian_blocks, p.n, *s.grid, *s.terms, dim, inv_sqrt_m, rows, bptr, bsr, indices, data)
     if min(rmin, default=np.inf) <= _pairs.OVERLAP * (p.volume / p.n) ** (1.0 / p.dim):
         _pairs.half_pairs(p, pot)  # names the overlapping pair
     n_dof = dim * blocks.size

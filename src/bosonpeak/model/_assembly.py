@@ -38,80 +38,86 @@ def _image(c, n, axis, cell, t):
 
 
 @numba.njit(**_JIT)
-def neighbours(lo, hi, guess, x, cell, ncell, home, start, reach, types, diam, use_d, tab, rows):
-    """Partners of the (cell-sorted) particles ``lo:hi`` within their cut-offs: ``(counts, nbr, code)``.
-
-    ``x``, ``home``, ``types``, ``diam``, ``rows`` are in cell order (particles of a cell
-    contiguous, cells z fastest), so that the ``2 reach_z + 1`` cells along z next to one another
-    are one run of particles; ``rows[i] < 0``: left out (no partners, nor partner of any).
-    ``nbr``: the partners of row ``lo + k`` after those of the rows before it, in cell order;
-    ``code``: each one's image ``sum (s_a + 1) 3^a``. ``guess``: partners expected per row."""
-    counts = np.zeros(hi - lo, np.int64)
-    size = max(64, guess * (hi - lo))
-    while True:
-        nbr = np.empty(size, np.int32)
-        code = np.empty(size, np.int8)
-        c = _partners(lo, hi, x, cell, ncell, home, start, reach, types, diam, use_d, tab, rows, counts, nbr, code)
-        if c >= 0:
-            return counts, nbr[:c], code[:c]
-        size *= 2
+def count_partners(lo, hi, x, cell, ncell, home, start, reach, types, diam, use_d, tab, rows, counts):
+    """Add one to ``counts[i]`` and ``counts[j]`` for every pair of (cell-sorted) particles within
+    its cut-off, each pair once: ``i`` in ``lo:hi``, ``j`` in the half of the stencil after ``i``
+    (cell offsets ``(ox, oy) > (0, 0)`` in lexicographic order, or ``(0, 0)`` and ``oz >= 0``, and
+    ``j > i`` in ``i``'s own cell). Every image of a pair is met from exactly one of its two ends."""
+    none = np.empty(0, np.int32)
+    for i in range(lo, hi):
+        _scan(i, True, x, cell, ncell, home, start, reach, types, diam, use_d, tab, rows, none, none.view(np.int8), counts)
 
 
 @numba.njit(**_JIT)
-def _partners(lo, hi, x, cell, ncell, home, start, reach, types, diam, use_d, tab, rows, counts, nbr, code):
-    """``neighbours`` into buffers given; -1 if they are too short."""
-    tx = np.zeros(3)
+def _partners(i, x, cell, ncell, home, start, reach, types, diam, use_d, tab, rows, nbr, code):
+    """The partners of particle ``i`` within their cut-offs, in cell order, into ``nbr`` (index)
+    and ``code`` (image ``sum (s_a + 1) 3^a``); returns their number (none where ``rows[i] < 0``)."""
+    return _scan(i, False, x, cell, ncell, home, start, reach, types, diam, use_d, tab, rows, nbr, code, rows)
+
+
+@numba.njit(**_JIT)
+def _scan(i, half, x, cell, ncell, home, start, reach, types, diam, use_d, tab, rows, nbr, code, counts):
+    """The partners of ``i`` within their cut-offs: all of them into ``nbr``, ``code`` (returns their
+    number), or (``half``) those after ``i`` (``count_partners``), counted for both ends in ``counts``.
+
+    ``x``, ``home``, ``types``, ``diam``, ``rows`` are in cell order (particles of a cell
+    contiguous, cells z fastest), so that the ``2 reach_z + 1`` cells along z next to one another
+    are one run of particles; ``rows[j] < 0``: left out (no partners, nor partner of any)."""
+    if rows[i] < 0:
+        return 0
     ty = np.zeros(3)
     nz = ncell[2]
-    size = nbr.size
     c = 0
-    for i in range(lo, hi):
-        c0 = c
-        if rows[i] < 0:
-            counts[i - lo] = 0
-            continue
-        xi0, xi1, xi2 = x[i, 0], x[i, 1], x[i, 2]
-        ti = types[i]
-        lo_z = home[i, 2] - reach[2]
-        hi_z = home[i, 2] + reach[2]
-        for ox in range(-reach[0], reach[0] + 1):
-            tx[:] = 0.0
-            cx, sx = _image(home[i, 0] + ox, ncell[0], 0, cell, tx)
-            for oy in range(-reach[1], reach[1] + 1):
-                ty[:] = tx
-                cy, sy = _image(home[i, 1] + oy, ncell[1], 1, cell, ty)
-                base = (cx * ncell[1] + cy) * nz
-                for seg in range(3):  # the z run: below the wrap, inside, above
-                    if seg == 0:
-                        if lo_z >= 0:
-                            continue
-                        z0, z1, sz = lo_z + nz, nz - 1, -1
-                    elif seg == 1:
-                        z0, z1, sz = max(lo_z, 0), min(hi_z, nz - 1), 0
-                    else:
-                        if hi_z < nz:
-                            continue
-                        z0, z1, sz = 0, hi_z - nz, 1
-                    t0 = ty[0] + sz * cell[2, 0]
-                    t1 = ty[1] + sz * cell[2, 1]
-                    t2 = ty[2] + sz * cell[2, 2]
-                    img = (sx + 1) + 3 * (sy + 1) + 9 * (sz + 1)
-                    for j in range(start[base + z0], start[base + z1 + 1]):
-                        d0 = (x[j, 0] - xi0) + t0  # exactly minus the vector of the pair (j, i)
-                        d1 = (x[j, 1] - xi1) + t1
-                        d2 = (x[j, 2] - xi2) + t2
-                        r2 = d0 * d0 + d1 * d1 + d2 * d2
-                        tj = types[j]
-                        s = 0.5 * (diam[i] + diam[j]) if use_d else tab[1, ti, tj]
-                        rc = tab[2, ti, tj] * s
-                        if r2 < rc * rc and j != i and rows[j] >= 0:
-                            if c == size:
-                                return -1
+    xi0, xi1, xi2 = x[i, 0], x[i, 1], x[i, 2]
+    ti = types[i]
+    for ox in range(0 if half else -reach[0], reach[0] + 1):
+        for oy in range(0 if half and ox == 0 else -reach[1], reach[1] + 1):
+            ty[:] = 0.0
+            cx, sx = _image(home[i, 0] + ox, ncell[0], 0, cell, ty)
+            cy, sy = _image(home[i, 1] + oy, ncell[1], 1, cell, ty)
+            base = (cx * ncell[1] + cy) * nz
+            own = half and ox == 0 and oy == 0  # the z run starts at i's own cell
+            lo_z = home[i, 2] - (0 if own else reach[2])
+            hi_z = home[i, 2] + reach[2]
+            for seg in range(3):  # the z run: below the wrap, inside, above
+                if seg == 0:
+                    if lo_z >= 0:
+                        continue
+                    z0, z1, sz = lo_z + nz, nz - 1, -1
+                elif seg == 1:
+                    z0, z1, sz = max(lo_z, 0), min(hi_z, nz - 1), 0
+                else:
+                    if hi_z < nz:
+                        continue
+                    z0, z1, sz = 0, hi_z - nz, 1
+                t0 = ty[0] + sz * cell[2, 0]
+                t1 = ty[1] + sz * cell[2, 1]
+                t2 = ty[2] + sz * cell[2, 2]
+                img = (sx + 1) + 3 * (sy + 1) + 9 * (sz + 1)
+                first = i + 1 if own and sz == 0 else start[base + z0]
+                for j in range(first, start[base + z1 + 1]):
+                    d0 = (x[j, 0] - xi0) + t0  # exactly minus the vector of the pair (j, i)
+                    d1 = (x[j, 1] - xi1) + t1
+                    d2 = (x[j, 2] - xi2) + t2
+                    r2 = d0 * d0 + d1 * d1 + d2 * d2
+                    if r2 < _cut2(i, j, ti, types, diam, use_d, tab) and j != i and rows[j] >= 0:
+                        if half:
+                            counts[i] += 1
+                            counts[j] += 1
+                        else:
                             nbr[c] = j
                             code[c] = img
                             c += 1
-        counts[i - lo] = c - c0
     return c
+
+
+@numba.njit(**_JIT)
+def _cut2(i, j, ti, types, diam, use_d, tab):
+    """The squared cut-off of the pair ``(i, j)`` (``ti``: the type of ``i``)."""
+    if use_d:
+        rc = tab[2, ti, types[j]] * 0.5 * (diam[i] + diam[j])
+        return rc * rc
+    return tab[5, ti, types[j]]
 
 
 @numba.njit(**_JIT)
@@ -125,10 +131,10 @@ def _images(cell):
 
 
 @numba.njit(**_JIT)
-def hessian_blocks(lo, hi, counts, nbr, code, x, cell, types, diam, use_d, tab, kind, alpha, shift, dim, inv_sqrt_m,
-                   rows, bptr, bsr, indices, data):
-    """The rows of the (cell-sorted) particles ``lo:hi``, from their partners (``neighbours``),
-    straight into CSR or BSR (``indices``, ``data``), columns sorted.
+def hessian_blocks(lo, hi, room, x, cell, ncell, home, start, reach, types, diam, use_d, tab, kind, alpha, shift, dim,
+                   inv_sqrt_m, rows, bptr, bsr, indices, data):
+    """The rows of the (cell-sorted) particles ``lo:hi`` straight into CSR or BSR (``indices``,
+    ``data``), columns sorted; ``room`` bounds a row's candidates.
 
     ``rows[i]``: the matrix row (and column) of particle ``i`` (-1: left out); ``bptr``: block-row
     pointer (blocks of the row, the diagonal included). CSR: block row ``i`` with ``m`` blocks
@@ -136,26 +142,23 @@ def hessian_blocks(lo, hi, counts, nbr, code, x, cell, types, diam, use_d, tab, 
     ``q`` of the row is ``data[bptr[i] + q]`` (d x d, flattened row-major), its column
     ``indices[bptr[i] + q]``. ``dim = 1``: scalar ``-V''``. The diagonal block is minus the sum of
     the others, in column order. Returns the shortest pair distance met (0: overlapping particles)."""
-    room = 1
-    for k in range(hi - lo):
-        room = max(room, counts[k])
     dd = dim * dim
+    nbr = np.empty(room, np.int32)
+    code = np.empty(room, np.int8)
     blk = np.empty((room + 2, dd))  # the row's blocks, then the diagonal block and a sink
     wj = np.empty(room)
     keys = np.empty(room, np.int64)
     shifts = _images(cell)
     rmin = np.inf
-    e = 0
     for i in range(lo, hi):
-        m = counts[i - lo]
         ii = rows[i]
         if ii < 0:
             continue
+        m = _partners(i, x, cell, ncell, home, start, reach, types, diam, use_d, tab, rows, nbr, code)
         wi = inv_sqrt_m[i]
         for q in range(m):
-            j = nbr[e]
-            img = code[e]
-            e += 1
+            j = nbr[q]
+            img = code[q]
             d0 = (x[j, 0] - x[i, 0]) + shifts[img, 0]  # as ``neighbours`` found it
             d1 = (x[j, 1] - x[i, 1]) + shifts[img, 1]
             d2 = (x[j, 2] - x[i, 2]) + shifts[img, 2]
@@ -227,9 +230,9 @@ def sorted_grid(s: np.ndarray, cell: np.ndarray, widths: np.ndarray, cutoff: flo
 
     Cells are ``cutoff / sub`` wide or wider, so that partners lie within ``reach`` cells along
     each axis (``sub``, or 1 where a coarser grid keeps the number of cells near ``N``).
-    Returns ``(order, x, cell3, ncell, home, start, reach)``: the particles in cell order and,
-    in that order, their wrapped Cartesian positions (N, 3) and cells (N, 3); the cell (3, 3),
-    cells per axis (3,), cell starts and the reach (3,)."""
+    Returns ``(order, x, cell3, ncell, home, start, reach, room)``: the particles in cell order
+    and, in that order, their wrapped Cartesian positions (N, 3) and cells (N, 3); the cell (3, 3),
+    cells per axis (3,), cell starts, the reach (3,) and a bound on a row's candidates."""
     n, d = s.shape
     ncell = np.maximum(1, np.floor(sub * widths / cutoff)).astype(np.int64)
     reach = np.zeros(3, dtype=np.int64)
@@ -238,4 +241,5 @@ def sorted_grid(s: np.ndarray, cell: np.ndarray, widths: np.ndarray, cutoff: flo
         ncell = _cells.coarse_cells(widths, cutoff, n)
         reach[:d] = 1
     x, cell3, n3, h3, order, start = _cells.bins(s, cell, ncell)
-    return order, np.ascontiguousarray(x[order]), cell3, n3, np.ascontiguousarray(h3[order]), start, reach
+    room = int(np.diff(start).max()) * int(np.prod(2 * reach + 1))
+    return order, np.ascontiguousarray(x[order]), cell3, n3, np.ascontiguousarray(h3[order]), start, reach, room

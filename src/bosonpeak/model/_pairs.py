@@ -60,34 +60,36 @@ def check_box(p: Particles, cutoff: float, what: str = "the cut-off") -> None:
                                      f"width along box vector {a + 1} is {w[a]:g}, it must exceed 2 x {cutoff:g}")
 
 
-def _potential_args(p: Particles, pot) -> tuple:
-    """``(types, diam, use_d, tab, kind, alpha, shift)`` of the kernels for ``p`` and ``pot``; refuses a box too small."""
+def _potential_args(p: Particles, pot) -> tuple[tuple, float]:
+    """``(types, diam, use_d, tab, kind, alpha, shift)`` of the kernels for ``p`` and ``pot``, and
+    the longest cut-off; refuses a box too small for it."""
     from . import _cells
 
     types, diam, eps, sig, cut = pot.tables(p)
-    check_box(p, pot.max_cutoff(p))
+    rc = pot.max_cutoff(p)
+    check_box(p, rc)
     shift = {"none": _cells.SHIFT_NONE, "energy": _cells.SHIFT_ENERGY, "force": _cells.SHIFT_FORCE}[pot.shift]
-    tab = np.zeros((5,) + eps.shape)
-    tab[0], tab[1], tab[2] = eps, sig, cut
+    tab = np.zeros((6,) + eps.shape)
+    tab[0], tab[1], tab[2], tab[5] = eps, sig, cut, (cut * sig) ** 2
     if shift != _cells.SHIFT_NONE:
         for a, b in np.ndindex(*eps.shape):
             tab[3, a, b], tab[4, a, b] = _cells.unit_shift(pot.kind, float(pot.alpha), float(cut[a, b]))
-    return types, diam, bool(pot.use_diameters), tab, pot.kind, float(pot.alpha), shift
+    return (types, diam, bool(pot.use_diameters), tab, pot.kind, float(pot.alpha), shift), rc
 
 
 def setup(p: Particles, pot, *, skin: float = 0.0) -> Setup:
     """Kernel arguments for ``p`` and ``pot``, with the cell list for the longest cut-off plus ``skin``."""
     from . import _cells
 
-    args = _potential_args(p, pot)
-    return Setup(*_cells.grid(p.fractional(), p.cell, p.widths(), pot.max_cutoff(p) + skin), *args)
+    args, rc = _potential_args(p, pot)
+    return Setup(*_cells.grid(p.fractional(), p.cell, p.widths(), rc + skin), *args)
 
 
 @dataclass(frozen=True, eq=False)
 class Sorted:
     """Kernel arguments with the particles in cell order (``order``: their indices in ``p``):
-    the grid of ``_assembly.sorted_grid`` and the pair terms' ``(types, diam, use_d, tab, kind,
-    alpha, shift)``, types and diameters in cell order."""
+    the grid ``(room, x, cell, ncell, home, start, reach)`` of ``_assembly.sorted_grid`` and the
+    pair terms' ``(types, diam, use_d, tab, kind, alpha, shift)``, types and diameters in cell order."""
 
     order: np.ndarray
     grid: tuple
@@ -99,20 +101,36 @@ def sorted_setup(p: Particles, pot) -> Sorted:
     particles (positions, types, diameters) in cell order."""
     from . import _assembly
 
-    types, diam, *rest = _potential_args(p, pot)
-    order, *grid = _assembly.sorted_grid(p.fractional(), p.cell, p.widths(), pot.max_cutoff(p))
-    return Sorted(order, tuple(grid), (np.ascontiguousarray(types[order]), np.ascontiguousarray(diam[order]), *rest))
+    (types, diam, *rest), rc = _potential_args(p, pot)
+    order, *grid, room = _assembly.sorted_grid(p.fractional(), p.cell, p.widths(), rc)
+    if room >= 2**24:
+        raise _checks.ParameterError(f"{p.where()}particles too clustered for the cell list: up to {room} candidate "
+                                     "partners of one particle (at most 2^24)")
+    return Sorted(order, (room, *grid), (np.ascontiguousarray(types[order]), np.ascontiguousarray(diam[order]), *rest))
 
 
-def run(kernel, n: int, *args, each=None) -> list:
-    """``kernel(lo, hi, *each[c], *args)`` over the chunks ``c`` of ``range(n)`` on a pool of
-    threads (``each``: a tuple of arguments per chunk, or none); the results in chunk order."""
+def run(kernel, n: int, *args) -> list:
+    """``kernel(lo, hi, *args)`` over the chunks of ``range(n)`` on a pool of threads; the results in chunk order."""
     cuts = list(range(0, n, CHUNK)) + [n]
-    spans = [(lo, hi, each[c] if each is not None else ()) for c, (lo, hi) in enumerate(zip(cuts[:-1], cuts[1:]))]
+    spans = list(zip(cuts[:-1], cuts[1:]))
     if threads() == 1 or len(spans) == 1:
-        return [kernel(lo, hi, *own, *args) for lo, hi, own in spans]
+        return [kernel(lo, hi, *args) for lo, hi in spans]
     with ThreadPoolExecutor(threads()) as pool:
-        return list(pool.map(lambda span: kernel(span[0], span[1], *span[2], *args), spans))
+        return list(pool.map(lambda span: kernel(span[0], span[1], *args), spans))
+
+
+def run_counts(kernel, n: int, *args) -> np.ndarray:
+    """The counts (n,) that ``kernel(lo, hi, *args, counts)`` adds to, over ``range(n)`` cut into one
+    part per thread, each adding to its own array: integer sums, the same for any number of threads."""
+    cuts = np.linspace(0, n, min(threads(), max(1, n // CHUNK)) + 1).astype(np.int64)
+    parts = [np.zeros(n, dtype=np.int64) for _ in range(len(cuts) - 1)]
+    spans = list(zip(cuts[:-1], cuts[1:], parts))
+    if len(spans) == 1:
+        kernel(0, n, *args, parts[0])
+    else:
+        with ThreadPoolExecutor(len(spans)) as pool:
+            list(pool.map(lambda span: kernel(span[0], span[1], *args, span[2]), spans))
+    return sum(parts[1:], parts[0])
 
 
 def _grid_args(s: Setup) -> tuple:
