@@ -13,15 +13,15 @@ alone (``uptime``).
 Prints, from one run:
 
 * the Hessian assembly (``bosonpeak.matrices.particle_hessian.hessian``) in 3 x 3 blocks
-  (``format="bsr"``, 32-bit block indices; float64, and float32 as the KPM engine stores it)
-  against matscipy's ``neighbour_list("ijD", atoms, cutoffs)`` alone on the same positions with
-  the same per-type-pair cut-offs (target: ratio matscipy / ours >= 1), and the peak memory of
-  each assembly (tracemalloc: numpy buffers; target <= 16 GB); with ``--csr`` also the float64
-  CSR output;
+  (``format="bsr"``, 32-bit block indices) in float32, as ``bosonpeak solid --method kpm`` builds
+  it past ``KPM_LARGE_DOF`` degrees of freedom, and in float64, each against matscipy's
+  ``neighbour_list("ijD", atoms, cutoffs)`` alone on the same positions with the same
+  per-type-pair cut-offs (target: ratio matscipy / ours >= 1), with the peak memory of each
+  assembly (tracemalloc: numpy buffers; target <= 16 GB); with ``--csr`` also float64 CSR;
 * the cost per degree of freedom of building the matrix and of one KPM moment per vector
-  (``--moments`` moments, ``--vectors`` vectors, the fused kernel on float32 CSR) for the particle
-  Hessian (3N dof; built as float32 CSR for this) and for the paper's cut-off lattice network of about as many nodes
-  (``bosonpeak.network`` + ``bosonpeak.dynamical_matrix``), same run;
+  (``--moments`` moments, ``--vectors`` vectors, the fused kernel on float32 CSR) for the
+  particle Hessian (3N dof, built as float32 CSR for this) and for the paper's cut-off lattice
+  network of about as many nodes (``bosonpeak.network`` + ``bosonpeak.dynamical_matrix``), same run;
 * with ``--dos``: ``bosonpeak.dos(H, edges, method="kpm", resolution=..., dtype="float32")`` on the
   particle Hessian, its wall time and error bars (target: within 5 minutes on 2 cores, Hessian included).
 """
@@ -124,7 +124,8 @@ def main() -> None:
         print(f"matscipy neighbour_list('ijD') alone: {t_ms:.2f} s wall, {c_ms:.2f} s CPU ({s_ms:.2f} s system), "
               f"{n_ms} ordered pairs, output {(i.nbytes + j.nbytes + D.nbytes) / 1e9:.2f} GB")
         del i, j, D, atoms
-    builds = [("BSR float64", dict(format="bsr"), True), ("BSR float32", dict(format="bsr", dtype="float32"), True)]
+    builds = [("BSR float32 (what `bosonpeak solid --method kpm` builds at this size)", dict(format="bsr", dtype="float32"), True),
+              ("BSR float64", dict(format="bsr"), True)]
     if args.csr:
         builds.append(("CSR float64", dict(), True))
     builds.append(("CSR float32", dict(dtype="float32"), False))  # for the KPM cost table below
