@@ -184,3 +184,15 @@ def test_kpm_at_ten_million_nodes_is_planned_within_16_gb():
     with limits(16 * 10**9):
         check(plan)
     assert dos_plan(3162, method="kpm", bins=80).memory > plan.memory  # without the network: the old bound
+
+
+def test_solid_kpm_is_refused_after_reading_with_its_estimate(cli, tmp_path):
+    """``solid --method kpm`` checks its plan (the Hessian in blocks and its scaled copy, the pair
+    terms, the CG and KPM vectors) right after reading, before any pair is computed."""
+    from particle_reference import FIXTURES
+
+    rc, _, err = cli("solid", FIXTURES / "kob_andersen3d.data", "--potential", "kob-andersen", "--method", "kpm",
+                     "--memory-limit", "50MB", "--out", tmp_path / "out")
+    assert rc == 2 and err.count("\n") == 1, err
+    assert "solid analysis with KPM of 1500 degrees of freedom" in err and "needs about" in err and "the limit is 50" in err
+    assert not (tmp_path / "out").exists()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _checks, _resources
+from ._solid_steps import KPM_LARGE_DOF, KPM_RESOLUTION_PER_BIN, _Clock, _dos, kpm_options  # noqa: F401 - public here
 
 #: What ``--json`` prints, at least.
 SUMMARY_KEYS = ("n_particles", "dim", "dof", "zero_modes", "rattlers", "max_force", "number_density", "shear_modulus",
@@ -31,11 +32,6 @@ SUMMARY_KEYS = ("n_particles", "dim", "dof", "zero_modes", "rattlers", "max_forc
 FORCE_WARNING = 1e-6
 #: CG for the moduli stops when each strain column's error estimate is below this fraction of its modulus.
 MODULI_TOLERANCE = 1e-4
-#: KPM in ``solid``: the resolution (kernel width at omega = 0) in bins, and the size from which
-#: 4 float32 vectors are used (at 10^5 degrees of freedom and more the stochastic error of a bin is
-#: well below the kernel's bias; both are in the error bars).
-KPM_RESOLUTION_PER_BIN = 2.0
-KPM_LARGE_DOF = 100_000
 #: The lowest modes (shift-invert Lanczos: a sparse factorisation) are computed up to this many degrees of freedom.
 LOWEST_MAX_DOF = {2: 400_000, 3: 30_000}
 #: Temperatures of C(T) in units of omega_D.
@@ -122,21 +118,6 @@ def load(path, *, format=None, dim=None, potential=None, diameters=None, hessian
                    moduli_from="long-wavelength static response of the Hessian (estimate)")
     del terms
     return out
-
-
-class _Clock:
-    """Runs steps and keeps their wall times (``seconds``: step -> s, summed over repeats)."""
-
-    def __init__(self, seconds=None):
-        self.seconds = {} if seconds is None else seconds
-
-    def __call__(self, name, f):
-        import time
-
-        t = time.perf_counter()
-        out = f()
-        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t
-        return out
 
 
 def count_zero_modes(D, dim: int) -> int:
@@ -287,32 +268,6 @@ def compute(path, *, format=None, dim=None, potential=None, diameters=None, hess
     ds["mode"].attrs["long_name"] = "index of the lowest non-zero modes"
     ds["resolution"].attrs["units"] = "sqrt(eps/m)/l"
     return ds
-
-
-def kpm_options(dof: int, bin_width: float, options: dict) -> dict:
-    """The KPM options of ``solid``: ``KPM_DEFAULTS`` (a resolution of ``KPM_RESOLUTION_PER_BIN``
-    bins, the Lanczos bound; 4 vectors and float32 from ``KPM_LARGE_DOF`` degrees of freedom on, 16
-    and float64 below) under the user's ``options``."""
-    large = dof >= KPM_LARGE_DOF
-    return {"resolution": KPM_RESOLUTION_PER_BIN * bin_width, "bound": "lanczos", "vectors": 4 if large else 16,
-            "dtype": "float32" if large else "float64", **(options or {})}
-
-
-def _dos(D, edges, method, n_zero, rng, progress, d, options):
-    """The DOS per mode with the ``n_zero`` zero modes left out; KPM runs on ``D`` in d x d blocks (BSR: no copy into CSR)."""
-    from dataclasses import replace
-
-    from ..spectra.spectrum import dos, known_zero_modes
-
-    if method != "kpm":
-        return dos(D, edges, method=method, zero_modes=False, n_zero=n_zero, rng=rng, progress=progress, dim=d, model="vector",
-                   **options)
-    from ..spectra.kpm import kpm_dos
-
-    if getattr(D, "format", None) != "bsr":
-        D = D.tobsr(blocksize=(d, d))
-    g = kpm_dos(D, edges, zero_modes=True, rng=rng, progress=progress, **options)
-    return replace(known_zero_modes(g, n_zero, False), dim=d, model="vector", crystal=False)
 
 
 def _peak(g, d, c_L, c_T, n, omega_D) -> dict:
