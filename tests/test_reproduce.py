@@ -50,6 +50,24 @@ def test_rerun_is_bit_identical(small_dataset):
     assert again["density"].values.tobytes() == small_dataset["density"].values.tobytes()
 
 
+def test_a_helper_process_sharing_the_spectra_gives_the_same_numbers():
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from bosonpeak.workflows.analyze import AnalysisSettings, compute as analyze, dense_extras
+    from bosonpeak.workflows.reproduce import Shared
+
+    settings = PaperSettings(L=10, seeds=3, deltas=(0.0, 0.2, 0.3), method="slicing")
+    plan = AnalysisSettings(L=16, deltas=(0.2, 0.3), seeds=2, method="slicing", modes=5)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as helper:
+        shared = compute(settings, helper=helper)
+        extras = {d: Shared(helper, dense_extras, plan, d) for d in plan.deltas}  # the helper's, or taken back here
+        assert analyze(plan, extras=extras).identical(analyze(plan))
+    alone = compute(settings)
+    assert shared["density"].values.tobytes() == alone["density"].values.tobytes()
+    assert np.array_equal(shared["zero_modes"], alone["zero_modes"])
+
+
 def test_summary_and_figures(small_dataset):
     text = summary(small_dataset)
     assert "0.30" in text and "toy model new poles" in text

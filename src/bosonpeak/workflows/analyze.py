@@ -42,6 +42,8 @@ from ._units import annotate
 #: dense (Lorentzian of width eps in omega^2); above it the KPM local DOS (resolution eps in omega).
 DENSE_EXTRAS_MAX_NODES = 4_000
 Z_RANGE = np.arange(2, 8)
+#: Frequencies of the local DOS by z.
+LDOS_OMEGA = np.arange(0.025, 3.0, 0.025)
 
 
 @dataclass(frozen=True)
@@ -78,34 +80,48 @@ class AnalysisSettings:
         _checks.choice("spring", self.spring, SPRINGS)
 
 
-def dense_modes(s: AnalysisSettings, delta: float) -> tuple[np.ndarray, np.ndarray]:
-    """Every eigenpair ``(lam, vec)`` of the matrix of seed 0 at ``delta`` (``numpy.linalg.eigh``): what
-    ``compute`` diagonalises for every mode's participation and the local DOS by z."""
+def dense_extras(s: AnalysisSettings, delta: float) -> tuple:
+    """What ``compute`` adds for the network of seed 0 at ``delta`` from one diagonalisation (``N <=
+    DENSE_EXTRAS_MAX_NODES``): every mode's omega and participation ratio, the local DOS by z and the
+    fraction of nodes with each z (``_extras``)."""
     net = network(s.L, delta, rule=s.rule, spring=s.spring, rng=sample_streams(seed_sequences(s.seed, s.seeds)[0])[0])
-    return np.linalg.eigh(dynamical_matrix(net).toarray())
+    return _extras(net, dynamical_matrix(net), s.eps)
+
+
+def _extras(net, H, eps: float) -> tuple:
+    """``dense_extras`` of ``net`` and its matrix ``H``, on one BLAS thread: the same rounding on every machine, in any
+    process (LAPACK's divide and conquer ``syevd``, as ``numpy.linalg.eigh``; through SciPy, whose build is faster here)."""
+    from scipy.linalg import eigh
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        lam, vec = eigh(H.toarray(), driver="evd", overwrite_a=True, check_finite=False)
+        _, ld, frac = local_dos_by_coordination(net, LDOS_OMEGA, z=Z_RANGE, eps=eps, modes=(lam, vec))
+        return np.sqrt(np.clip(lam[1:], 0, None)), participation_ratio(vec[:, 1:]), ld, frac
 
 
 def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False, spectra: dict | None = None,
-            modes: dict | None = None) -> xr.Dataset:
+            extras: dict | None = None) -> xr.Dataset:
     """Run the analysis; see the module notes. Sample ``k`` of every delta uses the ``k``-th
     child of ``SeedSequence(seed)``, as ``ensemble_dos`` does.
 
     ``spectra`` (optional) maps a delta to the DOS of its ``seeds`` networks, already computed
     with the same rule, springs, seeds and method on bins of ``bin_width`` from 0 (``bosonpeak
     reproduce`` passes those of Fig. 2 right): used wherever they cover this analysis's bins, so
-    the numbers are those of a fresh computation. ``modes`` (optional) maps a delta to a future
-    of ``dense_modes(s, delta)`` started beforehand (``bosonpeak reproduce`` runs them beside the
-    paper's spectra). The progress bar names each step.
+    the numbers are those of a fresh computation. ``extras`` (optional) maps a delta to an object
+    whose ``result()`` is ``dense_extras(s, delta)`` (``bosonpeak reproduce`` has another process
+    compute them beside its own work); they are asked for after every delta's other steps. The
+    progress bar names each step.
     """
     children = seed_sequences(s.seed, s.seeds)
     build = lambda delta, k: network(s.L, delta, rule=s.rule, spring=s.spring, rng=sample_streams(children[k])[0])  # noqa: E731
     T = np.geomspace(0.005, 3.0, 80)
-    ldos_omega = np.arange(0.025, 3.0, 0.025)
     nk = s.seeds
     small = s.L**2 <= DENSE_EXTRAS_MAX_NODES
     steps = ("networks and sound speeds", f"DOS of {nk} networks ({s.method})", "Boson peak and C(T)", f"lowest {s.modes} modes",
              "every mode and local DOS by z (dense)" if small else "local DOS by z (kpm)")
     out = {k: [] for k in ("c", "sigma", "affine", "density", "bp", "bp_crystal", "C", "mode_omega", "mode_P", "ldos", "zfrac", "all_omega", "all_P")}
+    firsts = []  # (network, matrix) of seed 0 per delta
     with tqdm(total=len(s.deltas) * len(steps), desc="analyze", disable=not progress, unit="step") as bar:
         def step(delta, k):
             bar.set_description_str(f"analyze delta={delta:g}: {steps[k]}")
@@ -134,21 +150,20 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False,
             out["C"].append(heat_capacity(g, T, c=c))  # each seed's Debye level below 2 x 2 pi c / L
             bar.update()
             step(delta, 3)
-            net0 = nets[0]
+            firsts.append((nets[0], Hs[0]))
             m = lowest_modes(Hs[0], s.modes, rng=sample_streams(children[0])[1])
             out["mode_omega"].append(m.omega)
             out["mode_P"].append(participation_ratio(m.vectors))
             bar.update()
+        for delta, (net0, H0) in zip(s.deltas, firsts):  # last, as the diagonalisations take longest
             step(delta, 4)
             if small:  # one diagonalisation for both: every mode's participation and the local DOS by z
-                ahead = None if modes is None else modes.get(float(delta))
-                lam, vec = ahead.result() if ahead is not None else np.linalg.eigh(Hs[0].toarray())
-                out["all_omega"].append(np.sqrt(np.clip(lam[1:], 0, None)))
-                out["all_P"].append(participation_ratio(vec[:, 1:]))
-                _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, eps=s.eps, modes=(lam, vec))
-                del lam, vec
+                ahead = None if extras is None else extras.get(float(delta))
+                all_omega, all_P, ld, frac = ahead.result() if ahead is not None else _extras(net0, H0, s.eps)
+                out["all_omega"].append(all_omega)
+                out["all_P"].append(all_P)
             else:  # KPM local DOS at the resolution s.eps in omega
-                _, ld, frac = local_dos_by_coordination(net0, ldos_omega, z=Z_RANGE, method="kpm", resolution=max(s.eps, 0.02),
+                _, ld, frac = local_dos_by_coordination(net0, LDOS_OMEGA, z=Z_RANGE, method="kpm", resolution=max(s.eps, 0.02),
                                                        rng=sample_streams(children[0])[1])
             out["ldos"].append(ld)
             out["zfrac"].append(frac)
@@ -190,7 +205,7 @@ def compute(s: AnalysisSettings = AnalysisSettings(), *, progress: bool = False,
     return annotate(xr.Dataset(
         data,
         coords={"delta": list(s.deltas), "seed": np.arange(nk), "omega": 0.5 * (edges[1:] + edges[:-1]), "T": T, "mode": np.arange(s.modes),
-                "z": Z_RANGE, "ldos_omega": ldos_omega, "bound": ["low", "high"], "i": ["x", "y"], "j": ["x", "y"]},
+                "z": Z_RANGE, "ldos_omega": LDOS_OMEGA, "bound": ["low", "high"], "i": ["x", "y"], "j": ["x", "y"]},
         attrs={"title": "bosonpeak Boson-peak analysis (beyond the paper)", "bosonpeak_version": __version__, "settings": json.dumps(asdict(s)),
                "root_seed": s.seed, "confidence": bp[0].confidence, "debye_level_crystal": debye_level(1.0),
                "conventions": "density per mode; reduced = density/omega at bin centres; own Debye level uses each seed's c"},

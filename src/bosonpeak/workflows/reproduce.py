@@ -69,13 +69,14 @@ class PaperSettings:
         _checks.real("omega_plot_max", self.omega_plot_max, minimum=0.0, min_inclusive=False)
 
 
-def compute(settings: PaperSettings = PaperSettings(), *, progress: bool = False, client=None) -> xr.Dataset:
+def compute(settings: PaperSettings = PaperSettings(), *, progress: bool = False, client=None, helper=None) -> xr.Dataset:
     """Compute the data behind every figure of the paper.
 
     Sample ``k`` of every (case, delta) uses the ``k``-th child of ``SeedSequence(seed)``,
     so the three network families share their random directions, as in the paper.
     With a Dask ``client`` the spectra are tasks of the sweep engine (``bosonpeak.workflows.sweep``)
-    on its cluster; the numbers are the same.
+    on its cluster; the numbers are the same. A ``helper`` (an executor of one process) shares the
+    slicing engine's spectra with this process (``Shared``); exact counts, the same whichever computes them.
 
     Returns
     -------
@@ -109,15 +110,19 @@ def compute(settings: PaperSettings = PaperSettings(), *, progress: bool = False
 
     density = np.zeros((len(CASES), len(s.deltas), s.seeds, n_bins))
     zero = np.zeros((len(CASES), len(s.deltas), s.seeds), dtype=np.int64)
-    done: dict[bytes, tuple] = {}  # identical matrices (every seed at delta = 0) are computed once
+    first: dict[bytes, tuple] = {}  # identical matrices (every seed at delta = 0) are computed once
+    for ckd, H in nets.items():
+        first.setdefault(_matrix_key(H), ckd)
     if client is not None:
-        done = _dos_on_cluster(client, s, nets, edges, progress)
+        done = _dos_on_cluster(client, s, nets, first, edges, progress)
+    else:  # queued for the helper last first, taken back here first to last: the two meet in the middle
+        share = helper if s.method == "slicing" else None
+        done = {key: Shared(share, _dos_task, nets[ckd], edges, s.method, children[ckd[2]]) for key, ckd in reversed(first.items())}
     with tqdm(total=len(nets), desc=f"paper: DOS ({s.method})", disable=not progress, unit="net") as bar:
         for (c, d, k), H in nets.items():
             key = _matrix_key(H)
-            if key not in done:
-                g = dos(H, edges, method=s.method, zero_modes=False, rng=sample_streams(children[k])[1])
-                done[key] = (g.density, g.zero_modes)
+            if isinstance(done[key], Shared):
+                done[key] = done[key].result()
             density[c, d, k], zero[c, d, k] = done[key]
             bar.update()
 
@@ -185,14 +190,36 @@ def _matrix_key(H) -> bytes:
     return H.data.tobytes() + H.indices.tobytes() + H.indptr.tobytes()
 
 
-def _dos_on_cluster(client, s: PaperSettings, nets: dict, edges: np.ndarray, progress: bool) -> dict[bytes, tuple]:
+class Shared:
+    """Work queued for a helper process that this process takes back and does itself if it gets
+    there first (a queued future can still be cancelled): two processes share the work without a
+    fixed split. ``result()`` returns ``fn(*args)`` from whichever did it; with no helper, from here."""
+
+    def __init__(self, helper, fn, *args):
+        self.fn, self.args = fn, args
+        self.future = None if helper is None else helper.submit(fn, *args)
+
+    def result(self):
+        if self.future is None or self.future.cancel():
+            return self.fn(*self.args)
+        return self.future.result()
+
+    def cancel(self) -> None:
+        if self.future is not None:
+            self.future.cancel()
+
+
+def _dos_task(H, edges: np.ndarray, method: str, child) -> tuple:
+    """The DOS of one network of ``compute`` (per mode, zero modes out), with its seed's stream."""
+    g = dos(H, edges, method=method, zero_modes=False, rng=sample_streams(child)[1])
+    return g.density, g.zero_modes
+
+
+def _dos_on_cluster(client, s: PaperSettings, nets: dict, first: dict, edges: np.ndarray, progress: bool) -> dict[bytes, tuple]:
     """``compute``'s DOS of every distinct matrix of ``nets``, as sweep tasks on ``client``;
-    each from its first (case, delta, seed), with that seed's streams, as the loop does."""
+    each from its first (case, delta, seed) (``first``), with that seed's streams, as the loop does."""
     from .sweep import Task, run_tasks
 
-    first: dict[bytes, tuple] = {}
-    for (c, d, k), H in nets.items():
-        first.setdefault(_matrix_key(H), (c, d, k))
     tasks = [Task(s.L, float(s.deltas[d]), CASES[c][0], CASES[c][1], None, s.method, "{}", False, tuple(map(float, edges)), s.seed, (k,))
              for c, d, k in first.values()]
     results = run_tasks(tasks, client, progress=progress)
@@ -290,6 +317,8 @@ def reproduce_all(settings: PaperSettings, out, *, glass_particles: int = 1500, 
 
     ``report`` receives each summary as it is ready. Returns the paths written.
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
     from pathlib import Path
 
     import matplotlib.pyplot as plt
@@ -310,21 +339,22 @@ def reproduce_all(settings: PaperSettings, out, *, glass_particles: int = 1500, 
             plt.close(fig)
         return paths
 
-    if beyond:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        from .analyze import DENSE_EXTRAS_MAX_NODES, AnalysisSettings, dense_modes
-
-        plan = AnalysisSettings(L=settings.L, deltas=tuple(d for d in settings.deltas if d > 0), seeds=settings.seeds,
-                                method=settings.method, bin_width=settings.bin_width, seed=settings.seed, modes=min(100, settings.L**2 // 2))
-        # The analysis's dense diagonalisations start now, in a process of their own beside the paper's spectra and figures
-        # (its BLAS threads are its own: the same rounding as in one process; a thread would share them and vary it).
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        ahead = {float(d): pool.submit(dense_modes, plan, d) for d in plan.deltas} if settings.L**2 <= DENSE_EXTRAS_MAX_NODES else None
+    # One helper process beside this one (forked: it starts with this one's imports) shares the paper's spectra, then takes
+    # two thirds of the analysis's dense diagonalisations (one BLAS thread each: the rounding of any machine); what it has not
+    # started when this process needs it, this process does (``Shared``): the numbers are those of one process.
+    helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
     try:
         stage(f"the paper's {3 * len(settings.deltas) * settings.seeds} networks (L = {settings.L}) and their DOS ({settings.method})")
-        ds = compute(settings, progress=progress, client=client)
+        ds = compute(settings, progress=progress, client=client, helper=helper if client is None else None)
+        if beyond:
+            from .analyze import DENSE_EXTRAS_MAX_NODES, AnalysisSettings, dense_extras
+
+            plan = AnalysisSettings(L=settings.L, deltas=tuple(d for d in settings.deltas if d > 0), seeds=settings.seeds,
+                                    method=settings.method, bin_width=settings.bin_width, seed=settings.seed, modes=min(100, settings.L**2 // 2))
+            ahead = None
+            if settings.L**2 <= DENSE_EXTRAS_MAX_NODES:  # the first third of the deltas here, the rest queued for the helper
+                mine = len(plan.deltas) // 3
+                ahead = {float(d): Shared(helper if i >= mine else None, dense_extras, plan, d) for i, d in enumerate(plan.deltas)}
         stage("the paper's figures and paper_data.nc")
         written = write(ds, "paper_data.nc", figures(ds))
         report(summary(ds))
@@ -345,12 +375,11 @@ def reproduce_all(settings: PaperSettings, out, *, glass_particles: int = 1500, 
             from .analyze import summary as analysis_summary
 
             stage("beyond the paper: analysis of the cut-off networks of Fig. 2 right")
-            ads = analyze(plan, progress=progress, spectra=_spectra(ds, "cutoff-inverse"), modes=ahead)  # Fig. 2 right's spectra, not computed again
+            ads = analyze(plan, progress=progress, spectra=_spectra(ds, "cutoff-inverse"), extras=ahead)  # Fig. 2 right's spectra, not computed again
             ads.attrs["note"] = "beyond the paper: analysis of the cut-off networks of Fig. 2 right (same seeds)"
             stage("beyond the paper: figures and beyond_paper_analysis.nc")
             written += write(ads, "beyond_paper_analysis.nc", analysis_figures(ads), prefix="beyond_paper_", mark=True)
             report("beyond the paper:\n" + analysis_summary(ads))
     finally:
-        if beyond:
-            pool.shutdown(wait=False, cancel_futures=True)  # an error or an interrupt: what has not started is dropped
+        helper.shutdown(wait=False, cancel_futures=True)  # an error or an interrupt: what has not started is dropped
     return written
