@@ -163,7 +163,7 @@ def qlm_exponent(study: dict, *, threshold: float = QLM_PARTICIPATION, confidenc
     return dict(beta=beta, interval=interval, n_modes=int(below.sum()), confidence=confidence, method=method, gamma_interval=gamma,
                 quasi_localized_fraction=float(split_modes(study["participation"][below], threshold).mean()) if below.any() else None,
                 participation_threshold=threshold, samples=int(study["omega_1"].size),
-                samples_without_band=int((~np.isfinite(study["omega_1"])).sum()), samples_failed=study["failed"],
+                samples_without_band=int((~np.isfinite(study["omega_1"])).sum()), samples_failed=study["failed"], band_fraction=study["band_fraction"],
                 N=study["N"], dim=study["dim"], glass=study["glass"],
                 quench_rate=(study["quench_rate"] if np.isfinite(study["quench_rate"]) else "inf") if study["glass"] == "ipl" else None,
                 pressure=float(np.mean(study["pressure"])) if study["glass"] == "packing" else None,
