@@ -14,6 +14,8 @@ The matrix is written row by row straight into CSR, or BSR of d x d blocks, by c
 (``model._assembly``) over a cell list sorted by cell, columns sorted, 32-bit indices: no
 triplets, no global sort, no duplicates to sum; a first pass counts each pair once (half the
 stencil), the second finds each row's partners and evaluates each pair once per row it appears in.
+Each row is computed alone, its diagonal block summed in column order: the matrix is the same bit
+for bit for any number of threads, and exactly symmetric.
 """
 
 from __future__ import annotations
