@@ -150,7 +150,10 @@ def block_matrix(H, dtype=None, *, scale: float = 1.0, shift: float = 0.0) -> Bl
         raise ValueError(f"expected a square BSR matrix of {' or '.join(f'{k}x{k}' for k in BLOCKS)} blocks; got "
                          f"{getattr(H, 'format', type(H).__name__)}")
     dtype = np.dtype(H.dtype if dtype is None else dtype)
-    data = H.data if (dtype == H.data.dtype and scale == 1.0 and shift == 0.0) else np.asarray(H.data, dtype=dtype) * dtype.type(scale)
+    data = H.data
+    if not (dtype == H.data.dtype and scale == 1.0 and shift == 0.0):  # one copy, scaled in place
+        data = H.data.astype(dtype, copy=True)
+        data *= dtype.type(scale)
     if shift:
         nb = H.shape[0] // b
         rows = np.repeat(np.arange(nb, dtype=np.int64), np.diff(H.indptr))

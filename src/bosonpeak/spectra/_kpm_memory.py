@@ -30,6 +30,11 @@ def memory_estimate(H, n_mom: int, columns: int, block: int, dtype, bins: int) -
     >>> m["vectors"] == 3 * 100**2 * 16 * 4, m["total"] >= m["matrix"] + m["vectors"]
     (True, True)
     """
+    if getattr(H, "format", None) == "bsr":  # the block kernel: 2 H~ in blocks, no checks' copies, no ELL tables
+        parts = _parts(H.shape[0], H.nnz, 0, n_mom, columns, block, dtype, bins)
+        parts.update(checks=0, ell=0, multi_step=0, matrix=H.nnz * np.dtype(dtype).itemsize + H.indices.nbytes + H.indptr.nbytes)
+        parts["total"] = parts["matrix"] + parts["vectors"] + parts["nodes"] + parts["moments"]
+        return parts
     return _parts(H.shape[0], H.nnz, _longest_row(H), n_mom, columns, block, dtype, bins)
 
 
