@@ -48,7 +48,10 @@ def diagonal_blocks(H, d: int) -> np.ndarray:
 
 
 class _Product:
-    """``H X`` and ``diag(X^T H X)`` for float64 blocks ``X`` (n, R)."""
+    """``H X`` and ``diag(X^T H X)`` for float64 blocks ``X`` (n, R). A float32 BSR matrix is applied to
+    ``X`` rounded to float32 (sums of each row in float32, the quadratic forms in float64): a relative
+    error ~1e-7 per product, which bounds CG's attainable accuracy near 1e-6 of the result, and half
+    the memory traffic and twice the SIMD width of float64 vectors."""
 
     def __init__(self, H, threads: int):
         from ..spectra import _block
@@ -60,6 +63,9 @@ class _Product:
 
     def __call__(self, X):
         if self.stepper is not None:
+            if self.stepper.A.dtype == np.float32:
+                Y, quad = self.stepper.product(np.ascontiguousarray(X, dtype=np.float32))
+                return Y.astype(np.float64), quad
             return self.stepper.product(np.ascontiguousarray(X))
         Y = np.asarray(self.H @ X)
         return Y, np.einsum("ij,ij->j", X, Y)
