@@ -1,5 +1,7 @@
 """The particle Hessian's block (BSR) output against its CSR output, symmetry, zero modes, threads."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from test_particles import disks, ka_system
@@ -86,3 +88,22 @@ def test_cell_grid_does_not_change_a_bit(monkeypatch, system):
     C = hessian(p, pot, format="bsr")
     assert _pairs.sorted_setup(p, pot).grid[-1].max() == 1  # the coarse grid was used
     assert all(getattr(B, a).tobytes() == getattr(C, a).tobytes() for a in ("indptr", "indices", "data"))
+
+
+def test_large_outputs_are_faulted_in_small_pages():
+    """The matrix's arrays ask for 4 KiB pages (first touching huge pages costs several times more
+    on a VM that hands freed memory back): the kernel marks their mapping ``nh``."""
+    a = _pairs.empty(1 << 23, np.float64)  # 64 MiB, the smallest so marked
+    a[:] = 1.0
+    assert a.sum() == a.size
+    if not Path("/proc/self/smaps").exists():
+        pytest.skip("no /proc/self/smaps")
+    flags = None
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()[0]
+        if "-" in head and ":" not in head:
+            lo, hi = (int(v, 16) for v in head.split("-"))
+            inside = lo <= a.ctypes.data < hi
+        elif line.startswith("VmFlags:") and inside:
+            flags = line.split()[1:]
+    assert flags is not None and "nh" in flags

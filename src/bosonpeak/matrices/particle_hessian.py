@@ -89,8 +89,8 @@ def hessian(p: Particles, pot: PairPotential, *, mass_weighted: bool = True, sca
     np.cumsum(blocks, out=bptr[1:])
     nnz = int(bptr[-1]) * dim * dim
     index = np.int32 if (int(bptr[-1]) if bsr else nnz) < 2**31 else np.int64
-    indices = np.empty(int(bptr[-1]) if bsr else nnz, dtype=index)
-    data = np.empty(nnz, dtype=dtype)
+    indices = _pairs.empty(int(bptr[-1]) if bsr else nnz, index)
+    data = _pairs.empty(nnz, dtype)
     inv_sqrt_m = (1.0 / np.sqrt(p.masses) if mass_weighted else np.ones(p.n))[s.order]
     rmin = _pairs.run(_assembly.hessian_blocks, p.n, *s.grid, *s.terms, dim, inv_sqrt_m, rows, bptr, bsr, indices, data)
     if min(rmin, default=np.inf) <= _pairs.OVERLAP * (p.volume / p.n) ** (1.0 / p.dim):

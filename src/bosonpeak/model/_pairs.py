@@ -7,7 +7,9 @@ turn, each chunk writing only its own rows, so results do not depend on the numb
 
 from __future__ import annotations
 
+import mmap
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -107,6 +109,26 @@ def sorted_setup(p: Particles, pot) -> Sorted:
         raise _checks.ParameterError(f"{p.where()}particles too clustered for the cell list: up to {room} candidate "
                                      "partners of one particle (at most 2^24)")
     return Sorted(order, (room, *grid), (np.ascontiguousarray(types[order]), np.ascontiguousarray(diam[order]), *rest))
+
+
+def empty(shape, dtype) -> np.ndarray:
+    """``np.empty(shape, dtype)`` whose memory is first touched 4 KiB at a time (``MADV_NOHUGEPAGE``,
+    Linux; plain ``np.empty`` elsewhere). numpy asks for transparent huge pages for large arrays;
+    on a virtual machine that hands freed memory back to its host, first touching those costs
+    several times more than small pages (on the 2-core VM of the benchmarks about 5 s per GB
+    against 1 s), and the Hessian writes gigabytes once."""
+    a = np.empty(shape, dtype)
+    if a.nbytes >= 1 << 26 and sys.platform == "linux":
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            page = mmap.PAGESIZE
+            lo, hi = a.ctypes.data // page * page, -(-(a.ctypes.data + a.nbytes) // page) * page
+            libc.madvise(ctypes.c_void_p(lo), ctypes.c_size_t(hi - lo), ctypes.c_int(mmap.MADV_NOHUGEPAGE))
+        except (OSError, AttributeError):  # pragma: no cover - no libc madvise: huge pages it is
+            pass
+    return a
 
 
 def run(kernel, n: int, *args) -> list:
