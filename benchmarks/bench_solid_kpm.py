@@ -9,8 +9,8 @@ is periodic: its low modes are the small glass's Bloch modes, so its DOS below ~
 is that of a crystal of 1000-particle cells, and the moduli's conjugate gradients see only the
 small glass's spectrum (they converge as fast as at 1000 particles). ``--cg-sizes`` therefore also
 times the moduli CG (``analysis.moduli.elastic_tensor``, the tolerance ``bosonpeak solid`` uses) on
-genuine, non-repeated glasses of those sizes (FIRE from a jittered lattice), to show how the
-iterations grow with the box.
+genuine, non-repeated glasses of those sizes (FIRE from a jittered lattice to ``--cg-ftol``), to show
+how the iterations grow with the box (like L, the square root of the condition number).
 
 Then it runs the CLI in a subprocess (``python -m bosonpeak solid FILE --potential kob-andersen
 --method kpm --json --out DIR --no-progress``), and prints the wall time of each step as the JSON's
@@ -79,7 +79,7 @@ def glass_file(n: int, cache: Path) -> Path:
     return path
 
 
-def cg_growth(sizes) -> None:
+def cg_growth(sizes, ftol: float = 1e-7) -> None:
     """The moduli CG's iterations and time on genuine glasses of the given sizes."""
     from bosonpeak.analysis.moduli import elastic_tensor
     from bosonpeak.matrices.particle_hessian import hessian
@@ -90,7 +90,7 @@ def cg_growth(sizes) -> None:
     print(f"moduli CG on genuine (non-repeated) glasses, tolerance {MODULI_TOLERANCE:g} of each modulus:")
     for n in sizes:
         t = time.perf_counter()
-        p = small_glass(np.random.default_rng(n), n, ftol=1e-10)
+        p = small_glass(np.random.default_rng(n), n, ftol=ftol)
         t_glass = time.perf_counter() - t
         D = hessian(p, pot, format="bsr", dtype="float32")
         t = time.perf_counter()
@@ -105,11 +105,12 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "bosonpeak-bench")
     ap.add_argument("--cg-sizes", default="", help="comma-separated sizes of genuine glasses for the CG growth (e.g. 10000,40000)")
+    ap.add_argument("--cg-ftol", type=float, default=1e-7, help="FIRE's residual force for those glasses")
     ap.add_argument("--no-cli", action="store_true")
     ap.add_argument("--option", action="append", default=[], help="passed to bosonpeak solid --option")
     args = ap.parse_args()
     if args.cg_sizes:
-        cg_growth([int(v) for v in args.cg_sizes.split(",")])
+        cg_growth([int(v) for v in args.cg_sizes.split(",")], args.cg_ftol)
     if args.no_cli:
         return
     path = glass_file(args.n, args.cache)
