@@ -10,7 +10,7 @@ is that of a crystal of 1000-particle cells, and the moduli's conjugate gradient
 small glass's spectrum (they converge as fast as at 1000 particles). ``--cg-sizes`` therefore also
 times the moduli CG (``analysis.moduli.elastic_tensor``, the tolerance ``bosonpeak solid`` uses) on
 genuine, non-repeated glasses of those sizes (FIRE from a jittered lattice to ``--cg-ftol``), to show
-how the iterations grow with the box (like L, the square root of the condition number).
+how the iterations grow with the box.
 
 Then it runs the CLI in a subprocess (``python -m bosonpeak solid FILE --potential kob-andersen
 --method kpm --json --out DIR --no-progress``), and prints the wall time of each step as the JSON's
