@@ -6,10 +6,11 @@
 Positions: a Kob-Andersen inherent structure of 1000 particles at number density 1.2 (FIRE from a
 jittered lattice, types A:B = 80:20 at random) repeated periodically to 10^6 (``ka_glass``): the pair
 distances and spectral range of a glass at any size. Memory a process frees goes back to the
-hypervisor within seconds here (free page reporting), and writing fresh memory costs seconds per GB
-(system time, shown): each timed step starts after a pause of ``SETTLE`` seconds, so that each,
-matscipy's included, pays alike for the memory it writes. Timings under load are noisy: run it
-alone (``uptime``).
+hypervisor within seconds here (free page reporting), and first writing fresh memory costs up to
+seconds per GB (system time, shown; about 5 s per GB in transparent huge pages, which numpy asks
+for, against 1 s in 4 KiB pages, which the Hessian's arrays ask for): each timed step starts
+after a pause of ``SETTLE`` seconds, so that each, matscipy's included, pays for the memory it
+writes. Timings under load are noisy: run it alone (``uptime``).
 Prints, from one run:
 
 * the Hessian assembly (``bosonpeak.matrices.particle_hessian.hessian``) in 3 x 3 blocks
