@@ -59,7 +59,7 @@ def repeated(small, k: int):
 def write_data(p, path: Path) -> None:
     """LAMMPS data (atomic), positions with 17 significant digits, unit masses."""
     L = np.diag(p.cell)
-    head = (f"KA glass {p.source}\n\n{p.n} atoms\n2 atom types\n\n0.0 {float(L[0])!r} xlo xhi\n0.0 {float(L[1])!r} ylo yhi\n0.0 {float(L[2])!r} zlo zhi\n\n"
+    head = (f"{p.source}\n\n{p.n} atoms\n2 atom types\n\n0.0 {float(L[0])!r} xlo xhi\n0.0 {float(L[1])!r} ylo yhi\n0.0 {float(L[2])!r} zlo zhi\n\n"
             "Masses\n\n1 1.0\n2 1.0\n\nAtoms # atomic\n\n")
     tmp = path.with_suffix(".tmp")
     with open(tmp, "w") as f:
@@ -68,7 +68,41 @@ def write_data(p, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def glass_file(n: int, cache: Path) -> Path:
+def harmonic_glass(n: int, rng, phi: float = 0.9, ftol: float = 1e-10):
+    """A genuine (not repeated) glass of ``n`` harmonic spheres, 50:50 diameters 1 and 1.4 (types 1 and 2):
+    uniform random positions at packing fraction ``phi`` (far above jamming, phi_J ~ 0.64), sorted by
+    cell for memory locality, then FIRE to max |F| < ``ftol`` (~7000 steps)."""
+    import math
+
+    from bosonpeak.model.jamming import bidisperse_diameters
+    from bosonpeak.model.minimize import minimize
+    from bosonpeak.model.particles import particles
+    from bosonpeak.model.potentials import potential
+
+    d = bidisperse_diameters(n)
+    rng.shuffle(d)
+    L = (math.pi / 6 * np.sum(d**3) / phi) ** (1 / 3)
+    x = rng.random((n, 3)) * L
+    k = max(1, int(L / 1.5))
+    c = np.minimum((x / L * k).astype(np.int64), k - 1)
+    order = np.argsort((c[:, 0] * k + c[:, 1]) * k + c[:, 2], kind="stable")
+    p = particles(x[order], np.eye(3) * L, types=np.where(d[order] > 1.2, 2, 1), diameters=d[order],
+                  source=f"harmonic glass N = {n}, phi = {phi}")
+    return minimize(p, potential("harmonic"), ftol=ftol, progress=True).particles
+
+
+HARMONIC_OPTIONS = ["--potential", "harmonic", "--diameters", "1:1.0,2:1.4"]
+
+
+def glass_file(n: int, cache: Path, kind: str = "tiled-ka") -> Path:
+    if kind == "harmonic":
+        path = cache / f"harmonic_glass_{n}.data"
+        if not path.exists():
+            cache.mkdir(parents=True, exist_ok=True)
+            t = time.perf_counter()
+            write_data(harmonic_glass(n, np.random.default_rng(n)), path)
+            print(f"wrote {path} in {time.perf_counter() - t:.1f} s", flush=True)
+        return path
     k = max(1, round((n / 1000) ** (1 / 3)))
     path = cache / f"ka_glass_1000x{k}^3.data"
     if not path.exists():
@@ -106,16 +140,19 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "bosonpeak-bench")
     ap.add_argument("--cg-sizes", default="", help="comma-separated sizes of genuine glasses for the CG growth (e.g. 10000,40000)")
     ap.add_argument("--cg-ftol", type=float, default=1e-7, help="FIRE's residual force for those glasses")
-    ap.add_argument("--no-cli", action="store_true")
+    ap.add_argument("--glass", choices=("tiled-ka", "harmonic"), default="tiled-ka",
+                    help="tiled-ka: a 1000-particle KA glass repeated (periodic); harmonic: a genuine harmonic-sphere glass")
+    ap.add_argument("--no-cli", action="store_true", help="only the CG growth (and the glass file, made if missing)")
     ap.add_argument("--option", action="append", default=[], help="passed to bosonpeak solid --option")
     args = ap.parse_args()
     if args.cg_sizes:
         cg_growth([int(v) for v in args.cg_sizes.split(",")], args.cg_ftol)
+    path = glass_file(args.n, args.cache, args.glass)
     if args.no_cli:
         return
-    path = glass_file(args.n, args.cache)
     out = args.cache / f"solid_{path.stem}"
-    cmd = [sys.executable, "-m", "bosonpeak", "solid", str(path), "--potential", "kob-andersen", "--method", "kpm", "--json",
+    potential = HARMONIC_OPTIONS if args.glass == "harmonic" else ["--potential", "kob-andersen"]
+    cmd = [sys.executable, "-m", "bosonpeak", "solid", str(path), *potential, "--method", "kpm", "--json",
            "--out", str(out), "--no-progress", *[a for o in args.option for a in ("--option", o)]]
     print("command:", " ".join(cmd[1:]), flush=True)
     print("uptime:", os.popen("uptime").read().strip(), flush=True)
