@@ -69,12 +69,21 @@ def test_moments_reach_the_requested_resolution_at_every_omega(omega_max):
     assert np.all(np.diff(width) <= 1e-15)  # finest at the top of the band
 
 
-def test_block_product_is_the_sparse_product():
+@pytest.mark.parametrize("r", [1, 3, 6, 7, 9, 17])
+def test_block_product_is_the_sparse_product(r):
     rng = np.random.default_rng(0)
     A = sp.random(90, 90, density=0.1, random_state=2)
     A = (A + A.T).tocsr()
-    X = rng.standard_normal((90, 7))
+    X = rng.standard_normal((90, r))
     with _block.Stepper(_block.block_matrix(A.tobsr(blocksize=(3, 3))), 2) as s:
         Y, quad = s.product(X)
     np.testing.assert_allclose(Y, A @ X, atol=1e-13)
     np.testing.assert_allclose(quad, np.einsum("ij,ij->j", X, A @ X), atol=1e-12)
+
+
+def test_product_widths_cover_every_column_with_padding_only_at_the_end():
+    for r in range(1, 30):
+        w = _block.product_widths_of(r)
+        assert all(v in _block.WIDTHS for v in w) and sum(w[:-1]) < r <= sum(w)
+        assert w[:-1] == [max(_block.WIDTHS)] * (len(w) - 1)
+    assert _block.product_widths_of(6) == [8] and _block.product_widths_of(3) == [4]
