@@ -17,12 +17,16 @@ Conventions (O'Hern, Silbert, Liu & Nagel, PRE 68, 011306 (2003); Silbert, Liu &
 * **Boson peak** of the reduced DOS ``D(omega) / omega**(d-1)``, read on the same equal-count
   bins: its maximum above the lowest transverse plane wave ``2 pi c_T / L``, and its height over
   the packing's own Debye level ``d / omega_D**d``.
-* **Power laws** ``y = A x**b`` over an ensemble: each seed's series over the pressures is fitted
+* **Power laws** ``y = A x**b`` over an ensemble (``analysis.power_law``): each seed's series over the pressures is fitted
   by least squares in ``log y`` against ``log x``; the exponent is the mean of the per-seed slopes
   and its interval the Student-t interval over seeds (``S - 1`` degrees of freedom). Seeds are
   independent, so the interval has its nominal coverage whenever the per-seed slopes scatter
   normally. With one seed the interval is the t interval of the single least-squares slope
-  (``P - 2`` degrees of freedom), which assumes independent residuals.
+  (``P - 2`` degrees of freedom), which assumes independent residuals. Beside each exponent, the
+  **local slopes** ``log(<y>_k+1 / <y>_k) / log(<x>_k+1 / <x>_k)`` of the means over seeds between
+  successive points say where the power law holds.
+* **Finite size.** ``omega*`` is limited by the box where it lies within ``FINITE_SIZE_FACTOR``
+  times the lowest transverse plane wave ``omega_min = 2 pi sqrt(G / rho) / L``.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from .. import _checks
 from .peak import _peak
+from .power_law import PowerLaw, local_slopes, power_law_fit  # noqa: F401  (the power laws of jamming, kept importable here)
 
 #: Quantiles of the mode count between which the plateau level is taken.
 PLATEAU_QUANTILES = (0.3, 0.7)
@@ -43,6 +47,8 @@ ONSET_FRACTION = 0.5
 MODES_PER_BIN = 8
 #: Share of the modes per equal-count bin when the number of modes is not given.
 QUANTILE_STEP = 1 / 200
+#: ``omega*`` within this factor of the box's lowest transverse phonon is flagged finite-size limited.
+FINITE_SIZE_FACTOR = 2.0
 
 
 @dataclass(frozen=True)
@@ -246,136 +252,18 @@ def isotropic_shear_modulus(A) -> float:
     return float(((d + 1) * np.einsum("abab->", A) - np.einsum("aabb->", A) - np.einsum("abba->", A)) / ((d - 1) * d * (d + 2)))
 
 
-@dataclass(frozen=True)
-class PowerLaw:
-    """A fitted power law ``y = prefactor * x**value``.
-
-    Attributes
-    ----------
-    value : float
-        The exponent.
-    interval : tuple of float
-        Its ``confidence`` interval.
-    prefactor : float
-        ``exp`` of the mean intercept of ``log y`` against ``log x``.
-    n_seeds, n_points : int
-        Seeds and points (finite, positive pairs) fitted.
-    confidence : float
-    method : str
-        ``"mean of per-seed slopes, t interval over seeds"`` or ``"least squares, t interval"``.
-    """
-
-    value: float
-    interval: tuple[float, float]
-    prefactor: float
-    n_seeds: int
-    n_points: int
-    confidence: float
-    method: str
-
-    def as_dict(self) -> dict:
-        """``{"value": ..., "interval": [lo, hi]}`` plus the rest, for JSON."""
-        return dict(value=self.value, interval=list(self.interval), prefactor=self.prefactor, n_seeds=self.n_seeds,
-                    n_points=self.n_points, confidence=self.confidence, method=self.method)
-
-
-def power_law_fit(x, y, *, confidence: float = 0.95, method: str = "seeds", bootstrap: int = 4000, rng=0) -> PowerLaw:
-    """Fit ``y = A x**b`` to an ensemble: rows are seeds, columns the points of each seed's series.
-
-    Parameters
-    ----------
-    x, y : array_like, shape (S, P) or (P,)
-        Positive values; non-finite or non-positive pairs are left out of their seed's fit.
-        A seed needs two points with different ``x`` to count.
-    confidence : float
-        Coverage of the interval, in (0, 1).
-    method : {"seeds", "means"}
-        ``"seeds"``: fit each seed, as below. ``"means"``: fit ``log`` of the mean over seeds of
-        ``y`` against ``log`` of the mean of ``x``, column by column, with a percentile bootstrap
-        over seeds (``bootstrap`` resamples; resamples with a non-positive mean are left out).
-        For quantities that single packings can have negative (a small packing's shear
-        modulus), where only the ensemble mean has a logarithm.
-    bootstrap : int
-        Resamples of the ``"means"`` method.
-    rng : int, SeedSequence or Generator
-        Source of the resamples (SPEC 7).
-
-    Returns
-    -------
-    PowerLaw
-        ``"seeds"`` with two or more seeds: the mean of the per-seed least-squares slopes,
-        Student-t interval over seeds. With one seed: its slope with the least-squares t
-        interval (needs three points).
+def finite_size_limited(omega_star, omega_min, *, factor: float = FINITE_SIZE_FACTOR):
+    """Whether each ``omega*`` lies within ``factor`` times the box's lowest phonon ``omega_min``
+    (``None`` where either is not finite: no sound speed, no onset).
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from bosonpeak.analysis.jamming import power_law_fit
-    >>> x = np.tile([1e-4, 1e-3, 1e-2, 1e-1], (3, 1))
-    >>> fit = power_law_fit(x, 2 * x**0.5 * np.array([[1.0], [1.1], [0.9]]))
-    >>> round(fit.value, 12), round(fit.interval[0], 12), fit.n_seeds
-    (0.5, 0.5, 3)
+    >>> from bosonpeak.analysis.jamming import finite_size_limited
+    >>> finite_size_limited([0.5, 0.05, 0.1], [0.1, 0.04, float("nan")])
+    [False, True, None]
     """
-    confidence = _checks.real("confidence", confidence, minimum=0.0, maximum=1.0, min_inclusive=False, max_inclusive=False)
-    x, y = np.atleast_2d(np.asarray(x, dtype=float)), np.atleast_2d(np.asarray(y, dtype=float))
-    if x.shape != y.shape or x.ndim != 2:
-        raise _checks.ParameterError(f"'x' and 'y' must have the same shape (S, P); got {x.shape} and {y.shape}")
-    if _checks.choice("method", method, ("seeds", "means")) == "means":
-        return _fit_means(x, y, confidence, _checks.integer("bootstrap", bootstrap, minimum=100), rng)
-    slopes, intercepts, points, series = [], [], 0, []
-    for xs, ys in zip(x, y):
-        ok = np.isfinite(xs) & np.isfinite(ys) & (xs > 0) & (ys > 0)
-        lx, ly = np.log(xs[ok]), np.log(ys[ok])
-        if lx.size < 2 or np.ptp(lx) == 0:
-            continue
-        b, a = np.polyfit(lx, ly, 1)
-        slopes.append(b)
-        intercepts.append(a)
-        series.append((lx, ly))
-        points += lx.size
-    s = len(slopes)
-    if s >= 2:
-        mean, se = float(np.mean(slopes)), float(np.std(slopes, ddof=1) / np.sqrt(s))
-        half = stats.t.ppf(0.5 + confidence / 2, s - 1) * se
-        method = "mean of per-seed slopes, t interval over seeds"
-    elif s == 1 and series[0][0].size >= 3:
-        lx, ly = series[0]
-        res = stats.linregress(lx, ly)
-        mean = float(res.slope)
-        half = stats.t.ppf(0.5 + confidence / 2, lx.size - 2) * float(res.stderr)
-        method = "least squares, t interval"
-    else:
-        raise _checks.ParameterError(f"'y' needs two seeds with two usable points each, or one seed with three; got {s} usable "
-                                     f"seeds ({points} points)")
-    return PowerLaw(value=mean, interval=(float(mean - half), float(mean + half)), prefactor=float(np.exp(np.mean(intercepts))),
-                    n_seeds=s, n_points=points, confidence=confidence, method=method)
-
-
-def _mean_slope(x, y):
-    """Slopes and intercepts of log(mean y) against log(mean x) over the columns with both means
-    positive; ``x``, ``y`` of shape (..., S, P), one fit per leading index (nan with < 2 columns)."""
-    mx, my = np.nanmean(x, axis=-2), np.nanmean(y, axis=-2)
-    w = ((mx > 0) & (my > 0)).astype(float)
-    lx, ly = np.log(np.where(w > 0, mx, 1.0)), np.log(np.where(w > 0, my, 1.0))
-    n = w.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cx, cy = (w * lx).sum(-1) / n, (w * ly).sum(-1) / n
-        b = (w * (lx - cx[..., None]) * (ly - cy[..., None])).sum(-1) / (w * (lx - cx[..., None]) ** 2).sum(-1)
-    b = np.where(n >= 2, b, np.nan)
-    return b, cy - b * cx
-
-
-def _fit_means(x, y, confidence, bootstrap, rng):
-    s = x.shape[0]
-    if s < 2:
-        raise _checks.ParameterError(f"'y' needs two seeds for the bootstrap over seeds; got {s}")
-    value, intercept = (float(v) for v in _mean_slope(x, y))
-    if not np.isfinite(value):
-        raise _checks.ParameterError("'y' needs two columns with positive means over the seeds")
-    picks = np.random.default_rng(_checks.rng("rng", rng)).integers(0, s, size=(bootstrap, s))
-    slopes = _mean_slope(x[picks], y[picks])[0]
-    slopes = slopes[np.isfinite(slopes)]
-    lo, hi = np.quantile(slopes, [0.5 - confidence / 2, 0.5 + confidence / 2])
-    return PowerLaw(value=float(value), interval=(float(lo), float(hi)), prefactor=float(np.exp(intercept)), n_seeds=s,
-                    n_points=int(np.isfinite(y).sum()), confidence=confidence,
-                    method=f"log of the means over seeds, percentile bootstrap over seeds ({slopes.size} resamples)")
+    factor = _checks.real("factor", factor, minimum=1.0)
+    w, w0 = np.asarray(omega_star, dtype=float), np.asarray(omega_min, dtype=float)
+    if w.shape != w0.shape or w.ndim != 1:
+        raise _checks.ParameterError(f"'omega_star' and 'omega_min' must be 1-D of the same length; got shapes {w.shape} and {w0.shape}")
+    return [bool(a <= factor * b) if np.isfinite(a) and np.isfinite(b) else None for a, b in zip(w, w0)]

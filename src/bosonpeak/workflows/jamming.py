@@ -5,7 +5,9 @@ lowest target pressure and compressed through the others (``model.jamming.jammed
 (``packing_numbers``): pressure, phi, backbone z, Dz, var z, rattler fraction, G and B (relaxed),
 the DOS of the backbone Hessian on a logarithmic grid, omega* (``analysis.jamming``), and the Boson
 peak of D/omega^(d-1) over the packing's own Debye level. ``jamming_exponents`` fits
-Dz ~ p^a, G/B ~ p^b and omega* ~ Dz^c over the seeds (mean of per-seed slopes, t interval).
+Dz ~ p^a, G/B ~ p^b and omega* ~ Dz^c over the seeds (mean of per-seed slopes, t interval), each
+with its local slopes between successive pressures; ``finite_size`` says at which pressures omega*
+lies within twice the box's lowest transverse phonon.
 Seeds run on a Dask client when one is given.
 """
 
@@ -16,7 +18,9 @@ import numpy as np
 from .. import _checks
 from .._random import seed_sequences
 from ..analysis.debye import debye_level_nd
-from ..analysis.jamming import MODES_PER_BIN, coordination, isotropic_shear_modulus, equal_count_density, onset_frequency, power_law_fit, reduced_peak
+from ..analysis.jamming import (FINITE_SIZE_FACTOR, MODES_PER_BIN, coordination, equal_count_density, finite_size_limited,
+                                isotropic_shear_modulus, onset_frequency, reduced_peak)
+from ..analysis.power_law import power_law_fit
 from ..analysis.qlm import first_band
 from ..analysis.moduli import elastic_tensor
 from ..matrices.particle_hessian import hessian
@@ -24,13 +28,15 @@ from ..model.potentials import pair_terms
 from ..model.jamming import POTENTIALS, JammedPacking, jammed_series
 from ..spectra.spectrum import dos, methods
 
-#: Default target pressures (units eps / d_small^dim).
-PRESSURES = (1e-1, 1e-2, 1e-3, 1e-4)
+#: Default target pressures (units eps / d_small^dim): four decades, 1e-1 ... 1e-5. The issue's range
+#: is 1e-1 ... 1e-4; near p = 0.1 the packings are far above jamming (phi = 1.08 in 2D) and B still
+#: falls with p, so G/B follows p^(1/2) only below 1e-2 and a fifth pressure gives the law its decades.
+PRESSURES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5)
 #: Logarithmic frequency grid of the DOS: ``[0, OMEGA_LOW]`` then ``BINS`` bins up to ``OMEGA_HIGH``.
 OMEGA_LOW, OMEGA_HIGH, BINS = 1e-3, 10.0, 80
 #: Per-packing numbers, in the order the JSON records give them.
 NUMBERS = ("pressure", "phi", "z", "delta_z", "z_variance", "rattler_fraction", "shear_modulus", "bulk_modulus",
-           "omega_star", "omega_bp", "bp_height", "debye_level", "omega_1")
+           "omega_star", "omega_bp", "bp_height", "debye_level", "omega_1", "mass_density", "box_length")
 #: The fitted laws: name -> (x, y) of the per-packing numbers (``G_over_B`` is G / B). The issue's
 #: three, then G and B alone against p, which say which of the two makes G / B depart from p^(1/2).
 LAWS = {"delta_z_vs_p": ("pressure", "delta_z"), "G_over_B_vs_p": ("pressure", "G_over_B"),
@@ -85,7 +91,7 @@ def packing_numbers(jp: JammedPacking, *, method: str = "dense", edges=None, rng
         omega_bp, height = reduced_peak(edges, g.density, dim, level, omega_min=w1, modes=dim * (c.n_backbone - 1))
     else:
         level = w1 = omega_bp = height = float("nan")
-    out.update(omega_bp=omega_bp, bp_height=height, debye_level=level, omega_1=w1)
+    out.update(omega_bp=omega_bp, bp_height=height, debye_level=level, omega_1=w1, mass_density=rho, box_length=jp.box_length)
     return out
 
 
@@ -177,9 +183,35 @@ def jamming_exponents(ds, *, confidence: float = 0.95) -> dict:
             for law, (x, y) in LAWS.items()}
 
 
+def finite_size(ds) -> tuple[np.ndarray, list]:
+    """Per target pressure, the box's lowest transverse phonon ``omega_min = 2 pi sqrt(<G> / <rho>) / <L>``
+    (means over seeds; ``nan`` where ``<G> <= 0``) and whether the mean ``omega*`` lies within
+    ``FINITE_SIZE_FACTOR`` of it (``analysis.jamming.finite_size_limited``)."""
+    G, rho, L = (np.nanmean(ds[k].values, axis=0) for k in ("shear_modulus", "mass_density", "box_length"))
+    with np.errstate(invalid="ignore"):
+        omega_min = np.where(G > 0, 2 * np.pi * np.sqrt(np.abs(G) / rho) / L, np.nan)
+    return omega_min, finite_size_limited(np.nanmean(ds["omega_star"].values, axis=0), omega_min)
+
+
+def _resolved_onset_fit(ds, limited, confidence: float = 0.95) -> dict | None:
+    """omega* ~ Dz^c over the pressures whose omega* is not finite-size limited (``None`` when none
+    is limited or fewer than two are left)."""
+    keep = np.array([flag is False for flag in limited])
+    if keep.all() or keep.sum() < 2:
+        return None
+    fit = power_law_fit(ds["delta_z"].values[:, keep], ds["omega_star"].values[:, keep], confidence=confidence).as_dict()
+    targets = ds["target"].values[keep]
+    fit.update(pressures=[float(t) for t in targets], decades=float(np.log10(targets.max() / targets.min())),
+               method=fit["method"] + f", over the pressures where omega* > {FINITE_SIZE_FACTOR:g} omega_min only")
+    return fit
+
+
 def jamming_records(ds, exponents: dict | None = None) -> list[dict]:
-    """JSON records: one per target pressure (means over seeds), then ``{"exponents": ...}``."""
+    """JSON records: one per target pressure (means over seeds, with ``omega_min`` and
+    ``finite_size_limited`` from ``finite_size``), then ``{"exponents": ...}``; the omega* law carries
+    the pressures whose omega* is finite-size limited and its fit without them."""
     exponents = jamming_exponents(ds) if exponents is None else exponents
+    omega_min, limited = finite_size(ds)
     keys = ("pressure", "phi", "z", "delta_z", "z_variance", "rattler_fraction", "shear_modulus", "bulk_modulus",
             "omega_star", "omega_bp", "bp_height")
     records = []
@@ -188,9 +220,15 @@ def jamming_records(ds, exponents: dict | None = None) -> list[dict]:
         for key in keys:
             v = ds[key].values[:, k]
             rec[key] = float(np.nanmean(v)) if np.isfinite(v).any() else None
-        rec["seeds"] = int(ds.sizes["seed"])
+        rec.update(omega_min=float(omega_min[k]) if np.isfinite(omega_min[k]) else None, finite_size_limited=limited[k],
+                   seeds=int(ds.sizes["seed"]))
         records.append(rec)
-    records.append({"exponents": {law: fit.as_dict() for law, fit in exponents.items()}})
+    fits = {law: fit.as_dict() for law, fit in exponents.items()}
+    if "omega_star_vs_delta_z" in fits:
+        fits["omega_star_vs_delta_z"].update(
+            finite_size_limited=[float(t) for t, flag in zip(ds["target"].values, limited) if flag],
+            without_finite_size_limited=_resolved_onset_fit(ds, limited))
+    records.append({"exponents": fits})
     return records
 
 
