@@ -345,6 +345,9 @@ def summary(ds, out=None) -> str:
     power = "omega" if s["dim"] == 2 else "omega^2"
     peak = (f"omega_BP = {s['omega_bp']:.4g}, g/{power} {s['bp_height']:.3g}x the Debye level" if s["found"]
             else f"no Boson peak ({s['no_peak_reason']})")
+    lo = ds.attrs.get("window_min", np.nan)
+    if np.isfinite(lo):  # the window starts at the box's finite-size cut-off: say so, a peak may lie below
+        peak += f" in omega = {lo:.3g} to {ds.attrs['window_max']:.3g} (below {lo:.3g}, 3 x 2 pi c / L, this box resolves no peak)"
     lines = [f"{s['n_particles']} particles in {s['dim']}D, {s['dof']} modes ({s['zero_modes']} zero), "
              f"{s['rattlers']} rattlers{' removed' if s['rattlers_removed'] else ''}, max force "
              f"{'n/a' if s['max_force'] is None else format(s['max_force'], '.3g')}",
