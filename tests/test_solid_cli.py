@@ -144,3 +144,13 @@ def test_kpm_on_the_kob_andersen_glass_matches_the_exact_spectrum(capsys):
     # the exact spectrum smoothed over twice the kernel's width agrees in its cumulative counts
     cum_k, cum_e = np.cumsum(widths * np.array(k["density"])), np.cumsum(widths * np.array(exact["density"]))
     assert np.abs(cum_k - cum_e).max() < 0.05
+
+
+def test_the_summary_names_the_window_above_the_finite_size_cut_off(capsys):
+    """The verdict says where the peak was searched: from 3 x 2 pi c_T / L (this box's finite-size cut-off) up."""
+    s = _json(capsys, DATA, *HARMONIC)
+    assert main(["solid", str(DATA), *HARMONIC]) == 0
+    text = capsys.readouterr().out
+    L = (s["n_particles"] / s["number_density"]) ** 0.5
+    cut = 3 * 2 * np.pi * s["c_T"] / L
+    assert f"in omega = {cut:.3g} to " in text and "this box resolves no peak" in text
