@@ -41,8 +41,9 @@ def test_local_slope_of_a_non_positive_mean_is_none():
     assert [r["value"] for r in local_slopes([[1.0, 0.1, 0.01]] * 2, [[0.5, -0.1, 0.1], [0.5, 0.05, 0.1]])] == [None, None]
 
 
-def test_finite_size_flag_fires_within_twice_the_lowest_phonon():
-    assert finite_size_limited([0.3, 0.19, 0.2, np.nan], [0.1, 0.1, 0.1, 0.1]) == [False, True, True, None]
+def test_finite_size_flag_fires_within_a_factor_two_of_the_lowest_phonon():
+    w = [0.3, 0.19, 0.2, 0.1, 0.05, 0.04, np.nan]
+    assert finite_size_limited(w, [0.1] * len(w)) == [False, True, True, True, True, False, None]
     with pytest.raises(ValueError, match="'factor'"):
         finite_size_limited([1.0], [1.0], factor=0.5)
 

@@ -25,8 +25,9 @@ Conventions (O'Hern, Silbert, Liu & Nagel, PRE 68, 011306 (2003); Silbert, Liu &
   (``P - 2`` degrees of freedom), which assumes independent residuals. Beside each exponent, the
   **local slopes** ``log(<y>_k+1 / <y>_k) / log(<x>_k+1 / <x>_k)`` of the means over seeds between
   successive points say where the power law holds.
-* **Finite size.** ``omega*`` is limited by the box where it lies within ``FINITE_SIZE_FACTOR``
-  times the lowest transverse plane wave ``omega_min = 2 pi sqrt(G / rho) / L``.
+* **Finite size.** ``omega*`` is limited by the box where it lies within a factor
+  ``FINITE_SIZE_FACTOR`` (either way) of the lowest transverse plane wave
+  ``omega_min = 2 pi sqrt(G / rho) / L``: there the box's first phonon shell falls on the onset.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ ONSET_FRACTION = 0.5
 MODES_PER_BIN = 8
 #: Share of the modes per equal-count bin when the number of modes is not given.
 QUANTILE_STEP = 1 / 200
-#: ``omega*`` within this factor of the box's lowest transverse phonon is flagged finite-size limited.
+#: ``omega*`` within this factor (either way) of the box's lowest transverse phonon is flagged finite-size limited.
 FINITE_SIZE_FACTOR = 2.0
 
 
@@ -253,17 +254,22 @@ def isotropic_shear_modulus(A) -> float:
 
 
 def finite_size_limited(omega_star, omega_min, *, factor: float = FINITE_SIZE_FACTOR):
-    """Whether each ``omega*`` lies within ``factor`` times the box's lowest phonon ``omega_min``
-    (``None`` where either is not finite: no sound speed, no onset).
+    """Whether each ``omega*`` lies within a factor ``factor`` of the box's lowest phonon ``omega_min``,
+    ``omega_min / factor <= omega* <= factor omega_min`` (``None`` where either is not finite: no
+    sound speed, no onset).
+
+    There the box's first shell of plane waves falls on the onset of the plateau and shapes it. Far
+    below ``omega_min`` the onset is read from the excess modes alone, with no phonon near it, and is
+    not flagged (the other finite-size limit, ``N Dz ~ 1``, is not judged here).
 
     Examples
     --------
     >>> from bosonpeak.analysis.jamming import finite_size_limited
-    >>> finite_size_limited([0.5, 0.05, 0.1], [0.1, 0.04, float("nan")])
-    [False, True, None]
+    >>> finite_size_limited([0.5, 0.05, 0.01, 0.1], [0.1, 0.04, 0.04, float("nan")])
+    [False, True, False, None]
     """
     factor = _checks.real("factor", factor, minimum=1.0)
     w, w0 = np.asarray(omega_star, dtype=float), np.asarray(omega_min, dtype=float)
     if w.shape != w0.shape or w.ndim != 1:
         raise _checks.ParameterError(f"'omega_star' and 'omega_min' must be 1-D of the same length; got shapes {w.shape} and {w0.shape}")
-    return [bool(a <= factor * b) if np.isfinite(a) and np.isfinite(b) else None for a, b in zip(w, w0)]
+    return [bool(b / factor <= a <= factor * b) if np.isfinite(a) and np.isfinite(b) else None for a, b in zip(w, w0)]

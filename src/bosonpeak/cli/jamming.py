@@ -18,7 +18,7 @@ def register(sub) -> None:
         "packing's backbone contact number, Dz = z - 2d, rattler fraction, relaxed G and B, D(omega) with its onset omega* (half the plateau) and the Boson "
         "peak of D/omega^(d-1) over its own Debye level are measured, and Dz ~ p^a, G/B ~ p^b, omega* ~ Dz^c fitted over "
         "the seeds (mean of per-seed slopes, 95 % t interval), each with its local slopes between successive pressures. "
-        "omega* within twice the box's lowest transverse phonon omega_min = 2 pi sqrt(G/rho)/L is flagged finite-size "
+        "omega* within a factor 2 of the box's lowest transverse phonon omega_min = 2 pi sqrt(G/rho)/L is flagged finite-size "
         "limited (kept in the fit; a fit without those pressures is printed beside it). --out writes jamming.nc and figures.",
     )
     p.add_argument("--dim", type=int, default=2, help="space dimension, 2 or 3")
@@ -78,7 +78,7 @@ def run(args) -> int:
         print(json.dumps(records, indent=1))
         return 0
     print(f"{dim}D {args.potential} packings, N = {N}, {seeds} seeds (means over seeds; omega_min = 2 pi sqrt(G/rho)/L, "
-          "'*': omega* within 2 omega_min, finite-size limited):")
+          "'*': omega* within a factor 2 of omega_min, finite-size limited):")
     print(f"{'p':>10} {'phi':>8} {'z':>7} {'Dz':>8} {'rattlers':>8} {'G':>10} {'B':>8} {'omega*':>8} {'omega_min':>9} "
           f"{'omega_BP':>8} {'BP height':>9}")
     for r in records[:-1]:

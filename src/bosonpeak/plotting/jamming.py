@@ -7,13 +7,18 @@ import numpy as np
 from ._style import _axes, delta_colours, finish_axes
 
 
-def plot_power_law(x, y, fit, *, ax=None, label: str = "", reference: float | None = None, xlabel: str = "", ylabel: str = ""):
+def plot_power_law(x, y, fit, *, ax=None, label: str = "", reference: float | None = None, xlabel: str = "", ylabel: str = "",
+                   limited=None):
     """Every seed's points ``y`` against ``x`` (arrays (S, P)), the fitted ``PowerLaw`` and, if given,
-    a reference slope through the fit's middle; log-log."""
+    a reference slope through the fit's middle; log-log. ``limited`` (one flag per column): columns
+    drawn as open markers (finite-size limited, still in the fit)."""
     ax = _axes(ax)
     x, y = np.atleast_2d(x), np.atleast_2d(y)
     ok = np.isfinite(x) & np.isfinite(y) & (x > 0) & (y > 0)
-    ax.loglog(x[ok], y[ok], "o", ms=4, alpha=0.6, label=f"{label} packings ({x.shape[0]} seeds)".strip())
+    open_ = np.zeros_like(ok) if limited is None else np.broadcast_to(np.asarray([bool(f) for f in limited]), ok.shape)
+    ax.loglog(x[ok & ~open_], y[ok & ~open_], "o", ms=4, alpha=0.6, label=f"{label} packings ({x.shape[0]} seeds)".strip())
+    if (ok & open_).any():
+        ax.loglog(x[ok & open_], y[ok & open_], "o", ms=4, mfc="none", color="C3", label="finite-size limited (in the fit)")
     xs = np.geomspace(x[ok].min(), x[ok].max(), 50)
     lo, hi = fit.interval
     ax.loglog(xs, fit.prefactor * xs**fit.value, "-", color="black",

@@ -7,7 +7,7 @@ the DOS of the backbone Hessian on a logarithmic grid, omega* (``analysis.jammin
 peak of D/omega^(d-1) over the packing's own Debye level. ``jamming_exponents`` fits
 Dz ~ p^a, G/B ~ p^b and omega* ~ Dz^c over the seeds (mean of per-seed slopes, t interval), each
 with its local slopes between successive pressures; ``finite_size`` says at which pressures omega*
-lies within twice the box's lowest transverse phonon.
+lies within a factor 2 of the box's lowest transverse phonon.
 Seeds run on a Dask client when one is given.
 """
 
@@ -185,8 +185,8 @@ def jamming_exponents(ds, *, confidence: float = 0.95) -> dict:
 
 def finite_size(ds) -> tuple[np.ndarray, list]:
     """Per target pressure, the box's lowest transverse phonon ``omega_min = 2 pi sqrt(<G> / <rho>) / <L>``
-    (means over seeds; ``nan`` where ``<G> <= 0``) and whether the mean ``omega*`` lies within
-    ``FINITE_SIZE_FACTOR`` of it (``analysis.jamming.finite_size_limited``)."""
+    (means over seeds; ``nan`` where ``<G> <= 0``) and whether the mean ``omega*`` lies within a factor
+    ``FINITE_SIZE_FACTOR`` of it, either way (``analysis.jamming.finite_size_limited``)."""
     G, rho, L = (np.nanmean(ds[k].values, axis=0) for k in ("shear_modulus", "mass_density", "box_length"))
     with np.errstate(invalid="ignore"):
         omega_min = np.where(G > 0, 2 * np.pi * np.sqrt(np.abs(G) / rho) / L, np.nan)
@@ -202,7 +202,7 @@ def _resolved_onset_fit(ds, limited, confidence: float = 0.95) -> dict | None:
     fit = power_law_fit(ds["delta_z"].values[:, keep], ds["omega_star"].values[:, keep], confidence=confidence).as_dict()
     targets = ds["target"].values[keep]
     fit.update(pressures=[float(t) for t in targets], decades=float(np.log10(targets.max() / targets.min())),
-               method=fit["method"] + f", over the pressures where omega* > {FINITE_SIZE_FACTOR:g} omega_min only")
+               method=fit["method"] + f", over the pressures where omega* is not within a factor {FINITE_SIZE_FACTOR:g} of omega_min only")
     return fit
 
 
@@ -253,7 +253,7 @@ def jamming_outputs(out, ds, exponents: dict) -> list:
     plot_power_law(v["pressure"], v["shear_modulus"] / v["bulk_modulus"], exponents["G_over_B_vs_p"], ax=axes[0, 1],
                    reference=0.5, xlabel="p", ylabel="G / B")
     plot_power_law(v["delta_z"], v["omega_star"], exponents["omega_star_vs_delta_z"], ax=axes[1, 0], reference=1.0,
-                   xlabel="Dz", ylabel="omega*")
+                   xlabel="Dz", ylabel="omega*", limited=finite_size(ds)[1])
     edges = ds["omega_edges"].values
     labels = [f"p = {t:g}" for t in ds["target"].values]
     # D(omega) of the seed-mean on equal-count bins of MODES_PER_BIN modes of every seed together
