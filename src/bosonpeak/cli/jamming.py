@@ -24,8 +24,8 @@ def register(sub) -> None:
     p.add_argument("--dim", type=int, default=2, help="space dimension, 2 or 3")
     p.add_argument("--potential", default="harmonic", help="harmonic or hertzian")
     p.add_argument("--pressures", type=floats, default=(1e-1, 1e-2, 1e-3, 1e-4, 1e-5),  # workflows.jamming.PRESSURES
-                   help="target pressures, comma list (default 1e-1,...,1e-5: four decades; at 1e-1 the packings lie far "
-                   "above jamming and G/B follows p^(1/2) only below ~1e-2, so 1e-5 gives the fits their four decades)")
+                   help="target pressures, comma list; four decades by default: at 1e-1 the packings lie far above jamming and "
+                   "G/B follows p^(1/2) only below ~1e-2, so 1e-5 gives the fits their four decades")
     p.add_argument("--size", type=int, default=256, help="particles per packing N")
     p.add_argument("--seeds", type=int, default=4,
                    help="packings per pressure (each seed one packing compressed from the lowest pressure)")
