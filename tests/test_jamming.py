@@ -89,3 +89,18 @@ def test_commands_print_the_keys_of_the_issue(capsys):
     assert {"beta", "interval", "n_modes"} <= set(fit) and fit["n_modes"] >= 2 and fit["interval"][0] < fit["beta"] < fit["interval"][1]
     assert main(["jamming", "--pressures", "0.5,2"]) == 2
     assert "'--pressures' must lie in [1e-07, 1]; got 2.0" in capsys.readouterr().err
+
+
+def test_auto_method_is_exact_near_jamming_and_the_command_names_the_crossover(capsys):
+    """slicing (auto in 2D) counts the same modes per bin as dense on a packing at p = 1e-6, whose
+    lowest modes lie near the grid's first edges; the command says where p N^2 < 10."""
+    from bosonpeak.workflows.jamming import AUTO_METHODS, packing_numbers
+
+    jp = jammed_series(48, [1e-6], dim=2, rng=11)[0]
+    exact = packing_numbers(jp, method="dense")
+    sliced = packing_numbers(jp, method=AUTO_METHODS[2])
+    assert np.array_equal(exact["density"], sliced["density"]) and exact["omega_star"] == sliced["omega_star"]
+    assert exact["density"][:3].sum() == 0 and exact["density"].sum() > 0
+    assert main(["jamming", "--size", "32", "--seeds", "2", "--pressures", "1e-2,1e-3", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "p N^2 < 10 at p = 0.001: near the finite-size crossover" in out and "--size >= 100 keeps clear" in out

@@ -62,7 +62,8 @@ def _synthetic_study(seeds=4):
     omega_min = 2 * np.pi * np.sqrt(np.mean(v["shear_modulus"], axis=0)) / 20.0
     # omega* ~ Dz ~ p^0.5 falls faster than omega_min ~ p^0.25: 3 omega_min at p = 1e-3, 1.7 at 1e-4 (box-limited)
     v["omega_star"] = 3 * omega_min[2] / P[2] ** 0.5 * P**0.5 * np.exp(0.05 * rng.standard_normal((seeds, P.size)))
-    ds = xr.Dataset({k: (("seed", "target"), a) for k, a in v.items()}, coords=dict(seed=np.arange(seeds), target=P))
+    ds = xr.Dataset({k: (("seed", "target"), a) for k, a in v.items()}, coords=dict(seed=np.arange(seeds), target=P),
+                    attrs=dict(N=400))
     return ds, omega_min
 
 
@@ -73,6 +74,7 @@ def test_records_flag_the_box_limited_onsets_and_fit_without_them():
     assert limited == [False, False, False, True, True]
     records = jamming_records(ds, jamming_exponents(ds))
     assert [r["finite_size_limited"] for r in records[:-1]] == limited
+    assert [r["p_N2"] for r in records[:-1]] == pytest.approx(P * 400**2)   # 1.6 at 1e-5: near the crossover p N^2 ~ 1
     onset = records[-1]["exponents"]["omega_star_vs_delta_z"]
     assert onset["finite_size_limited"] == [1e-4, 1e-5]
     rest = onset["without_finite_size_limited"]

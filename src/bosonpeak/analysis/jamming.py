@@ -28,6 +28,9 @@ Conventions (O'Hern, Silbert, Liu & Nagel, PRE 68, 011306 (2003); Silbert, Liu &
 * **Finite size.** ``omega*`` is limited by the box where it lies within a factor
   ``FINITE_SIZE_FACTOR`` (either way) of the lowest transverse plane wave
   ``omega_min = 2 pi sqrt(G / rho) / L``: there the box's first phonon shell falls on the onset.
+  Contacts and moduli have their own crossover: below ``p N^2 ~ 1`` a packing holds a few excess
+  contacts, ``Dz N`` and ``G N / B`` stop following ``p^(1/2)`` (Goodrich, Liu & Nagel, PRL 109,
+  095704 (2012)); pressures with ``p N^2 < CROSSOVER_PN2`` are named as near it.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _checks
-from .peak import _peak
+from .peak import vertex
 from .power_law import PowerLaw, local_slopes, power_law_fit  # noqa: F401  (the power laws of jamming, kept importable here)
 
 #: Quantiles of the mode count between which the plateau level is taken.
@@ -50,6 +53,8 @@ MODES_PER_BIN = 8
 QUANTILE_STEP = 1 / 200
 #: ``omega*`` within this factor (either way) of the box's lowest transverse phonon is flagged finite-size limited.
 FINITE_SIZE_FACTOR = 2.0
+#: Pressures with ``p N^2`` below this lie near the finite-size crossover ``p N^2 ~ 1`` of contacts and moduli.
+CROSSOVER_PN2 = 10.0
 
 
 @dataclass(frozen=True)
@@ -223,7 +228,7 @@ def reduced_peak(edges, density, dim: int, level: float, *, omega_min: float = 0
     inside = np.flatnonzero(centres > omega_min)
     if inside.size == 0:
         return float("nan"), float("nan")
-    omega, value = _peak(D / centres ** (dim - 1), centres, inside)
+    omega, value = vertex(D / centres ** (dim - 1), centres, inside)
     return omega, value / level
 
 

@@ -56,8 +56,6 @@ SMOOTH_MIN_BINS = 3
 CUTOFF_MULTIPLE = 3.0
 #: A peak is ``robust`` when at least this fraction of the window and smoothing variations keep it one.
 ROBUST_FRACTION = 2 / 3
-#: Temporary aliases of the helpers' old private names.
-_running_mean, _peak = running_mean, vertex
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,16 @@ def register(sub) -> None:
     )
     p.add_argument("--dim", type=int, default=2, help="space dimension, 2 or 3")
     p.add_argument("--potential", default="harmonic", help="harmonic or hertzian")
-    p.add_argument("--pressures", type=floats, default=(1e-1, 1e-2, 1e-3, 1e-4, 1e-5),  # workflows.jamming.PRESSURES
-                   help="target pressures, comma list; four decades by default: at 1e-1 the packings lie far above jamming and "
-                   "G/B follows p^(1/2) only below ~1e-2, so 1e-5 gives the fits their four decades")
+    p.add_argument("--pressures", type=floats, default=(1e-2, 1e-3, 1e-4, 1e-5, 1e-6),  # workflows.jamming.PRESSURES
+                   help="target pressures, comma list; four decades near jamming by default (above 1e-2 the packings lie far "
+                   "above jamming and B still falls with p); p N^2 below 10 is near the finite-size crossover, so 1e-6 needs "
+                   "--size >= 3200 (default: 1e-2,1e-3,1e-4,1e-5,1e-6)")
     p.add_argument("--size", type=int, default=256, help="particles per packing N")
     p.add_argument("--seeds", type=int, default=4,
                    help="packings per pressure (each seed one packing compressed from the lowest pressure)")
-    p.add_argument("--method", default="dense", help="DOS engine of the backbone Hessians")
+    p.add_argument("--method", default="auto",
+                   help="DOS engine of the backbone Hessians: auto (exact either way: slicing in 2D, dense in 3D), dense, "
+                   "slicing, banded or kpm (default: auto)")
     ensemble_options(p, "seeds", "jamming.nc, figures")
     p.add_argument("--json", action="store_true", help="print a JSON list: one object per pressure, then the exponents")
     p.set_defaults(run=run)
@@ -47,6 +50,9 @@ def ensemble_options(p, what: str, files: str) -> None:
 def run(args) -> int:
     from .. import _checks
     from .._resources import Plan, dense_bytes, dos_seconds, packing_seconds
+    import numpy as np
+
+    from ..analysis.jamming import CROSSOVER_PN2
     from ..model.jamming import POTENTIALS
     from ..spectra.spectrum import methods
     from . import prepare
@@ -56,20 +62,22 @@ def run(args) -> int:
     _checks.choice("potential", args.potential, tuple(POTENTIALS))
     N = _checks.integer("size", args.size, minimum=16, maximum=10**5)
     seeds = _checks.integer("seeds", args.seeds, minimum=1)
-    _checks.choice("method", args.method, methods())
+    from ..workflows.jamming import AUTO_METHODS
+
+    method = AUTO_METHODS[dim] if args.method == "auto" else _checks.choice("method", args.method, methods() + ("auto",))
     if not args.pressures:
         raise _checks.ParameterError("'--pressures' must hold at least one pressure; got none")
     for value in args.pressures:
         _checks.real("pressures", value, minimum=1e-7, maximum=1.0)
-    memory = dense_bytes(dim * N) if args.method == "dense" else 64 * 1024 * dim * N
+    memory = dense_bytes(dim * N) if method == "dense" else 64 * 1024 * dim * N
     prepare(outputs=[(args.out, "dir", "--out")] if args.out is not None else [],
-            plan=Plan(f"{args.method} DOS of {dim}N = {dim * N} modes per packing", memory, seeds, "a smaller --size, or --method kpm",
-                      seconds=seeds * len(args.pressures) * (packing_seconds(N) + dos_seconds(args.method, dim * N))))
+            plan=Plan(f"{method} DOS of {dim}N = {dim * N} modes per packing", memory, seeds, "a smaller --size, or --method kpm",
+                      seconds=seeds * len(args.pressures) * (packing_seconds(N) + dos_seconds(method, dim * N))))
     from ..workflows.jamming import jamming_exponents, jamming_outputs, jamming_records, jamming_study
 
     t0 = time.perf_counter()
     with _client(args) as client:
-        ds = jamming_study(N, args.pressures, dim=dim, potential=args.potential, seeds=seeds, rng=seed, method=args.method,
+        ds = jamming_study(N, args.pressures, dim=dim, potential=args.potential, seeds=seeds, rng=seed, method=method,
                            client=client, progress=not args.no_progress)
     exponents = jamming_exponents(ds)
     written = jamming_outputs(args.out, ds, exponents) if args.out is not None else []
@@ -97,6 +105,11 @@ def run(args) -> int:
             print(f"  finite-size limited omega* (kept in the fit) at p = {', '.join(f'{t:g}' for t in fit['finite_size_limited']) or 'none'}"
                   + (f"; without them ({rest['decades']:.0f} decades): {rest['value']:.3f} [{rest['interval'][0]:.3f}, "
                      f"{rest['interval'][1]:.3f}]" if rest else ""))
+    crossover = [r["target_pressure"] for r in records[:-1] if r["p_N2"] < CROSSOVER_PN2]
+    if crossover:
+        print(f"p N^2 < {CROSSOVER_PN2:g} at p = {', '.join(f'{t:g}' for t in crossover)}: near the finite-size crossover p N^2 ~ 1, "
+              f"where Dz and G/B stop following p^(1/2) (Goodrich, Liu & Nagel 2012); --size >= "
+              f"{int(np.ceil(np.sqrt(CROSSOVER_PN2 / min(crossover))))} keeps clear of it")
     if written:
         print(f"wrote {len(written)} files to {args.out}/ in {time.perf_counter() - t0:.1f} s", file=sys.stderr)  # a log line: stdout holds the results
     return 0

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-from ..analysis.peak import _running_mean
+from ..analysis.peak import running_mean
 from ..matrices.toy import TOY_CENTRE, TOY_LEFT, TOY_TOP_LEFT, toy_model
 from ..plotting.paper import plot_coordination, plot_network, plot_reduced_dos, plot_toy_local_dos
 
@@ -24,7 +24,7 @@ def crystal_curve(omega: np.ndarray, density: np.ndarray, L: int, bin_width: flo
     """``g / omega`` of the crystal with ``g`` averaged over ``CRYSTAL_SHELLS`` shell spacings; NaN
     where the window is not full. Returns the curve and the window's width in omega."""
     m = max(3, 2 * int(round(CRYSTAL_SHELLS * 2 * np.pi / L / bin_width / 2)) + 1)
-    curve = _running_mean(density, m) / omega
+    curve = running_mean(density, m) / omega
     curve[: m // 2] = np.nan
     curve[len(curve) - m // 2:] = np.nan
     return curve, m * bin_width
