@@ -62,7 +62,7 @@ MAX_SECONDS = 7 * 86400.0
 #: stored entry and vector, a jammed packing per particle at 512 particles (growing as sqrt(N)).
 SECONDS_PER_NODE = 1.5e-6
 SECONDS_PER_DOS = 2e-3
-SECONDS_DENSE = 1.4e-9
+SECONDS_DENSE = 2e-10  # eigvalsh, one thread: 1.1e-10 s x n^3 at n = 1000 - 3000 beside two busy cores
 SECONDS_BANDED = 7.6e-9
 SECONDS_SLICING = 2.8e-8
 SECONDS_KPM = 1.7e-8
