@@ -117,3 +117,23 @@ def test_fit_of_the_means_covers_the_exponent_with_negative_single_values():
         fit = power_law_fit(np.tile(p, (8, 1)), y, method="means", bootstrap=400, rng=r)
         hits += fit.interval[0] <= 0.5 <= fit.interval[1]
     assert hits / reps > 0.85    # a percentile bootstrap over 8 seeds covers a little below its nominal 0.95
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+def test_min_shear_modulus_bounds_the_orientation_average_of_a_packing(dim):
+    """The simple-shear moduli of ``shear_frames`` average to ``isotropic_shear_modulus`` (exactly on the
+    2D angle grid, to the sampling error in 3D) and their minimum lies below; a packing far below its
+    finite-size crossover (p N^2 ~ 1) is unstable to some shear at rest, one far above it is not."""
+    from bosonpeak.analysis.jamming import isotropic_shear_modulus, min_shear_modulus, shear_frames
+    from bosonpeak.analysis.moduli import elastic_tensor
+    from bosonpeak.model.jamming import jammed_series
+
+    stiff, soft = jammed_series(128, [1e-1, 1e-5], dim=dim, rng=0)   # p N^2 = 1640 and 0.16
+    for jp, sign in ((stiff, 1), (soft, -1)):
+        A = elastic_tensor(jp.particles, jp.pair_potential(), keep=~jp.rattler).A
+        n, m = shear_frames(dim)
+        G = np.einsum("ka,kb,kc,kd,abcd->k", n, m, n, m, A)
+        error = 1e-12 * abs(G).max() if dim == 2 else 4 * G.std() / np.sqrt(G.size)   # 3D: random frames
+        assert abs(G.mean() - isotropic_shear_modulus(A)) < error
+        assert min_shear_modulus(A) == G.min() < isotropic_shear_modulus(A)
+        assert np.sign(min_shear_modulus(A)) == sign, (dim, jp.pressure, min_shear_modulus(A))

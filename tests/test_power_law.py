@@ -75,6 +75,7 @@ def test_records_flag_the_box_limited_onsets_and_fit_without_them():
     records = jamming_records(ds, jamming_exponents(ds))
     assert [r["finite_size_limited"] for r in records[:-1]] == limited
     assert [r["p_N2"] for r in records[:-1]] == pytest.approx(P * 400**2)   # 1.6 at 1e-5: near the crossover p N^2 ~ 1
+    assert [r["shear_stable_fraction"] for r in records[:-1]] == [1.0] * P.size   # min_shear_modulus 0.5 everywhere
     onset = records[-1]["exponents"]["omega_star_vs_delta_z"]
     assert onset["finite_size_limited"] == [1e-4, 1e-5]
     rest = onset["without_finite_size_limited"]

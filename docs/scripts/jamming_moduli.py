@@ -5,9 +5,11 @@
 Makes ``SEEDS`` packings of ``N`` harmonic spheres at the target ``PRESSURES`` (a comma list,
 default ``workflows.jamming.PRESSURES``, 1e-2 ... 1e-6) as ``bosonpeak jamming`` does
 (``jammed_series``, SPEC 7 children of ``ROOT_SEED``, default 2026), measures the backbone's Dz,
-relaxed G (orientation average) and B, and prints the means over seeds, the local slopes
+relaxed G (orientation average; and its minimum over orientations, negative where the packing is
+unstable to some shear) and B, and prints the means over seeds, the local slopes
 ``d log y / d log p`` between neighbouring pressures, and the fits of the means (percentile
-bootstrap over seeds) over all pressures and over all but the highest. Without the DOS it reaches
+bootstrap over seeds) over all pressures and over all but the highest, the fraction of packings
+stable to every simple shear and p N^2 per pressure. Without the DOS it reaches
 larger N than the command in the same time: a check of the G/B exponent's dependence on N.
 """
 
@@ -16,7 +18,7 @@ import sys
 import numpy as np
 
 from bosonpeak._random import seed_sequences
-from bosonpeak.analysis.jamming import coordination, isotropic_shear_modulus
+from bosonpeak.analysis.jamming import coordination, isotropic_shear_modulus, min_shear_modulus
 from bosonpeak.analysis.moduli import elastic_tensor
 from bosonpeak.analysis.power_law import power_law_fit
 from bosonpeak.model.jamming import jammed_series
@@ -36,20 +38,24 @@ def main() -> None:
             t = pair_terms(jp.particles, jp.pair_potential())
             dz = coordination(t.i, t.j, jp.rattler, dim).delta_z
             e = elastic_tensor(jp.particles, jp.pair_potential(), keep=~jp.rattler)
-            rows[-1].append((jp.pressure, jp.phi, dz, isotropic_shear_modulus(e.A), e.bulk))
-    p, phi, dz, G, B = np.moveaxis(np.array(rows), -1, 0)
+            rows[-1].append((jp.pressure, jp.phi, dz, isotropic_shear_modulus(e.A), e.bulk, min_shear_modulus(e.A)))
+        print(f"seed {len(rows)}: G " + " ".join(f"{r[3]:.3e}" for r in rows[-1]) + " | min over shears "
+              + " ".join(f"{r[5]:+.1e}" for r in rows[-1]), flush=True)
+    p, phi, dz, G, B, G_min = np.moveaxis(np.array(rows), -1, 0)
     order = np.argsort(-p.mean(axis=0))
-    p, phi, dz, G, B = (a[:, order] for a in (p, phi, dz, G, B))
+    p, phi, dz, G, B, G_min = (a[:, order] for a in (p, phi, dz, G, B, G_min))
     print(f"{dim}D harmonic, N = {N}, {seeds} seeds; pressures " + ", ".join(f"{t:g}" for t in p.mean(axis=0)))
     for name, v in (("phi", phi), ("Dz", dz), ("G", G), ("B", B), ("G/B", G / B)):
         mean = v.mean(axis=0)
         line = f"{name:4s} means " + " ".join(f"{m:.4g}" for m in mean)
         if name != "phi":
             slopes = np.diff(np.log(mean)) / np.diff(np.log(p.mean(axis=0)))
-            fits = [(k, power_law_fit(p[:, k:], v[:, k:], method="means")) for k in (0, 1)]
+            fits = [(k, power_law_fit(p[:, k:], v[:, k:], method="means")) for k in range(min(2, p.shape[1] - 2))]
             line += " | local slopes " + " ".join(f"{s:.3f}" for s in slopes) + "".join(
                 f" | fit from {p[:, k].mean():.0e}: {f.value:.3f} [{f.interval[0]:.3f}, {f.interval[1]:.3f}]" for k, f in fits)
         print(line)
+    print("stable to every simple shear (min over orientations > 0): " + " ".join(f"{f:.2f}" for f in (G_min > 0).mean(axis=0))
+          + " | p N^2 " + " ".join(f"{t * N**2:.3g}" for t in p.mean(axis=0)))
 
 
 if __name__ == "__main__":

@@ -55,6 +55,8 @@ QUANTILE_STEP = 1 / 200
 FINITE_SIZE_FACTOR = 2.0
 #: Pressures with ``p N^2`` below this lie near the finite-size crossover ``p N^2 ~ 1`` of contacts and moduli.
 CROSSOVER_PN2 = 10.0
+#: Simple-shear orientations sampled in 3D by ``min_shear_modulus`` (and the seed of their stream).
+SHEAR_FRAMES = 4000
 
 
 @dataclass(frozen=True)
@@ -256,6 +258,46 @@ def isotropic_shear_modulus(A) -> float:
     if A.shape != (d, d, d, d) or d not in (2, 3):
         raise _checks.ParameterError(f"'A' must have shape (d, d, d, d) with d = 2 or 3; got {A.shape}")
     return float(((d + 1) * np.einsum("abab->", A) - np.einsum("aabb->", A) - np.einsum("abba->", A)) / ((d - 1) * d * (d + 2)))
+
+
+def shear_frames(dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """Orientations ``(n, m)`` of simple shears, ``n`` perpendicular to ``m``: in 2D 720 angles in
+    ``[0, pi)``; in 3D ``SHEAR_FRAMES`` frames drawn uniformly once from a fixed stream."""
+    if _checks.integer("dim", dim, minimum=2, maximum=3) == 2:
+        t = np.linspace(0.0, np.pi, 720, endpoint=False)
+        return np.stack([np.cos(t), np.sin(t)], axis=1), np.stack([-np.sin(t), np.cos(t)], axis=1)
+    gen = np.random.default_rng(SHEAR_FRAMES)
+    n = gen.standard_normal((SHEAR_FRAMES, 3))
+    n /= np.linalg.norm(n, axis=1)[:, None]
+    m = gen.standard_normal((SHEAR_FRAMES, 3))
+    m -= np.einsum("ka,ka->k", m, n)[:, None] * n
+    return n, m / np.linalg.norm(m, axis=1)[:, None]
+
+
+def min_shear_modulus(A) -> float:
+    """The smallest simple-shear modulus ``n_a m_b n_c m_d A_abcd`` over the orientations of
+    ``shear_frames``: negative when the packing is unstable to some shear in its box (Dagois-Bohy,
+    Tighe, Simon, Henkes & van Hecke, PRL 109, 095703 (2012)), though it is at rest at positive
+    pressure. ``isotropic_shear_modulus`` is the mean of the same function over all orientations.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bosonpeak.analysis.jamming import isotropic_shear_modulus, min_shear_modulus
+    >>> I = np.eye(2)
+    >>> iso = 2.0 * np.einsum("ab,cd->abcd", I, I) + 0.7 * (np.einsum("ac,bd->abcd", I, I) + np.einsum("ad,bc->abcd", I, I))
+    >>> round(min_shear_modulus(iso), 12)
+    0.7
+    >>> A = iso.copy(); A[0, 1, 0, 1] = A[1, 0, 1, 0] = -0.2    # soft to shear along the box axes
+    >>> bool(min_shear_modulus(A) < 0 < isotropic_shear_modulus(A))
+    True
+    """
+    A = np.asarray(A, dtype=float)
+    d = A.shape[0]
+    if A.shape != (d, d, d, d) or d not in (2, 3):
+        raise _checks.ParameterError(f"'A' must have shape (d, d, d, d) with d = 2 or 3; got {A.shape}")
+    n, m = shear_frames(d)
+    return float(np.einsum("ka,kb,kc,kd,abcd->k", n, m, n, m, A).min())
 
 
 def finite_size_limited(omega_star, omega_min, *, factor: float = FINITE_SIZE_FACTOR):

@@ -86,14 +86,15 @@ def run(args) -> int:
         print(json.dumps(records, indent=1))
         return 0
     print(f"{dim}D {args.potential} packings, N = {N}, {seeds} seeds (means over seeds; omega_min = 2 pi sqrt(G/rho)/L, "
-          "'*': omega* within a factor 2 of omega_min, finite-size limited):")
+          "'*': omega* within a factor 2 of omega_min, finite-size limited; stable: share of packings stable to every simple shear):")
     print(f"{'p':>10} {'phi':>8} {'z':>7} {'Dz':>8} {'rattlers':>8} {'G':>10} {'B':>8} {'omega*':>8} {'omega_min':>9} "
-          f"{'omega_BP':>8} {'BP height':>9}")
+          f"{'omega_BP':>8} {'BP height':>9} {'stable':>6}")
     for r in records[:-1]:
         print(" ".join(f"{r[k]:{w}.{d}{t}}" if r[k] is not None else f"{'nan':>{w}}" for k, w, d, t in
                        (("pressure", 10, 3, "e"), ("phi", 8, 4, "f"), ("z", 7, 3, "f"), ("delta_z", 8, 4, "f"),
                         ("rattler_fraction", 8, 3, "f"), ("shear_modulus", 10, 3, "e"), ("bulk_modulus", 8, 4, "f"),
-                        ("omega_star", 8, 4, "f"), ("omega_min", 9, 4, "f"), ("omega_bp", 8, 4, "f"), ("bp_height", 9, 2, "f")))
+                        ("omega_star", 8, 4, "f"), ("omega_min", 9, 4, "f"), ("omega_bp", 8, 4, "f"), ("bp_height", 9, 2, "f"),
+                        ("shear_stable_fraction", 6, 2, "f")))
               + (" *" if r["finite_size_limited"] else ""))
     for law, fit in records[-1]["exponents"].items():
         lo, hi = fit["interval"]

@@ -19,7 +19,7 @@ from .. import _checks
 from .._random import seed_sequences
 from ..analysis.debye import debye_level_nd
 from ..analysis.jamming import (FINITE_SIZE_FACTOR, MODES_PER_BIN, coordination, equal_count_density, finite_size_limited,
-                                isotropic_shear_modulus, onset_frequency, reduced_peak)
+                                isotropic_shear_modulus, min_shear_modulus, onset_frequency, reduced_peak)
 from ..analysis.power_law import power_law_fit
 from ..analysis.qlm import first_band
 from ..analysis.moduli import elastic_tensor
@@ -41,7 +41,7 @@ AUTO_METHODS = {2: "slicing", 3: "dense"}
 OMEGA_LOW, OMEGA_HIGH, BINS = 1e-3, 10.0, 80
 #: Per-packing numbers, in the order the JSON records give them.
 NUMBERS = ("pressure", "phi", "z", "delta_z", "z_variance", "rattler_fraction", "shear_modulus", "bulk_modulus",
-           "omega_star", "omega_bp", "bp_height", "debye_level", "omega_1", "mass_density", "box_length")
+           "min_shear_modulus", "omega_star", "omega_bp", "bp_height", "debye_level", "omega_1", "mass_density", "box_length")
 #: The fitted laws: name -> (x, y) of the per-packing numbers (``G_over_B`` is G / B). The issue's
 #: three, then G and B alone against p, which say which of the two makes G / B depart from p^(1/2).
 LAWS = {"delta_z_vs_p": ("pressure", "delta_z"), "G_over_B_vs_p": ("pressure", "G_over_B"),
@@ -73,7 +73,9 @@ def packing_numbers(jp: JammedPacking, *, method: str = "dense", edges=None, rng
     The Hessian, moduli and Debye level are those of the backbone (rattlers removed); the DOS is
     per ``d N_b`` modes with the ``d`` translations left out; sound speeds use the backbone's
     mass density ``N_b / V``. ``shear_modulus`` is the simple-shear modulus averaged over every
-    orientation (``analysis.jamming.isotropic_shear_modulus``), ``bulk_modulus`` ``-V dp/dV``.
+    orientation (``analysis.jamming.isotropic_shear_modulus``), ``min_shear_modulus`` its minimum over
+    orientations (negative: unstable to that shear, ``analysis.jamming.min_shear_modulus``),
+    ``bulk_modulus`` ``-V dp/dV``.
     """
     if not isinstance(jp, JammedPacking):
         raise _checks.ParameterTypeError(f"'packing' must be a JammedPacking; got {type(jp).__name__}")
@@ -88,7 +90,7 @@ def packing_numbers(jp: JammedPacking, *, method: str = "dense", edges=None, rng
     G, B = isotropic_shear_modulus(e.A), e.bulk
     rho = c.n_backbone / p.volume
     g = dos(hessian(p, pot, keep=keep), edges, method=method, zero_modes=False, n_zero=dim, rng=rng)
-    out.update(shear_modulus=G, bulk_modulus=B, density=g.density, omega_star=onset_frequency(edges, g.density, modes=dim * (c.n_backbone - 1)))
+    out.update(shear_modulus=G, bulk_modulus=B, min_shear_modulus=min_shear_modulus(e.A), density=g.density, omega_star=onset_frequency(edges, g.density, modes=dim * (c.n_backbone - 1)))
     if G > 0 and B > 0:
         c_T, c_L = sound_speeds(G, B, rho, dim)
         level = debye_level_nd(dim, model="vector", c_L=c_L, c_T=c_T, n=rho)
@@ -213,8 +215,9 @@ def _resolved_onset_fit(ds, limited, confidence: float = 0.95) -> dict | None:
 
 def jamming_records(ds, exponents: dict | None = None) -> list[dict]:
     """JSON records: one per target pressure (means over seeds, with ``omega_min`` and
-    ``finite_size_limited`` from ``finite_size``, and ``p_N2``, the target pressure times ``N^2``:
-    below ``CROSSOVER_PN2`` it lies near the finite-size crossover of contacts and moduli), then ``{"exponents": ...}``; the omega* law carries
+    ``finite_size_limited`` from ``finite_size``; ``p_N2``, the target pressure times ``N^2``:
+    below ``CROSSOVER_PN2`` it lies near the finite-size crossover of contacts and moduli; and
+    ``shear_stable_fraction``, the share of the seeds' packings stable to every simple shear), then ``{"exponents": ...}``; the omega* law carries
     the pressures whose omega* is finite-size limited and its fit without them."""
     exponents = jamming_exponents(ds) if exponents is None else exponents
     omega_min, limited = finite_size(ds)
@@ -227,7 +230,8 @@ def jamming_records(ds, exponents: dict | None = None) -> list[dict]:
             v = ds[key].values[:, k]
             rec[key] = float(np.nanmean(v)) if np.isfinite(v).any() else None
         rec.update(omega_min=float(omega_min[k]) if np.isfinite(omega_min[k]) else None, finite_size_limited=limited[k],
-                   p_N2=float(target) * int(ds.attrs["N"]) ** 2, seeds=int(ds.sizes["seed"]))
+                   p_N2=float(target) * int(ds.attrs["N"]) ** 2, shear_stable_fraction=_stable_fraction(ds, k),
+                   seeds=int(ds.sizes["seed"]))
         records.append(rec)
     fits = {law: fit.as_dict() for law, fit in exponents.items()}
     if "omega_star_vs_delta_z" in fits:
@@ -236,6 +240,14 @@ def jamming_records(ds, exponents: dict | None = None) -> list[dict]:
             without_finite_size_limited=_resolved_onset_fit(ds, limited))
     records.append({"exponents": fits})
     return records
+
+
+def _stable_fraction(ds, k: int) -> float | None:
+    """Share of the packings at the ``k``-th pressure whose ``min_shear_modulus`` is positive (``None``
+    for a data set without it)."""
+    if "min_shear_modulus" not in ds:
+        return None
+    return float(np.mean(ds["min_shear_modulus"].values[:, k] > 0))
 
 
 def jamming_outputs(out, ds, exponents: dict) -> list:
