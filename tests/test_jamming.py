@@ -104,3 +104,17 @@ def test_auto_method_is_exact_near_jamming_and_the_command_names_the_crossover(c
     assert main(["jamming", "--size", "32", "--seeds", "2", "--pressures", "1e-2,1e-3", "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "p N^2 < 10 at p = 0.001: near the finite-size crossover" in out and "--size >= 100 keeps clear" in out
+
+
+def test_method_none_measures_contacts_and_moduli_without_the_dos(capsys, tmp_path):
+    """--method none: the same packings, contacts and moduli as with a DOS; no omega*, no Boson peak, no omega* law."""
+    args = ["jamming", "--size", "32", "--seeds", "2", "--pressures", "1e-1,1e-2", "--json", "--no-progress"]
+    assert main(args + ["--method", "none", "--out", str(tmp_path)]) == 0
+    bare = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    full = json.loads(capsys.readouterr().out)
+    for a, b in zip(bare[:-1], full[:-1]):
+        assert {k: a[k] for k in ("phi", "delta_z", "shear_modulus", "bulk_modulus")} == {k: b[k] for k in ("phi", "delta_z", "shear_modulus", "bulk_modulus")}
+        assert a["omega_star"] is None and a["omega_bp"] is None and b["omega_star"] > 0
+    assert "omega_star_vs_delta_z" not in bare[-1]["exponents"] and bare[-1]["exponents"]["G_over_B_vs_p"] == full[-1]["exponents"]["G_over_B_vs_p"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["jamming.nc", "jamming_laws.pdf", "jamming_laws.png"]

@@ -32,7 +32,8 @@ def register(sub) -> None:
                    help="packings per pressure (each seed one packing compressed from the lowest pressure)")
     p.add_argument("--method", default="auto",
                    help="DOS engine of the backbone Hessians: auto (exact either way: slicing in 2D, dense in 3D), dense, "
-                   "slicing, banded or kpm (default: auto)")
+                   "slicing, banded, kpm, or none (contacts and moduli only, no omega* or Boson peak: larger N in the same time) "
+                   "(default: auto)")
     ensemble_options(p, "seeds", "jamming.nc, figures")
     p.add_argument("--json", action="store_true", help="print a JSON list: one object per pressure, then the exponents")
     p.set_defaults(run=run)
@@ -62,17 +63,17 @@ def run(args) -> int:
     _checks.choice("potential", args.potential, tuple(POTENTIALS))
     N = _checks.integer("size", args.size, minimum=16, maximum=10**5)
     seeds = _checks.integer("seeds", args.seeds, minimum=1)
-    from ..workflows.jamming import AUTO_METHODS
+    from ..workflows.jamming import AUTO_METHODS, NO_DOS
 
-    method = AUTO_METHODS[dim] if args.method == "auto" else _checks.choice("method", args.method, methods() + ("auto",))
+    method = AUTO_METHODS[dim] if args.method == "auto" else _checks.choice("method", args.method, methods() + ("auto", NO_DOS))
     if not args.pressures:
         raise _checks.ParameterError("'--pressures' must hold at least one pressure; got none")
     for value in args.pressures:
         _checks.real("pressures", value, minimum=1e-7, maximum=1.0)
     memory = dense_bytes(dim * N) if method == "dense" else 64 * 1024 * dim * N
     prepare(outputs=[(args.out, "dir", "--out")] if args.out is not None else [],
-            plan=Plan(f"{method} DOS of {dim}N = {dim * N} modes per packing", memory, seeds, "a smaller --size, or --method kpm",
-                      seconds=seeds * len(args.pressures) * (packing_seconds(N) + dos_seconds(method, dim * N))))
+            plan=Plan(f"{method} DOS of {dim}N = {dim * N} modes per packing" if method != NO_DOS else f"packings of N = {N} (no DOS)", memory, seeds, "a smaller --size, or --method kpm",
+                      seconds=seeds * len(args.pressures) * (packing_seconds(N) + (0.0 if method == NO_DOS else dos_seconds(method, dim * N)))))
     from ..workflows.jamming import jamming_exponents, jamming_outputs, jamming_records, jamming_study
 
     t0 = time.perf_counter()

@@ -37,6 +37,9 @@ PRESSURES = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
 #: ``method="auto"``: the exact engine that is fastest for the backbone Hessians of each dimension
 #: (slicing in 2D, 14x faster than dense at N = 2048; dense in 3D, where the factorisations fill in).
 AUTO_METHODS = {2: "slicing", 3: "dense"}
+#: ``method="none"``: no DOS (omega*, the Boson peak and the omega* law are left out, ``nan``): the
+#: contacts and moduli alone, which reach larger N (the DOS is most of the cost of a packing).
+NO_DOS = "none"
 #: Logarithmic frequency grid of the DOS: ``[0, OMEGA_LOW]`` then ``BINS`` bins up to ``OMEGA_HIGH``.
 OMEGA_LOW, OMEGA_HIGH, BINS = 1e-3, 10.0, 80
 #: Per-packing numbers, in the order the JSON records give them.
@@ -89,15 +92,20 @@ def packing_numbers(jp: JammedPacking, *, method: str = "dense", edges=None, rng
     e = elastic_tensor(p, pot, keep=keep)
     G, B = isotropic_shear_modulus(e.A), e.bulk
     rho = c.n_backbone / p.volume
-    g = dos(hessian(p, pot, keep=keep), edges, method=method, zero_modes=False, n_zero=dim, rng=rng)
-    out.update(shear_modulus=G, bulk_modulus=B, min_shear_modulus=min_shear_modulus(e.A), density=g.density, omega_star=onset_frequency(edges, g.density, modes=dim * (c.n_backbone - 1)))
+    out.update(shear_modulus=G, bulk_modulus=B, min_shear_modulus=min_shear_modulus(e.A))
+    if method == NO_DOS:
+        density, out["omega_star"] = np.full(edges.size - 1, np.nan), float("nan")
+    else:
+        density = dos(hessian(p, pot, keep=keep), edges, method=method, zero_modes=False, n_zero=dim, rng=rng).density
+        out["omega_star"] = onset_frequency(edges, density, modes=dim * (c.n_backbone - 1))
+    out["density"] = density
+    level = w1 = omega_bp = height = float("nan")
     if G > 0 and B > 0:
         c_T, c_L = sound_speeds(G, B, rho, dim)
         level = debye_level_nd(dim, model="vector", c_L=c_L, c_T=c_T, n=rho)
         w1 = first_band(c_T, jp.box_length)
-        omega_bp, height = reduced_peak(edges, g.density, dim, level, omega_min=w1, modes=dim * (c.n_backbone - 1))
-    else:
-        level = w1 = omega_bp = height = float("nan")
+        if method != NO_DOS:
+            omega_bp, height = reduced_peak(edges, density, dim, level, omega_min=w1, modes=dim * (c.n_backbone - 1))
     out.update(omega_bp=omega_bp, bp_height=height, debye_level=level, omega_1=w1, mass_density=rho, box_length=jp.box_length)
     return out
 
@@ -142,7 +150,8 @@ def jamming_study(N: int, pressures=PRESSURES, *, dim: int = 2, potential: str =
     ratio : float
         Diameter ratio.
     method : str
-        DOS engine of the backbone Hessian (``bosonpeak.methods()``), or ``"auto"``: ``AUTO_METHODS[dim]``.
+        DOS engine of the backbone Hessian (``bosonpeak.methods()``), ``"auto"`` (``AUTO_METHODS[dim]``)
+        or ``"none"`` (no DOS: ``NO_DOS``).
     client : distributed.Client, optional
         Run the seeds on this Dask client.
     progress : bool
@@ -165,7 +174,7 @@ def jamming_study(N: int, pressures=PRESSURES, *, dim: int = 2, potential: str =
     targets = _checks.nonempty("pressures", pressures)
     seeds = _checks.integer("seeds", seeds, minimum=1)
     dim = _checks.integer("dim", dim, minimum=2, maximum=3)
-    method = AUTO_METHODS[dim] if method == "auto" else _checks.choice("method", method, methods() + ("auto",))
+    method = AUTO_METHODS[dim] if method == "auto" else _checks.choice("method", method, methods() + ("auto", NO_DOS))
     _checks.choice("potential", potential, tuple(POTENTIALS))
     children = seed_sequences(rng, seeds)
     args = (N, tuple(float(t) for t in targets), dim, potential, ratio, method)
@@ -187,7 +196,7 @@ def jamming_exponents(ds, *, confidence: float = 0.95) -> dict:
     values = {name: ds[name].values for name in NUMBERS}
     values["G_over_B"] = values["shear_modulus"] / values["bulk_modulus"]  # B > 0 always
     return {law: power_law_fit(values[x], values[y], confidence=confidence, method=LAW_METHODS.get(law, "seeds"))
-            for law, (x, y) in LAWS.items()}
+            for law, (x, y) in LAWS.items() if np.isfinite(values[y]).any()}   # no omega* law without the DOS
 
 
 def finite_size(ds) -> tuple[np.ndarray, list]:
@@ -197,7 +206,9 @@ def finite_size(ds) -> tuple[np.ndarray, list]:
     G, rho, L = (np.nanmean(ds[k].values, axis=0) for k in ("shear_modulus", "mass_density", "box_length"))
     with np.errstate(invalid="ignore"):
         omega_min = np.where(G > 0, 2 * np.pi * np.sqrt(np.abs(G) / rho) / L, np.nan)
-    return omega_min, finite_size_limited(np.nanmean(ds["omega_star"].values, axis=0), omega_min)
+    w = ds["omega_star"].values
+    onset = np.array([np.mean(c[np.isfinite(c)]) if np.isfinite(c).any() else np.nan for c in w.T])  # nan without the DOS
+    return omega_min, finite_size_limited(onset, omega_min)
 
 
 def _resolved_onset_fit(ds, limited, confidence: float = 0.95) -> dict | None:
@@ -265,11 +276,18 @@ def jamming_outputs(out, ds, exponents: dict) -> list:
     written = [save_dataset(ds, out / "jamming.nc")]
     v = {name: ds[name].values for name in NUMBERS}
     title = f"{ds.attrs['dim']}D {ds.attrs['potential']}, N = {ds.attrs['N']}"
-    fig, axes = plt.subplots(2, 2, figsize=(10, 8))
+    with_dos = "omega_star_vs_delta_z" in exponents
+    fig, axes = plt.subplots(2 if with_dos else 1, 2, figsize=(10, 8 if with_dos else 4.2), squeeze=False)
     plot_power_law(v["pressure"], v["delta_z"], exponents["delta_z_vs_p"], ax=axes[0, 0], reference=0.5, xlabel="p",
                    ylabel="Dz = z - 2d")
     plot_power_law(v["pressure"], v["shear_modulus"] / v["bulk_modulus"], exponents["G_over_B_vs_p"], ax=axes[0, 1],
                    reference=0.5, xlabel="p", ylabel="G / B")
+    if not with_dos:
+        fig.suptitle(f"Scaling near jamming: {title} (no DOS)")
+        fig.tight_layout()
+        written += save_figure(fig, out / "jamming_laws")
+        plt.close(fig)
+        return written
     plot_power_law(v["delta_z"], v["omega_star"], exponents["omega_star_vs_delta_z"], ax=axes[1, 0], reference=1.0,
                    xlabel="Dz", ylabel="omega*", limited=finite_size(ds)[1])
     edges = ds["omega_edges"].values
