@@ -8,15 +8,23 @@ from ._style import _axes, delta_colours, finish_axes
 
 
 def plot_power_law(x, y, fit, *, ax=None, label: str = "", reference: float | None = None, xlabel: str = "", ylabel: str = "",
-                   limited=None):
+                   limited=None, unstable=None):
     """Every seed's points ``y`` against ``x`` (arrays (S, P)), the fitted ``PowerLaw`` and, if given,
     a reference slope through the fit's middle; log-log. ``limited`` (one flag per column): columns
-    drawn as open markers (finite-size limited, still in the fit)."""
+    drawn as open markers (finite-size limited, still in the fit). Points with ``y <= 0`` cannot be
+    drawn; the legend counts them. ``unstable`` (bool, shape (S, P)): packings unstable to some shear,
+    drawn as crosses (still in the fit)."""
     ax = _axes(ax)
     x, y = np.atleast_2d(x), np.atleast_2d(y)
     ok = np.isfinite(x) & np.isfinite(y) & (x > 0) & (y > 0)
     open_ = np.zeros_like(ok) if limited is None else np.broadcast_to(np.asarray([bool(f) for f in limited]), ok.shape)
-    ax.loglog(x[ok & ~open_], y[ok & ~open_], "o", ms=4, alpha=0.6, label=f"{label} packings ({x.shape[0]} seeds)".strip())
+    hidden = int((np.isfinite(y) & (y <= 0)).sum())   # e.g. G <= 0: in the fit of the means, not on log axes
+    note = f"; {hidden} with {ylabel or 'y'} <= 0 not drawn" if hidden else ""
+    cross = np.zeros_like(ok) if unstable is None else np.asarray(unstable, dtype=bool) & ~open_
+    ax.loglog(x[ok & ~open_ & ~cross], y[ok & ~open_ & ~cross], "o", ms=4, alpha=0.6,
+              label=f"{label} packings ({x.shape[0]} seeds{note})".strip())
+    if (ok & cross).any():
+        ax.loglog(x[ok & cross], y[ok & cross], "x", ms=5, color="C1", label="unstable to some shear (in the fit)")
     if (ok & open_).any():
         ax.loglog(x[ok & open_], y[ok & open_], "o", ms=4, mfc="none", color="C3", label="finite-size limited (in the fit)")
     xs = np.geomspace(x[ok].min(), x[ok].max(), 50)

@@ -281,7 +281,7 @@ def jamming_outputs(out, ds, exponents: dict) -> list:
     plot_power_law(v["pressure"], v["delta_z"], exponents["delta_z_vs_p"], ax=axes[0, 0], reference=0.5, xlabel="p",
                    ylabel="Dz = z - 2d")
     plot_power_law(v["pressure"], v["shear_modulus"] / v["bulk_modulus"], exponents["G_over_B_vs_p"], ax=axes[0, 1],
-                   reference=0.5, xlabel="p", ylabel="G / B")
+                   reference=0.5, xlabel="p", ylabel="G / B", unstable=v["min_shear_modulus"] <= 0)
     if not with_dos:
         fig.suptitle(f"Scaling near jamming: {title} (no DOS)")
         fig.tight_layout()
