@@ -118,3 +118,26 @@ def test_method_none_measures_contacts_and_moduli_without_the_dos(capsys, tmp_pa
         assert a["omega_star"] is None and a["omega_bp"] is None and b["omega_star"] > 0
     assert "omega_star_vs_delta_z" not in bare[-1]["exponents"] and bare[-1]["exponents"]["G_over_B_vs_p"] == full[-1]["exponents"]["G_over_B_vs_p"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["jamming.nc", "jamming_laws.pdf", "jamming_laws.png"]
+
+
+def test_a_seed_whose_pressure_search_gives_up_is_left_out_and_counted(monkeypatch):
+    from bosonpeak._checks import RunError
+    from bosonpeak.workflows import jamming as wj
+
+    real, calls = wj.jammed_series, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RunError("the packing did not reach p = 0.001 within 0.01 in 150 rescalings")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(wj, "jammed_series", flaky)
+    ds = wj.jamming_study(32, [1e-1, 1e-2], seeds=3, rng=4)
+    assert list(ds["seed"].values) == [0, 2] and ds.attrs["seeds_failed"] == 1
+    full = wj.jamming_study(32, [1e-1, 1e-2], seeds=3, rng=4)   # the same streams: seeds 0 and 2 unchanged
+    assert np.array_equal(ds["phi"].values, full["phi"].values[[0, 2]])
+    assert all(r["seeds_failed"] == 1 and r["seeds"] == 2 for r in wj.jamming_records(ds, {})[:-1])
+    monkeypatch.setattr(wj, "jammed_series", lambda *a, **k: (_ for _ in ()).throw(RunError("gave up")))
+    with pytest.raises(RunError, match="no seed reached every pressure; the first: gave up"):
+        wj.jamming_study(32, [1e-1, 1e-2], seeds=2, rng=4)

@@ -54,7 +54,7 @@ def run(args) -> int:
     import numpy as np
 
     from ..analysis.jamming import CROSSOVER_PN2
-    from ..model.jamming import POTENTIALS
+    from ..model.jamming import MAX_RESCALINGS, POTENTIALS
     from ..spectra.spectrum import methods
     from . import prepare
 
@@ -107,6 +107,9 @@ def run(args) -> int:
             print(f"  finite-size limited omega* (kept in the fit) at p = {', '.join(f'{t:g}' for t in fit['finite_size_limited']) or 'none'}"
                   + (f"; without them ({rest['decades']:.0f} decades): {rest['value']:.3f} [{rest['interval'][0]:.3f}, "
                      f"{rest['interval'][1]:.3f}]" if rest else ""))
+    if records[0]["seeds_failed"]:
+        print(f"{records[0]['seeds_failed']} of {seeds} seeds left out: their packing did not reach some pressure within 1 % "
+              f"(the search gives up after {MAX_RESCALINGS} rescalings)")
     crossover = [r["target_pressure"] for r in records[:-1] if r["p_N2"] < CROSSOVER_PN2]
     if crossover:
         print(f"p N^2 < {CROSSOVER_PN2:g} at p = {', '.join(f'{t:g}' for t in crossover)}: near the finite-size crossover p N^2 ~ 1, "

@@ -51,7 +51,7 @@ FTOL_SEARCH = 1e-4
 #: Default relative tolerance on the pressure.
 RTOL = 0.01
 #: Rescalings allowed per target pressure before giving up.
-MAX_RESCALINGS = 60
+MAX_RESCALINGS = 150
 #: A rescaling changes phi by at most ``phi * min(MAX_STEP, max(MIN_STEP, 10 q_target))``.
 MAX_STEP, MIN_STEP = 0.1, 0.003
 #: After this many packings in a row on one side of the target, the bracket's other end is

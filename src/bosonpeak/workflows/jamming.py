@@ -126,8 +126,12 @@ def map_children(task, children, args, *, client=None, progress: bool = False, u
 
 
 def _seed_task(child, N, pressures, dim, potential, ratio, method):
+    """One seed's packings, measured; the reason in a string when a pressure was not reached."""
     gen = np.random.default_rng(child)
-    series = jammed_series(N, pressures, dim=dim, potential=potential, ratio=ratio, rng=gen)
+    try:
+        series = jammed_series(N, pressures, dim=dim, potential=potential, ratio=ratio, rng=gen)
+    except _checks.RunError as err:   # the pressure search gave up (a packing rearranging near jamming)
+        return str(err)
     return [packing_numbers(jp, method=method, rng=gen) for jp in series]
 
 
@@ -161,6 +165,9 @@ def jamming_study(N: int, pressures=PRESSURES, *, dim: int = 2, potential: str =
     -------
     xarray.Dataset
         ``NUMBERS`` on ``(seed, target)``, ``density`` on ``(seed, target, omega)``, ``omega_edges``.
+        A seed whose packing search gives up at some pressure (``model.jamming.MAX_RESCALINGS``) is
+        left out: ``seed`` holds the indices of the others and ``attrs["seeds_failed"]`` their number;
+        ``RunError`` when none is left.
 
     Examples
     --------
@@ -179,14 +186,19 @@ def jamming_study(N: int, pressures=PRESSURES, *, dim: int = 2, potential: str =
     children = seed_sequences(rng, seeds)
     args = (N, tuple(float(t) for t in targets), dim, potential, ratio, method)
     rows = map_children(_seed_task, children, args, client=client, progress=progress, unit="seed")
+    failed = [k for k, row in enumerate(rows) if isinstance(row, str)]
+    if len(failed) == seeds:
+        raise _checks.RunError(f"no seed reached every pressure; the first: {rows[0]}")
+    index = np.array([k for k in range(seeds) if k not in failed])
+    rows = [rows[k] for k in index]
     edges = omega_edges()
     data = {name: (("seed", "target"), np.array([[r[name] for r in row] for row in rows], dtype=float))
             for name in NUMBERS + ("excess_contacts",)}
     data["density"] = (("seed", "target", "omega"), np.array([[r["density"] for r in row] for row in rows]))
     data["omega_edges"] = ("omega_edge", edges)
-    ds = xr.Dataset(data, coords=dict(seed=np.arange(seeds), target=np.asarray(targets, dtype=float),
+    ds = xr.Dataset(data, coords=dict(seed=index, target=np.asarray(targets, dtype=float),
                                       omega=0.5 * (edges[1:] + edges[:-1])))
-    ds.attrs.update(N=N, dim=dim, potential=potential, ratio=ratio, method=method,
+    ds.attrs.update(N=N, dim=dim, potential=potential, ratio=ratio, method=method, seeds_failed=len(failed),
                     title=f"bosonpeak jamming: {dim}D {potential} 50:50 bidisperse packings")
     return ds
 
@@ -242,7 +254,7 @@ def jamming_records(ds, exponents: dict | None = None) -> list[dict]:
             rec[key] = float(np.nanmean(v)) if np.isfinite(v).any() else None
         rec.update(omega_min=float(omega_min[k]) if np.isfinite(omega_min[k]) else None, finite_size_limited=limited[k],
                    p_N2=float(target) * int(ds.attrs["N"]) ** 2, shear_stable_fraction=_stable_fraction(ds, k),
-                   seeds=int(ds.sizes["seed"]))
+                   seeds=int(ds.sizes["seed"]), seeds_failed=int(ds.attrs.get("seeds_failed", 0)))
         records.append(rec)
     fits = {law: fit.as_dict() for law, fit in exponents.items()}
     if "omega_star_vs_delta_z" in fits:
