@@ -17,9 +17,12 @@ def register(sub) -> None:
         "made at the lowest target pressure and compressed through the others (FIRE, pressure within 1 %); each "
         "packing's backbone contact number, Dz = z - 2d, rattler fraction, relaxed G and B, D(omega) with its onset omega* (half the plateau) and the Boson "
         "peak of D/omega^(d-1) over its own Debye level are measured, and Dz ~ p^a, G/B ~ p^b, omega* ~ Dz^c fitted over "
-        "the seeds (mean of per-seed slopes, 95 % t interval), each with its local slopes between successive pressures. "
+        "the seeds (mean of per-seed slopes, 95 % t interval; G/B, whose single values can be negative, from the means with "
+        "a bootstrap over seeds), each with its local slopes between successive pressures. "
         "omega* within a factor 2 of the box's lowest transverse phonon omega_min = 2 pi sqrt(G/rho)/L is flagged finite-size "
-        "limited (kept in the fit; a fit without those pressures is printed beside it). --out writes jamming.nc and figures.",
+        "limited (kept in the fit; a fit without those pressures is printed beside it). Per pressure: p N^2 (below 10 the "
+        "finite-size crossover of contacts and moduli) and the share of packings stable to every simple shear. "
+        "--out writes jamming.nc and figures.",
     )
     p.add_argument("--dim", type=int, default=2, help="space dimension, 2 or 3")
     p.add_argument("--potential", default="harmonic", help="harmonic or hertzian")

@@ -7,8 +7,10 @@ the DOS of the backbone Hessian on a logarithmic grid, omega* (``analysis.jammin
 peak of D/omega^(d-1) over the packing's own Debye level. ``jamming_exponents`` fits
 Dz ~ p^a, G/B ~ p^b and omega* ~ Dz^c over the seeds (mean of per-seed slopes, t interval), each
 with its local slopes between successive pressures; ``finite_size`` says at which pressures omega*
-lies within a factor 2 of the box's lowest transverse phonon.
-Seeds run on a Dask client when one is given.
+lies within a factor 2 of the box's lowest transverse phonon; the records give ``p N^2`` and the share
+of packings stable to every simple shear (``min_shear_modulus > 0``) per pressure. ``method="none"``
+leaves the DOS out (contacts and moduli only). Seeds run on a Dask client when one is given; a seed
+whose pressure search gives up is left out and counted.
 """
 
 from __future__ import annotations
