@@ -28,8 +28,8 @@ def register(sub) -> None:
     p.add_argument("--potential", default="harmonic", help="harmonic or hertzian")
     p.add_argument("--pressures", type=floats, default=(1e-2, 1e-3, 1e-4, 1e-5, 1e-6),  # workflows.jamming.PRESSURES
                    help="target pressures, comma list; four decades near jamming by default (above 1e-2 the packings lie far "
-                   "above jamming and B still falls with p); p N^2 below 10 is near the finite-size crossover, so 1e-6 needs "
-                   "--size >= 3200 (default: 1e-2,1e-3,1e-4,1e-5,1e-6)")
+                   "above jamming and B still falls with p); p N^2 below 10 is near the finite-size crossover, and G/B at 1e-6 "
+                   "needs --size 8192 in 2D, 4096 in 3D (default: 1e-2,1e-3,1e-4,1e-5,1e-6)")
     p.add_argument("--size", type=int, default=256, help="particles per packing N")
     p.add_argument("--seeds", type=int, default=4,
                    help="packings per pressure (each seed one packing compressed from the lowest pressure)")

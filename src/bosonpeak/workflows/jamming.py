@@ -34,13 +34,14 @@ from ..spectra.spectrum import dos, methods
 #: Above 1e-2 the packings lie far above jamming (phi = 1.08 in 2D, 0.91 in 3D at p = 0.1) and B
 #: still falls with p, so a fit that contains p = 0.1 pulls G/B below p^(1/2) (docs/jamming.md).
 #: The lowest pressure needs N >~ sqrt(CROSSOVER_PN2 / 1e-6) ~ 3000 particles to stay clear of the
-#: finite-size crossover p N^2 ~ 1.
+#: finite-size crossover p N^2 ~ 1, and G/B there tens of excess contacts per packing: N = 8192 in
+#: 2D, 4096 in 3D (docs/jamming.md, "Near jamming").
 PRESSURES = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
 #: ``method="auto"``: the exact engine that is fastest for the backbone Hessians of each dimension
 #: (slicing in 2D, 14x faster than dense at N = 2048; dense in 3D, where the factorisations fill in).
 AUTO_METHODS = {2: "slicing", 3: "dense"}
 #: ``method="none"``: no DOS (omega*, the Boson peak and the omega* law are left out, ``nan``): the
-#: contacts and moduli alone, which reach larger N (the DOS is most of the cost of a packing).
+#: contacts and moduli alone, which reach larger N (in 3D the dense DOS, ~N^3, outweighs the packing).
 NO_DOS = "none"
 #: Logarithmic frequency grid of the DOS: ``[0, OMEGA_LOW]`` then ``BINS`` bins up to ``OMEGA_HIGH``.
 OMEGA_LOW, OMEGA_HIGH, BINS = 1e-3, 10.0, 80
