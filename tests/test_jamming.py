@@ -141,3 +141,13 @@ def test_a_seed_whose_pressure_search_gives_up_is_left_out_and_counted(monkeypat
     monkeypatch.setattr(wj, "jammed_series", lambda *a, **k: (_ for _ in ()).throw(RunError("gave up")))
     with pytest.raises(RunError, match="no seed reached every pressure; the first: gave up"):
         wj.jamming_study(32, [1e-1, 1e-2], seeds=2, rng=4)
+
+
+def test_an_unjammed_packing_whose_search_would_not_move_is_compressed():
+    """The stuck case of the pressure search (2D, N = 8192, p = 1e-6: the secant through a packing at
+    p ~ 1e-15 pointed at the same unjammed phi every time): halfway to the lowest phi seen above the
+    target, or a small compression when none was."""
+    from bosonpeak.model.jamming import UNSTUCK_STEP, _unstuck
+
+    assert _unstuck(0.8411191, 0.8415096) == pytest.approx(0.84131435, rel=1e-12)
+    assert _unstuck(0.84, None) == 0.84 * (1 + UNSTUCK_STEP) and _unstuck(0.84, 0.83) == 0.84 * (1 + UNSTUCK_STEP)

@@ -54,6 +54,8 @@ RTOL = 0.01
 MAX_RESCALINGS = 150
 #: A rescaling changes phi by at most ``phi * min(MAX_STEP, max(MIN_STEP, 10 q_target))``.
 MAX_STEP, MIN_STEP = 0.1, 0.003
+#: Relative compression of an unjammed packing whose search has nothing better (``_unstuck``).
+UNSTUCK_STEP = 1e-4
 #: After this many packings in a row on one side of the target, the bracket's other end is
 #: forgotten (a packing that rearranged near jamming no longer has the pressure seen there).
 STALE_AFTER = 4
@@ -156,6 +158,7 @@ def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps, points):
     and accepted within ``rtol`` (else the search goes on at the tight tolerance).
     """
     lo, hi = None, None  # (phi, q) known below and above the target
+    above = None  # the lowest phi seen above the target, never forgotten (see the stuck case below)
     steps, tight, side, was_below = 0, False, 0, None
     q_t = target ** (1 / (alpha - 1))
     for rescaling in range(MAX_RESCALINGS):
@@ -177,6 +180,7 @@ def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps, points):
             lo = (phi, q) if lo is None or phi > lo[0] else lo
         else:
             hi = (phi, q) if hi is None or phi < hi[0] else hi
+            above = phi if above is None else min(above, phi)
         if side >= STALE_AFTER:  # the far end was seen before the packing rearranged: forget it
             lo, hi = (lo, None) if below else (None, hi)
         if q > 0:
@@ -193,9 +197,22 @@ def _to_pressure(p, pot, phi, target, alpha, rtol, max_steps, points):
             new = 0.5 * (lo[0] + hi[0])
         step = phi * min(MAX_STEP, max(MIN_STEP, 10.0 * q_t))  # near jamming, small steps
         new = min(max(new, phi - step), phi + step)
+        if q == 0 and new == phi:  # unjammed, and the secant (through points that p = 0 does not add to) stays
+            # put: the same packing would come back every time. Forget the points at or below this phi (a packing
+            # barely jammed there sends the secant here) and compress.
+            points[:] = [pt for pt in points if pt[0] > phi]
+            new = _unstuck(phi, above)
         p, phi = _rescaled(p, phi, new), new
     raise _checks.RunError(f"the packing did not reach p = {target:g} within {rtol:g} in {MAX_RESCALINGS} rescalings "
                            f"(last p = {pressure:.3g} at phi = {phi:.6f}); raise 'rtol'")
+
+
+def _unstuck(phi: float, above: float | None) -> float:
+    """The next phi of an unjammed packing whose search would not move: halfway to the lowest phi
+    seen above the target, or up by ``UNSTUCK_STEP`` when none was."""
+    if above is not None and above > phi:
+        return 0.5 * (phi + above)
+    return phi * (1.0 + UNSTUCK_STEP)
 
 
 def _check(N, dim, potential_name, ratio, rtol):
