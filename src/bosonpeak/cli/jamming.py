@@ -66,7 +66,7 @@ def run(args) -> int:
     _checks.choice("potential", args.potential, tuple(POTENTIALS))
     N = _checks.integer("size", args.size, minimum=16, maximum=10**5)
     seeds = _checks.integer("seeds", args.seeds, minimum=1)
-    from ..workflows.jamming import AUTO_METHODS, NO_DOS
+    from ..workflows.jamming import AUTO_METHODS, NO_DOS, jamming_exponents, jamming_outputs, jamming_records, jamming_study
 
     method = AUTO_METHODS[dim] if args.method == "auto" else _checks.choice("method", args.method, methods() + ("auto", NO_DOS))
     if not args.pressures:
@@ -77,7 +77,6 @@ def run(args) -> int:
     prepare(outputs=[(args.out, "dir", "--out")] if args.out is not None else [],
             plan=Plan(f"{method} DOS of {dim}N = {dim * N} modes per packing" if method != NO_DOS else f"packings of N = {N} (no DOS)", memory, seeds, "a smaller --size, or --method kpm",
                       seconds=seeds * len(args.pressures) * (packing_seconds(N) + (0.0 if method == NO_DOS else dos_seconds(method, dim * N)))))
-    from ..workflows.jamming import jamming_exponents, jamming_outputs, jamming_records, jamming_study
 
     t0 = time.perf_counter()
     with _client(args) as client:
